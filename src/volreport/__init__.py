@@ -1,0 +1,1 @@
+"""volreport: the analytical report on volunteering in Kazakhstan, as a pipeline."""

@@ -1,0 +1,92 @@
+"""How chapters show things: one figure style, tables and figure data as CSV, Markdown prose."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from volreport import paths
+
+# Colour-blind-safe (Okabe-Ito), used by every chart in the report.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_LABEL = re.compile(r"^(fig|tbl)-[a-z0-9-]+$")
+
+
+def setup() -> None:
+    """Apply the report's seaborn style and vector figure output (sharp in HTML and PDF)."""
+    import matplotlib
+    import seaborn as sns
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    matplotlib.rcParams.update({"svg.fonttype": "path", "figure.dpi": 110})
+    sns.set_theme(style="whitegrid", palette=PALETTE, font="DejaVu Sans")
+    set_matplotlib_formats("svg")
+
+
+def output_data_dir(year: int, output_dir: Path | str | None) -> Path:
+    """Where a chapter writes its downloadable CSVs: `<output_dir>/data/`."""
+    base = Path(output_dir) if output_dir else paths.year_build_dir(year) / "site"
+    folder = base / "data"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula (=, +, -, @) with a quote."""
+
+    def defuse(value: object) -> object:
+        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+            return "'" + value
+        return value
+
+    return frame.apply(lambda column: column.map(defuse) if column.dtype == object else column)
+
+
+def write_csv(frame: pd.DataFrame, label: str, folder: Path) -> Path:
+    """Save `frame` as `<folder>/<label>.csv` (UTF-8, formula-safe) and return the path."""
+    if not _LABEL.match(label):
+        raise ValueError(f"label {label!r} must look like fig-... or tbl-... (lower case)")
+    path = folder / f"{label}.csv"
+    csv_safe(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    return path
+
+
+def download_link(label: str) -> str:
+    """Markdown link to a figure's or table's CSV, relative to the published page."""
+    return f"[Download the data (CSV)](data/{label}.csv){{.data-download}}"
+
+
+def markdown(text: str) -> None:
+    """Show `text` as Markdown in the notebook and the published report."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(text))
+
+
+def show_table(frame: pd.DataFrame, *, label: str, year: int, output_dir=None) -> None:
+    """Show a table (rendered as a real table in HTML and PDF) and its CSV link.
+
+    The caption comes from the cell's `#| tbl-cap:` option, the label from `#| label:`.
+    """
+    from IPython.display import display
+
+    write_csv(frame, label, output_data_dir(year, output_dir))
+    display(frame.style.hide(axis="index"))
+    markdown(download_link(label))
+
+
+def show_figure(figure, *, label: str, data: pd.DataFrame, year: int, output_dir=None) -> None:
+    """Show a matplotlib figure, save the data behind it as CSV and link it.
+
+    Caption and alt text come from the cell's `#| fig-cap:` and `#| fig-alt:` options.
+    """
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    write_csv(data, label, output_data_dir(year, output_dir))
+    display(figure)
+    plt.close(figure)
+    markdown(download_link(label))

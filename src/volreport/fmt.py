@@ -1,0 +1,37 @@
+"""Number formatting for prose and tables, one convention for the whole report."""
+
+from __future__ import annotations
+
+import math
+
+QUALIFIER_WORDS = {"at_least": "at least ", "at_most": "up to ", "approx": "about ", "exact": ""}
+
+
+def number(value: float | int | None, decimals: int = 0) -> str:
+    """Thousands separated by commas, `decimals` places: 139671 -> '139,671'.
+
+    A missing value is written as an em dash, so gaps stay visible.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value:,.{decimals}f}"
+
+
+def percent(value: float | None, decimals: int = 1) -> str:
+    """A percentage already on the 0-100 scale: 54.0 -> '54.0%'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value:.{decimals}f}%"
+
+
+def signed_percent(value: float | None, decimals: int = 0) -> str:
+    """A change in percent with its sign: 19.7 -> '+20%', -46 -> '−46%'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    text = f"{value:+.{decimals}f}%"
+    return text.replace("-", "\u2212")
+
+
+def qualified(value: float | None, qualifier: str = "exact", decimals: int = 0) -> str:
+    """A number with its published qualifier: ('at_least', 174000) -> 'at least 174,000'."""
+    return QUALIFIER_WORDS.get(qualifier or "exact", "") + number(value, decimals)

@@ -1,0 +1,46 @@
+"""Headline indicators: the machine-readable summary of a year's report."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+STATUSES = ("reported", "derived", "missing")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One headline figure with its provenance.
+
+    `status` is "reported" when the value is published as such, "derived" when it is
+    computed from published figures (the method is in the methodology appendix), and
+    "missing" when the data do not give it (then `value` is None).
+    """
+
+    id: str
+    label: str
+    value: float | None
+    unit: str
+    status: str
+    source: str
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"indicator {self.id}: status {self.status!r} not in {STATUSES}")
+        if (self.value is None) != (self.status == "missing"):
+            raise ValueError(f"indicator {self.id}: a value is missing exactly when status is 'missing'")
+
+
+def write_json(indicators: list[Indicator], path: Path, *, year: int, synthetic: bool) -> None:
+    """Write indicators as `{"year", "synthetic", "indicators": [...]}`, ids unique."""
+    ids = [i.id for i in indicators]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ValueError(f"duplicate indicator ids: {duplicates}")
+    payload = {
+        "year": year,
+        "synthetic": synthetic,
+        "indicators": [asdict(i) for i in indicators],
+    }
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
