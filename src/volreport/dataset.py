@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,12 +15,48 @@ from volreport import paths
 
 NATIONAL = "KZ"
 REFERENCE_TABLES = ("regions", "region_mapping", "areas", "cohorts", "event_formats", "indicators")
+# When set, every data file a chapter reads is appended to this file, so the build
+# re-runs a chapter only when a file it actually read has changed.
+ACCESS_LOG_ENV = "VOLREPORT_ACCESS_LOG"
+
+
+def record_access(path: Path) -> None:
+    """Append `path` to the access log named by $VOLREPORT_ACCESS_LOG, if any."""
+    log = os.environ.get(ACCESS_LOG_ENV)
+    if log:
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(f"{Path(path).resolve()}\n")
 
 
 def read_csv(path: Path) -> pd.DataFrame:
     """Read a contract CSV: UTF-8, ids and text kept as strings, empty cells as missing."""
-    return pd.read_csv(path, encoding="utf-8", dtype_backend="numpy_nullable", keep_default_na=False,
-                       na_values=[""])
+    record_access(path)
+    return pd.read_csv(
+        path,
+        encoding="utf-8",
+        dtype_backend="numpy_nullable",
+        keep_default_na=False,
+        na_values=[""],
+    )
+
+
+class LazyTables(Mapping):
+    """Record tables by resource name, each read from disk on first use."""
+
+    def __init__(self, files: dict[str, Path]) -> None:
+        self._files = files
+        self._loaded: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._loaded:
+            self._loaded[name] = read_csv(self._files[name])
+        return self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
 
 
 @dataclass(frozen=True)
@@ -28,7 +66,7 @@ class Dataset:
     year: int
     path: Path
     observations: pd.DataFrame
-    tables: dict[str, pd.DataFrame]
+    tables: Mapping[str, pd.DataFrame]
     reference: dict[str, pd.DataFrame]
     params: dict
     descriptor: dict = field(repr=False)
@@ -38,9 +76,15 @@ class Dataset:
         """True for a synthetic (demo, test or benchmark) vintage."""
         return bool(self.descriptor.get("synthetic", False))
 
-    def obs(self, indicator: str, *, region: str | None = None, category: str | None = None,
-            year: int | None = None) -> pd.DataFrame:
-        """Rows of `observations` for one indicator, optionally filtered; year defaults to this one."""
+    def obs(
+        self,
+        indicator: str,
+        *,
+        region: str | None = None,
+        category: str | None = None,
+        year: int | None = None,
+    ) -> pd.DataFrame:
+        """Rows of `observations` for one indicator, filtered; year defaults to this one."""
         frame = self.observations
         mask = (frame["indicator"] == indicator) & (frame["year"] == (year or self.year))
         if region is not None:
@@ -49,8 +93,9 @@ class Dataset:
             mask &= frame["category"].fillna("") == category
         return frame[mask]
 
-    def value(self, indicator: str, region: str = NATIONAL, category: str = "",
-              year: int | None = None) -> float | None:
+    def value(
+        self, indicator: str, region: str = NATIONAL, category: str = "", year: int | None = None
+    ) -> float | None:
         """The single value of an observation, None when its status is missing.
 
         Raises KeyError when no such row exists: an absent row is a contract error,
@@ -58,7 +103,9 @@ class Dataset:
         """
         rows = self.obs(indicator, region=region, category=category, year=year)
         if len(rows) != 1:
-            raise KeyError(f"{len(rows)} rows for {indicator}/{year or self.year}/{region}/{category!r}")
+            raise KeyError(
+                f"{len(rows)} rows for {indicator}/{year or self.year}/{region}/{category!r}"
+            )
         value = rows["value"].iloc[0]
         return None if pd.isna(value) else float(value)
 
@@ -77,13 +124,20 @@ def load_year(year: int, data_dir: Path | str | None = None) -> Dataset:
     """Load `data/<year>/` (or `data_dir`) as described by its datapackage.json."""
     folder = paths.year_data_dir(year, data_dir)
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    tables = {
-        resource["name"]: read_csv(folder / resource["path"])
+    files = {
+        resource["name"]: folder / resource["path"]
         for resource in descriptor["resources"]
         if resource["path"].endswith(".csv")
     }
-    observations = tables.pop("observations")
+    observations = read_csv(files.pop("observations"))
     params_path = folder / "params.yml"
     params = yaml.safe_load(params_path.read_text(encoding="utf-8")) if params_path.exists() else {}
-    return Dataset(year=year, path=folder, observations=observations, tables=tables,
-                   reference=load_reference(), params=params, descriptor=descriptor)
+    return Dataset(
+        year=year,
+        path=folder,
+        observations=observations,
+        tables=LazyTables(files),
+        reference=load_reference(),
+        params=params,
+        descriptor=descriptor,
+    )

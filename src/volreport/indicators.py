@@ -29,7 +29,7 @@ class Indicator:
         if self.status not in STATUSES:
             raise ValueError(f"indicator {self.id}: status {self.status!r} not in {STATUSES}")
         if (self.value is None) != (self.status == "missing"):
-            raise ValueError(f"indicator {self.id}: a value is missing exactly when status is 'missing'")
+            raise ValueError(f"indicator {self.id}: value must be None exactly when missing")
 
 
 def write_json(indicators: list[Indicator], path: Path, *, year: int, synthetic: bool) -> None:
@@ -44,3 +44,18 @@ def write_json(indicators: list[Indicator], path: Path, *, year: int, synthetic:
         "indicators": [asdict(i) for i in indicators],
     }
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """A place where the published report disagrees with itself or with official statistics.
+
+    `published` is the figure as the report states it, `recomputed` what its own inputs
+    give, `explanation` the likely reason (for example a different divisor).
+    """
+
+    chapter: str
+    topic: str
+    published: str
+    recomputed: str
+    explanation: str
