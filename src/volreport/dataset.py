@@ -123,6 +123,7 @@ def load_reference(reference_dir: Path | None = None) -> dict[str, pd.DataFrame]
 def load_year(year: int, data_dir: Path | str | None = None) -> Dataset:
     """Load `data/<year>/` (or `data_dir`) as described by its datapackage.json."""
     folder = paths.year_data_dir(year, data_dir)
+    record_access(folder / "datapackage.json")
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     files = {
         resource["name"]: folder / resource["path"]
@@ -131,7 +132,10 @@ def load_year(year: int, data_dir: Path | str | None = None) -> Dataset:
     }
     observations = read_csv(files.pop("observations"))
     params_path = folder / "params.yml"
-    params = yaml.safe_load(params_path.read_text(encoding="utf-8")) if params_path.exists() else {}
+    params = {}
+    if params_path.exists():
+        record_access(params_path)
+        params = yaml.safe_load(params_path.read_text(encoding="utf-8"))
     return Dataset(
         year=year,
         path=folder,

@@ -59,3 +59,24 @@ class Discrepancy:
     published: str
     recomputed: str
     explanation: str
+
+
+def format_value(indicator: Indicator) -> str:
+    """The indicator's value as prose quotes it, by unit: '139,671', '54.0%', '2.56 billion KZT'."""
+    from volreport import fmt
+
+    if indicator.value is None:
+        return "not published"
+    if indicator.unit == "percent":
+        return fmt.percent(indicator.value)
+    if indicator.unit == "KZT" and abs(indicator.value) >= 1e9:
+        return f"{fmt.number(indicator.value / 1e9, 2)} billion KZT"
+    decimals = 0 if float(indicator.value).is_integer() else 1
+    return fmt.number(indicator.value, decimals)
+
+
+def variables(indicators: list[Indicator], year: int) -> dict[str, str]:
+    """Quarto `_variables.yml` content: `{{< var id >}}` in editorial pages gives the value."""
+    values = {"year": str(year), "prev_year": str(year - 1), "next_year": str(year + 1)}
+    values.update({indicator.id: format_value(indicator) for indicator in indicators})
+    return values

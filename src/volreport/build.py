@@ -1,0 +1,438 @@
+"""Build one year's report: validate, run the chapter notebooks, publish, swap in atomically.
+
+Chapters run in parallel with papermill. A chapter is reused, not re-run, when its
+notebook, the package code and every data file it read last time have the same
+content hashes as then. A build writes into a temporary folder and replaces
+`_book/<year>/` only when everything succeeded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from volreport import paths
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+CACHE_VERSION = 1
+Echo = Callable[[str], None]
+
+
+class BuildError(Exception):
+    """A build step failed; nothing was published."""
+
+
+class ChapterError(BuildError):
+    """A chapter notebook raised while executing."""
+
+    def __init__(self, chapter: str, cell: str, error: str, notebook: Path) -> None:
+        self.chapter, self.cell, self.error, self.notebook = chapter, cell, error, notebook
+        super().__init__(
+            f"chapter {chapter!r} failed in {cell}:\n  {error}\n"
+            f"  executed notebook with the traceback: {notebook}"
+        )
+
+
+@dataclass
+class ChapterRun:
+    """What happened to one chapter in a build."""
+
+    name: str
+    status: str  # "executed" or "reused"
+    seconds: float
+
+
+@dataclass
+class BuildResult:
+    """Outcome of a successful build."""
+
+    year: int
+    book_dir: Path
+    outputs: list[Path]
+    chapters: list[ChapterRun] = field(default_factory=list)
+    seconds: float = 0.0
+    up_to_date: bool = False
+
+
+# Book description ----------------------------------------------------------------
+
+
+def book_config(config_path: Path = paths.QUARTO_CONFIG) -> dict:
+    """The parsed `_quarto.yml`, the single description of the book."""
+    return yaml.safe_load(config_path.read_text(encoding="utf-8"))
+
+
+def book_files(config: dict) -> list[str]:
+    """Chapter and appendix files in book order, as `_quarto.yml` lists them."""
+    book = config["book"]
+    entries = list(book.get("chapters", [])) + list(book.get("appendices", []))
+    return [entry if isinstance(entry, str) else entry["href"] for entry in entries]
+
+
+def chapter_notebooks(config: dict) -> list[Path]:
+    """The chapter notebooks (source copies in notebooks/), in book order."""
+    return [paths.NOTEBOOKS_DIR / Path(f).name for f in book_files(config) if f.endswith(".ipynb")]
+
+
+# Content hashing -----------------------------------------------------------------
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def tree_digest(files: Iterable[Path], root: Path = paths.PROJECT_ROOT) -> str:
+    """One digest over several files: their paths (relative to `root`) and contents."""
+    digest = hashlib.sha256()
+    for path in sorted(set(files)):
+        name = path.relative_to(root) if path.is_relative_to(root) else path
+        digest.update(f"{name}\0{file_digest(path)}\0".encode())
+    return digest.hexdigest()
+
+
+def files_under(folder: Path) -> list[Path]:
+    """Every file under `folder`, ignoring caches."""
+    if not folder.exists():
+        return []
+    return [
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    ]
+
+
+def package_digest() -> str:
+    """Digest of the package's code and assets: a change re-runs every chapter."""
+    return tree_digest(files_under(PACKAGE_DIR))
+
+
+def chapter_key(notebook: Path, parameters: dict, package: str) -> str:
+    """Cache key of a chapter before its data inputs are considered."""
+    payload = json.dumps(
+        {"v": CACHE_VERSION, "nb": file_digest(notebook), "params": parameters, "pkg": package},
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def inputs_unchanged(recorded: dict[str, str]) -> bool:
+    """True when every recorded input file still exists with the same content."""
+    return all(Path(p).is_file() and file_digest(Path(p)) == d for p, d in recorded.items())
+
+
+# Chapter execution ---------------------------------------------------------------
+
+
+def _execute(notebook: str, output: str, parameters: dict, access_log: str) -> dict | None:
+    """Run one notebook with papermill (in a worker process); return an error dict or None."""
+    os.environ["VOLREPORT_ACCESS_LOG"] = access_log
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        papermill.execute_notebook(
+            notebook,
+            output,
+            parameters=parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(paths.NOTEBOOKS_DIR),
+        )
+    except PapermillExecutionError as error:
+        first_line = next((line for line in error.source.splitlines() if line.strip()), "")
+        return {
+            "cell": f"cell {error.cell_index} (`{first_line.strip()}`)",
+            "error": f"{error.ename}: {error.evalue}",
+        }
+    except Exception as error:  # kernel died, notebook unreadable: still name the chapter
+        return {
+            "cell": "kernel start or notebook read",
+            "error": f"{type(error).__name__}: {error}",
+        }
+    return None
+
+
+class ChapterRunner:
+    """Runs the chapters of one year into `<build_dir>/notebooks/` and `<build_dir>/chapters/`."""
+
+    def __init__(self, year: int, build_dir: Path, data_dir: Path | None, echo: Echo) -> None:
+        self.year, self.build_dir, self.data_dir, self.echo = year, build_dir, data_dir, echo
+        self.package = package_digest()
+        self.parameters = {
+            "year": year,
+            "data_dir": str(data_dir) if data_dir else None,
+        }
+
+    def paths_for(self, notebook: Path) -> tuple[Path, Path, Path, Path]:
+        """Executed notebook, chapter output folder, cache record and access log of a chapter."""
+        stem = notebook.stem
+        return (
+            self.build_dir / "notebooks" / notebook.name,
+            self.build_dir / "chapters" / stem,
+            self.build_dir / "cache" / f"{stem}.json",
+            self.build_dir / "cache" / f"{stem}.inputs",
+        )
+
+    def reusable(self, notebook: Path) -> bool:
+        """True when the chapter's last successful run is still valid."""
+        executed, output_dir, record, _ = self.paths_for(notebook)
+        if not (record.exists() and executed.exists() and output_dir.exists()):
+            return False
+        cached = json.loads(record.read_text(encoding="utf-8"))
+        key = chapter_key(notebook, self.parameters, self.package)
+        return cached.get("key") == key and inputs_unchanged(cached.get("inputs", {}))
+
+    def run(self, notebooks: list[Path], jobs: int, force: bool) -> list[ChapterRun]:
+        """Reuse or execute every chapter; raise ChapterError on the first failure."""
+        runs: dict[str, ChapterRun] = {}
+        todo = []
+        for notebook in notebooks:
+            if not force and self.reusable(notebook):
+                runs[notebook.stem] = ChapterRun(notebook.stem, "reused", 0.0)
+                self.echo(f"  {notebook.stem:<24} reused      0.0 s")
+            else:
+                todo.append(notebook)
+        if todo:
+            self._execute_all(todo, jobs, runs)
+        return [runs[n.stem] for n in notebooks]
+
+    def _execute_all(self, todo: list[Path], jobs: int, runs: dict[str, ChapterRun]) -> None:
+        (self.build_dir / "notebooks").mkdir(parents=True, exist_ok=True)
+        (self.build_dir / "cache").mkdir(parents=True, exist_ok=True)
+        started: dict = {}
+        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
+            for notebook in todo:
+                executed, output_dir, record, access_log = self.paths_for(notebook)
+                shutil.rmtree(output_dir, ignore_errors=True)
+                output_dir.mkdir(parents=True)
+                record.unlink(missing_ok=True)
+                access_log.unlink(missing_ok=True)
+                parameters = {**self.parameters, "output_dir": str(output_dir)}
+                future = pool.submit(
+                    _execute, str(notebook), str(executed), parameters, str(access_log)
+                )
+                started[future] = (notebook, time.perf_counter())
+            pending = set(started)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                for future in done:
+                    notebook, t0 = started[future]
+                    seconds = time.perf_counter() - t0
+                    failure = future.result()
+                    if failure:
+                        self.echo(f"  {notebook.stem:<24} FAILED   {seconds:6.1f} s")
+                        for other in pending:
+                            other.cancel()
+                        raise ChapterError(
+                            notebook.stem,
+                            failure["cell"],
+                            failure["error"],
+                            self.paths_for(notebook)[0],
+                        )
+                    self._record(notebook)
+                    runs[notebook.stem] = ChapterRun(notebook.stem, "executed", seconds)
+                    self.echo(f"  {notebook.stem:<24} executed {seconds:6.1f} s")
+
+    def _record(self, notebook: Path) -> None:
+        """Save the cache record: the key and the digest of every file the chapter read."""
+        _, _, record, access_log = self.paths_for(notebook)
+        read = set(access_log.read_text(encoding="utf-8").split()) if access_log.exists() else set()
+        inputs = {p: file_digest(Path(p)) for p in sorted(read) if Path(p).is_file()}
+        key = chapter_key(notebook, self.parameters, self.package)
+        record.write_text(json.dumps({"key": key, "inputs": inputs}, indent=1), encoding="utf-8")
+
+
+# Staging and publishing ------------------------------------------------------------
+
+
+def stage_book(year: int, config: dict, build_dir: Path, dataset) -> Path:
+    """Assemble the book as `_quarto.yml` describes it in `<build_dir>/stage/`.
+
+    Editorial pages come from report/<year>/, chapters from the executed notebooks,
+    generated pages (methodology, tables) and `_variables.yml` from the data.
+    """
+    from volreport import chapters, editorial, indicators
+
+    stage = build_dir / "stage"
+    shutil.rmtree(stage, ignore_errors=True)
+    (stage / "notebooks").mkdir(parents=True)
+    (stage / "data").mkdir()
+    shutil.copy2(paths.QUARTO_CONFIG, stage / "_quarto.yml")
+
+    headline = chapters.headline_indicators(dataset)
+    found = chapters.discrepancies(dataset)
+    generated = editorial.generated_pages(dataset, headline, found)
+    for relative, text in generated.items():
+        target = stage / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    report_dir = paths.REPORT_DIR / str(year)
+    for entry in book_files(config):
+        if entry.endswith(".ipynb"):
+            shutil.copy2(build_dir / "notebooks" / Path(entry).name, stage / "notebooks")
+            continue
+        if entry in generated:
+            continue
+        source = report_dir / entry
+        if not source.exists():
+            raise BuildError(f"{source.relative_to(paths.PROJECT_ROOT)}: editorial page missing")
+        shutil.copy2(source, stage / entry)
+    for chapter_data in (build_dir / "chapters").glob("*/data"):
+        shutil.copytree(chapter_data, stage / "data", dirs_exist_ok=True)
+    indicators.write_json(
+        headline, stage / "indicators.json", year=year, synthetic=dataset.synthetic
+    )
+    values = indicators.variables(headline, year) | editorial.page_variables(dataset)
+    (stage / "_variables.yml").write_text(
+        yaml.safe_dump(values, allow_unicode=True, sort_keys=True), encoding="utf-8"
+    )
+    return stage
+
+
+def publish_quarto(stage: Path, out_dir: Path) -> None:
+    """Render the staged book with the Quarto CLI (not tested here: Quarto is not installable)."""
+    import subprocess
+
+    quarto = shutil.which("quarto")
+    if quarto is None:
+        raise BuildError("--engine quarto: the quarto command is not on PATH; use --engine builtin")
+    subprocess.run([quarto, "render", str(stage)], check=True)
+    shutil.copytree(stage / "_book", out_dir, dirs_exist_ok=True)
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Replace `target` by `new` with renames, so a reader never sees half a report."""
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# The build -----------------------------------------------------------------------
+
+
+def source_digest(year: int, data_dir: Path, config: dict, options: dict) -> str:
+    """Digest of everything a build reads: a match with the last build means nothing to do."""
+    files = [paths.QUARTO_CONFIG, *chapter_notebooks(config)]
+    files += files_under(data_dir) + files_under(paths.REFERENCE_DIR)
+    files += files_under(paths.REPORT_DIR / str(year)) + files_under(PACKAGE_DIR)
+    payload = tree_digest(f for f in files if f.exists()) + json.dumps(options, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def build(
+    year: int,
+    *,
+    jobs: int | None = None,
+    formats: tuple[str, ...] = ("html", "pdf"),
+    force: bool = False,
+    engine: str = "builtin",
+    data_dir: Path | None = None,
+    book_root: Path | None = None,
+    build_root: Path | None = None,
+    echo: Echo = print,
+) -> BuildResult:
+    """Build the report for `year`; see the module docstring. Raises BuildError on failure."""
+    start = time.perf_counter()
+    data_folder = paths.year_data_dir(year, data_dir)
+    if not data_folder.is_dir():
+        raise BuildError(f"no data for {year}: {data_folder} does not exist")
+    build_dir = (Path(build_root) if build_root else paths.BUILD_DIR) / str(year)
+    book_dir = (Path(book_root) if book_root else paths.BOOK_DIR) / str(year)
+    config = book_config()
+    notebooks = chapter_notebooks(config)
+    options = {"formats": sorted(formats), "engine": engine, "data_dir": str(data_folder)}
+    digest = source_digest(year, data_folder, config, options)
+    record = build_dir / "cache" / "build.json"
+    outputs = expected_outputs(book_dir, year, formats)
+
+    if not force and last_digest(record) == digest and all(p.exists() for p in outputs):
+        runs = [ChapterRun(n.stem, "reused", 0.0) for n in notebooks]
+        echo(f"volreport {year}: sources unchanged since the last build, nothing to do")
+        return BuildResult(year, book_dir, outputs, runs, time.perf_counter() - start, True)
+
+    echo(f"volreport {year}: validating {data_folder}")
+    from volreport import dataset, validate
+
+    validate.require_valid(year, data_dir)
+    echo(f"volreport {year}: {len(notebooks)} chapters, {jobs or os.cpu_count()} parallel jobs")
+    runner = ChapterRunner(year, build_dir, data_dir, echo)
+    runs = runner.run(notebooks, jobs or os.cpu_count() or 1, force)
+
+    ds = dataset.load_year(year, data_dir)
+    stage = stage_book(year, config, build_dir, ds)
+    book_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = book_dir.with_name(f".{book_dir.name}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        t0 = time.perf_counter()
+        if engine == "quarto":
+            publish_quarto(stage, tmp)
+        else:
+            from volreport import publish
+
+            publish.publish(stage, tmp, year=year, formats=formats, synthetic=ds.synthetic)
+        label = f"publish ({','.join(formats)})"
+        echo(f"  {label:<24} done     {time.perf_counter() - t0:6.1f} s")
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    swap_in(tmp, book_dir)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps({"digest": digest}), encoding="utf-8")
+    return BuildResult(year, book_dir, outputs, runs, time.perf_counter() - start)
+
+
+def last_digest(record: Path) -> str | None:
+    """The source digest of the last successful build, if any."""
+    if not record.exists():
+        return None
+    return json.loads(record.read_text(encoding="utf-8")).get("digest")
+
+
+def expected_outputs(book_dir: Path, year: int, formats: Iterable[str]) -> list[Path]:
+    """The files a successful build must leave, by format."""
+    by_format = {"html": book_dir / "index.html", "pdf": book_dir / f"volunteering-kz-{year}.pdf"}
+    return [by_format[f] for f in formats]
+
+
+def main_build(args) -> int:
+    """`volreport build`: run the build and print per-chapter lines and a summary."""
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    try:
+        result = build(
+            args.year,
+            jobs=args.jobs,
+            formats=formats,
+            force=args.force,
+            engine=args.engine,
+            data_dir=args.data_dir,
+            book_root=args.book_dir,
+            build_root=args.build_dir,
+        )
+    except Exception as error:  # chapter, validation or publishing: the message, not a traceback
+        print(f"build failed: {error}\nThe previous report, if any, is untouched.", file=sys.stderr)
+        return 1
+    executed = sum(run.status == "executed" for run in result.chapters)
+    print(
+        f"Report {result.year} built in {result.seconds:.1f} s "
+        f"({executed} chapters executed, {len(result.chapters) - executed} reused):"
+    )
+    for output in result.outputs:
+        print(f"  {output}")
+    return 0

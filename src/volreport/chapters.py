@@ -1,0 +1,25 @@
+"""The computed chapters' modules, and what the build collects from all of them."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from volreport.indicators import Discrepancy, Indicator
+
+# Computation modules of the chapter notebooks; the book order lives in _quarto.yml.
+CHAPTER_MODULES = ("portrait", "organizations", "areas", "grants", "economics", "public_interest")
+
+
+def modules():
+    """The chapter modules, imported."""
+    return [import_module(f"volreport.{name}") for name in CHAPTER_MODULES]
+
+
+def headline_indicators(ds) -> list[Indicator]:
+    """Every chapter's headline indicators, in chapter order."""
+    return [indicator for module in modules() for indicator in module.indicators(ds)]
+
+
+def discrepancies(ds) -> list[Discrepancy]:
+    """Every chapter's discrepancies between published and recomputed figures."""
+    return [found for module in modules() for found in module.discrepancies(ds)]

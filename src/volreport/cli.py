@@ -1,0 +1,116 @@
+"""The `volreport` command line: build, validate, list chapters.
+
+Heavy libraries are imported inside the subcommands, so `--help` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from volreport import paths
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build one year's report."""
+    from volreport import build
+
+    return build.main_build(args)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate one year's data and print every problem found."""
+    from volreport import validate
+
+    problems = validate.validate_year(args.year, args.data_dir)
+    folder = paths.year_data_dir(args.year, args.data_dir)
+    if problems:
+        print(validate.ValidationError(problems), file=sys.stderr)
+        print(f"{folder}: {len(problems)} problem(s); nothing was built.", file=sys.stderr)
+        return 1
+    print(f"{folder}: valid")
+    return 0
+
+
+def cmd_chapters(args: argparse.Namespace) -> int:
+    """List the book's pages in order, as _quarto.yml gives them."""
+    import json
+
+    from volreport.build import book_config, book_files
+
+    for number, entry in enumerate(book_files(book_config()), start=1):
+        kind = "notebook" if entry.endswith(".ipynb") else "page"
+        title = ""
+        if kind == "notebook":
+            notebook = json.loads((paths.NOTEBOOKS_DIR / Path(entry).name).read_text("utf-8"))
+            first = "".join(notebook["cells"][0]["source"]).splitlines()[0]
+            title = first.lstrip("# ").split(" {#")[0]
+        print(f"{number:>2}  {kind:<8}  {entry:<34} {title}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser, with --help on every subcommand."""
+    root = argparse.ArgumentParser(
+        prog="volreport",
+        description="Build the analytical report on volunteering in Kazakhstan from data/<year>/.",
+    )
+    sub = root.add_subparsers(dest="command", required=True)
+
+    build = sub.add_parser(
+        "build", help="validate the data, run the chapters, publish HTML and PDF"
+    )
+    build.add_argument("--year", type=int, default=2022, help="report year (default 2022)")
+    build.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count(),
+        help="chapters run in parallel (default: number of cores)",
+    )
+    build.add_argument("--format", default="html,pdf", help="comma-separated: html,pdf")
+    build.add_argument("--force", action="store_true", help="re-run every chapter, ignore caches")
+    build.add_argument(
+        "--engine",
+        choices=("builtin", "quarto"),
+        default="builtin",
+        help="builtin: pandoc + Typst (default); quarto: the Quarto CLI if installed",
+    )
+    build.add_argument(
+        "--data-dir", type=Path, default=None, help="data folder (default: data/<year>)"
+    )
+    build.add_argument(
+        "--book-dir",
+        type=Path,
+        default=None,
+        help="output root; the report goes to <book-dir>/<year>/ (default: _book)",
+    )
+    build.add_argument(
+        "--build-dir",
+        type=Path,
+        default=None,
+        help="scratch root for executed notebooks and caches (default: _build)",
+    )
+    build.set_defaults(func=cmd_build)
+
+    validate = sub.add_parser("validate", help="check data/<year>/ against the data contract")
+    validate.add_argument("--year", type=int, required=True, help="year to validate")
+    validate.add_argument(
+        "--data-dir", type=Path, default=None, help="data folder (default: data/<year>)"
+    )
+    validate.set_defaults(func=cmd_validate)
+
+    chapters = sub.add_parser("chapters", help="list the book's pages in order")
+    chapters.set_defaults(func=cmd_chapters)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `volreport` console script."""
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
