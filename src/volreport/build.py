@@ -134,6 +134,15 @@ def inputs_unchanged(recorded: dict[str, str]) -> bool:
 # Chapter execution ---------------------------------------------------------------
 
 
+def source_cell_number(executed: Path, index: int) -> int:
+    """1-based number of an executed cell in the source notebook (papermill inserts a cell)."""
+    import nbformat
+
+    cells = nbformat.read(executed, as_version=4).cells[:index]
+    injected = sum("injected-parameters" in c.metadata.get("tags", []) for c in cells)
+    return index - injected + 1
+
+
 def _execute(notebook: str, output: str, parameters: dict, access_log: str) -> dict | None:
     """Run one notebook with papermill (in a worker process); return an error dict or None."""
     os.environ["VOLREPORT_ACCESS_LOG"] = access_log
@@ -152,8 +161,9 @@ def _execute(notebook: str, output: str, parameters: dict, access_log: str) -> d
         )
     except PapermillExecutionError as error:
         first_line = next((line for line in error.source.splitlines() if line.strip()), "")
+        number = source_cell_number(Path(output), error.cell_index)
         return {
-            "cell": f"cell {error.cell_index} (`{first_line.strip()}`)",
+            "cell": f"cell {number} of {Path(notebook).name} (`{first_line.strip()}`)",
             "error": f"{error.ename}: {error.evalue}",
         }
     except Exception as error:  # kernel died, notebook unreadable: still name the chapter

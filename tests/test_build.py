@@ -1,0 +1,123 @@
+"""Unit tests of the build machinery: book description, hashing, cache validity, swap."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+
+from volreport import bench, build, notebooks, paths
+
+
+def test_book_files_follow_quarto_order_with_appendices():
+    config = {
+        "book": {
+            "chapters": ["index.md", {"href": "notebooks/01_a.ipynb"}, "end.md"],
+            "appendices": ["methodology.md"],
+        }
+    }
+    assert build.book_files(config) == [
+        "index.md",
+        "notebooks/01_a.ipynb",
+        "end.md",
+        "methodology.md",
+    ]
+    assert build.chapter_notebooks(config) == [paths.NOTEBOOKS_DIR / "01_a.ipynb"]
+
+
+def test_real_book_lists_every_notebook_in_notebooks_folder():
+    listed = {p.name for p in build.chapter_notebooks(build.book_config())}
+    on_disk = {p.name for p in paths.NOTEBOOKS_DIR.glob("*.ipynb")}
+    assert listed == on_disk
+
+
+def test_tree_digest_changes_with_content_not_with_timestamps(tmp_path):
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text("x\n1\n")
+    b.write_text("y\n2\n")
+    before = build.tree_digest([a, b], root=tmp_path)
+    a.touch()
+    assert build.tree_digest([b, a], root=tmp_path) == before
+    a.write_text("x\n3\n")
+    assert build.tree_digest([a, b], root=tmp_path) != before
+
+
+def test_inputs_unchanged_detects_edit_and_deletion(tmp_path):
+    data = tmp_path / "wages.csv"
+    data.write_text("region,wage\nKZ,1\n")
+    recorded = {str(data): build.file_digest(data)}
+    assert build.inputs_unchanged(recorded)
+    data.write_text("region,wage\nKZ,2\n")
+    assert not build.inputs_unchanged(recorded)
+    data.unlink()
+    assert not build.inputs_unchanged(recorded)
+
+
+def test_chapter_key_depends_on_notebook_parameters_and_package(tmp_path):
+    notebook = tmp_path / "01_x.ipynb"
+    notebook.write_text("{}")
+    key = build.chapter_key(notebook, {"year": 2022}, "pkg")
+    assert build.chapter_key(notebook, {"year": 2023}, "pkg") != key
+    assert build.chapter_key(notebook, {"year": 2022}, "pkg2") != key
+    notebook.write_text('{"cells": []}')
+    assert build.chapter_key(notebook, {"year": 2022}, "pkg") != key
+
+
+def test_swap_in_replaces_target_whole(tmp_path):
+    target, new = tmp_path / "2022", tmp_path / ".2022.tmp"
+    target.mkdir()
+    (target / "old.html").write_text("old")
+    new.mkdir()
+    (new / "index.html").write_text("new")
+    build.swap_in(new, target)
+    assert sorted(p.name for p in target.iterdir()) == ["index.html"]
+    assert not new.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["2022"]
+
+
+def test_build_refuses_a_missing_year(tmp_path):
+    with pytest.raises(build.BuildError, match="no data for 1999"):
+        build.build(1999, data_dir=tmp_path / "absent", book_root=tmp_path, build_root=tmp_path)
+
+
+def test_expected_outputs_by_format(tmp_path):
+    assert build.expected_outputs(tmp_path, 2022, ["pdf"]) == [
+        tmp_path / "volunteering-kz-2022.pdf"
+    ]
+
+
+def test_strip_outputs_keeps_only_checked_cells():
+    notebook = nbformat.v4.new_notebook()
+    headline = nbformat.v4.new_code_cell("# NBVAL_CHECK_OUTPUT\nshow()")
+    other = nbformat.v4.new_code_cell("plot()")
+    notebook.cells = [nbformat.v4.new_markdown_cell("# T"), headline, other]
+    executed = nbformat.from_dict(json.loads(nbformat.writes(notebook)))
+    result = nbformat.v4.new_output("execute_result", {"text/plain": "139"}, execution_count=3)
+    executed.cells[1].outputs = [result]
+    executed.cells[2].outputs = [nbformat.v4.new_output("stream", text="noise")]
+    other.outputs = [nbformat.v4.new_output("stream", text="stale")]
+    notebooks.strip_outputs(notebook, executed)
+    assert notebook.cells[1].outputs[0]["data"]["text/plain"] == "139"
+    assert notebook.cells[1].outputs[0]["execution_count"] is None
+    assert notebook.cells[2].outputs == []
+
+
+def test_committed_notebooks_keep_outputs_only_in_headline_cells():
+    for path in paths.NOTEBOOKS_DIR.glob("*.ipynb"):
+        notebook = nbformat.read(path, as_version=4)
+        checked = [c for c in notebook.cells if notebooks.is_checked(c)]
+        assert len(checked) == 1, f"{path.name}: exactly one headline cell"
+        assert checked[0].outputs, f"{path.name}: headline outputs missing (run make notebooks)"
+        for cell in notebook.cells:
+            if cell.cell_type == "code" and not notebooks.is_checked(cell):
+                assert not cell.outputs, f"{path.name}: outputs outside the headline cell"
+        tags = [set(c.metadata.get("tags", [])) for c in notebook.cells]
+        assert any("parameters" in t for t in tags), f"{path.name}: no parameters cell"
+
+
+def test_touch_one_value_changes_last_number(tmp_path):
+    path = tmp_path / "w.csv"
+    path.write_text("occupation,wage_kzt,source\nManagers,534211,BNS\n")
+    bench.touch_one_value(path)
+    assert path.read_text().splitlines()[-1] == "Managers,534212,BNS"
