@@ -1,0 +1,523 @@
+"""Validation of a vintage: a tiny valid vintage validates clean; each breach is named."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from volreport import contract, paths
+from volreport.validate import (
+    Problem,
+    ValidationError,
+    detect_separator,
+    header_problems,
+    main,
+    require_valid,
+    split_problems,
+    total_problems,
+    validate_year,
+)
+
+AREAS = contract.CATEGORY_SETS["area"]
+# Three reporting units stand for the 17 of 2022; KZ-19 also exists in current boundaries.
+REFERENCE = {
+    "regions": [
+        ["KZ", "Republic of Kazakhstan", "Kazakhstan", "", "", "country", "true", "true", "ISO"],
+        ["KZ-71", "Astana", "Astana", "", "", "city", "true", "true", "ISO"],
+        ["KZ-75", "Almaty", "Almaty", "", "", "city", "true", "true", "ISO"],
+        ["KZ-19", "Almaty Region", "Almaty region", "", "", "region", "true", "true", "ISO"],
+        ["KZ-33", "Zhetisu Region", "Zhetisu region", "", "", "region", "false", "true", "ISO"],
+    ],
+    "region_mapping": [["KZ-33", "KZ-19", "split in June 2022"]],
+    "areas": [[area, area.title(), "", "", str(i)] for i, area in enumerate(AREAS, start=1)],
+    "cohorts": [
+        [cohort, cohort.title(), "", str(i)]
+        for i, cohort in enumerate(contract.CATEGORY_SETS["cohort"], start=1)
+    ],
+    "event_formats": [[fmt, fmt.title(), ""] for fmt in contract.CATEGORY_SETS["format"]],
+    "indicators": [
+        ["volunteers", "Volunteers", "persons", "", ""],
+        ["volunteers_share_by_sex", "Volunteers by sex", "percent", "sex", ""],
+        ["volunteers_share_by_region", "Volunteers by region", "percent", "", ""],
+        ["volunteers_share_by_cohort", "Volunteers by cohort", "percent", "cohort", ""],
+        ["volunteers_change_pct", "Change in volunteers", "percent", "", ""],
+        ["hours", "Volunteer hours", "hours", "area", ""],
+        ["grant_hours_total", "Grant project hours", "hours", "", ""],
+    ],
+}
+SOURCE = "Report 2022, §A portrait of a volunteer across the country, text"
+OBSERVATIONS = [
+    ["volunteers", "2022", "KZ", "", "1000", "exact", "persons", "reported", SOURCE, ""],
+    ["volunteers", "2021", "KZ", "", "900", "exact", "persons", "reported", SOURCE, ""],
+    [
+        "volunteers_share_by_sex",
+        "2022",
+        "KZ",
+        "female",
+        "60",
+        "",
+        "percent",
+        "reported",
+        SOURCE,
+        "",
+    ],
+    ["volunteers_share_by_sex", "2022", "KZ", "male", "40", "", "percent", "reported", SOURCE, ""],
+    [
+        "volunteers_share_by_region",
+        "2022",
+        "KZ-71",
+        "",
+        "50",
+        "",
+        "percent",
+        "reported",
+        SOURCE,
+        "",
+    ],
+    [
+        "volunteers_share_by_region",
+        "2022",
+        "KZ-75",
+        "",
+        "30",
+        "",
+        "percent",
+        "reported",
+        SOURCE,
+        "",
+    ],
+    [
+        "volunteers_share_by_region",
+        "2022",
+        "KZ-19",
+        "",
+        "20",
+        "",
+        "percent",
+        "reported",
+        SOURCE,
+        "",
+    ],
+    ["volunteers_share_by_cohort", "2022", "KZ", "child", "", "", "percent", "missing", SOURCE, ""],
+    ["volunteers_change_pct", "2022", "KZ-71", "", "-46", "", "percent", "reported", SOURCE, ""],
+    ["hours", "2022", "KZ", "", str(10 * len(AREAS)), "", "hours", "reported", SOURCE, ""],
+    *[["hours", "2022", "KZ", area, "10", "", "hours", "reported", SOURCE, ""] for area in AREAS],
+    ["grant_hours_total", "2022", "KZ", "", "50", "at_least", "hours", "reported", SOURCE, ""],
+]
+GRANT = "Report 2022, §The work of priority projects, text"
+OFFICIAL = "BNS stat.gov.kz"
+RECORDS = {
+    "grant_projects": [
+        [
+            "saylyq",
+            "saylyq",
+            "Birgemiz: Saylyq",
+            "Medical Youth",
+            "45",
+            "at_least",
+            "",
+            "",
+            "",
+            "reported",
+            GRANT,
+            "",
+        ],
+    ],
+    "unrecorded_initiatives": [
+        [
+            "ukraine",
+            "Humanitarian support headquarters",
+            "",
+            "500",
+            "at_least",
+            "141818",
+            "at_least",
+            "61000",
+            "reported",
+            GRANT,
+            "",
+        ],
+    ],
+    "area_representation": [["KZ-71", "media", "under_5", GRANT, ""]],
+    "rfo_support": [["KZ-71", "regular", GRANT, ""]],
+    "inquiry_countries": [["Uzbekistan", "1", GRANT]],
+    "resolutions": [["1", "CAVF", "Support the volunteer movement.", "", GRANT]],
+    "recommendations": [["outlook", "1", "Work out a mechanism for collecting data.", GRANT]],
+    "grantee_feedback": [["difficulty", "1", "Frequent requests for statistics.", GRANT]],
+    "population": [
+        ["KZ", "current", "2022-01-01", "19503159", "reported", OFFICIAL, ""],
+        ["KZ-19", "reporting_2022", "2022-01-01", "2177253", "derived", OFFICIAL, "sum of parts"],
+        ["KZ-19", "current", "2022-01-01", "1478496", "reported", OFFICIAL, ""],
+    ],
+    "wages": [["KZ", "current", "309697", "reported", OFFICIAL, ""]],
+    "wages_by_occupation": [["Managers", "534211", "reported", OFFICIAL, ""]],
+}
+
+
+def write_rows(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    """Write a contract CSV: UTF-8, commas, \\n line endings."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([header, *rows])
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    """A CSV as rows of cells, header first."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+@pytest.fixture
+def vintage(tmp_path: Path) -> Path:
+    """A tiny valid vintage in tmp_path/2022 with its reference tables in tmp_path/reference."""
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    for name, rows in REFERENCE.items():
+        columns = contract.column_names(contract.REFERENCE_RESOURCES[name][1])
+        write_rows(reference / f"{name}.csv", columns, rows)
+    folder = tmp_path / "2022"
+    folder.mkdir()
+    contract.write_descriptor(folder, 2022, synthetic=True)
+    for name, rows in {"observations": OBSERVATIONS, **RECORDS}.items():
+        write_rows(
+            folder / f"{name}.csv", contract.column_names(contract.YEAR_RESOURCES[name][1]), rows
+        )
+    (folder / "params.yml").write_text("hours_per_month: {value: 163.3}\n", encoding="utf-8")
+    return folder
+
+
+def check(folder: Path) -> list[Problem]:
+    return validate_year(2022, folder, reference_dir=folder.parent / "reference")
+
+
+def set_cell(folder: Path, name: str, row: int, column: str, value: str) -> None:
+    """Change one cell; `row` as a spreadsheet numbers it (header = 1)."""
+    path = folder / f"{name}.csv"
+    rows = read_rows(path)
+    rows[row - 1][rows[0].index(column)] = value
+    write_rows(path, rows[0], rows[1:])
+
+
+def only(problems: list[Problem]) -> Problem:
+    assert len(problems) == 1, "\n".join(map(str, problems))
+    return problems[0]
+
+
+def test_tiny_vintage_is_valid(vintage: Path) -> None:
+    assert check(vintage) == []
+
+
+def test_missing_column_is_named(vintage: Path) -> None:
+    rows = read_rows(vintage / "rfo_support.csv")
+    write_rows(vintage / "rfo_support.csv", rows[0][1:], [r[1:] for r in rows[1:]])
+    problem = only(check(vintage))
+    assert (problem.file.endswith("rfo_support.csv"), problem.row, problem.column) == (
+        True,
+        1,
+        "region",
+    )
+    assert "rfo_support.csv:1: column 'region': required column is missing" in str(problem)
+
+
+def test_unknown_region(vintage: Path) -> None:
+    set_cell(vintage, "observations", 6, "region", "KZ-99")
+    problem = only(check(vintage))
+    assert str(problem).endswith(
+        "observations.csv:6: column 'region' = 'KZ-99': unknown code; not in regions.csv"
+    )
+
+
+def test_negative_count_in_record_table_and_observations(vintage: Path) -> None:
+    set_cell(vintage, "unrecorded_initiatives", 2, "volunteers", "-500")
+    set_cell(vintage, "observations", 3, "value", "-900")
+    problems = [str(p) for p in check(vintage)]
+    assert any(
+        "unrecorded_initiatives.csv:2: column 'volunteers' = '-500': must be at least 0" in p
+        for p in problems
+    )
+    assert any(
+        "observations.csv:3: column 'value' = '-900': a count cannot be negative" in p
+        for p in problems
+    )
+    assert len(problems) == 2
+
+
+def test_shares_summing_to_90(vintage: Path) -> None:
+    set_cell(vintage, "observations", 4, "value", "50")  # female 50 + male 40
+    problem = only(check(vintage))
+    assert (problem.row, problem.column, problem.value) == (4, "value", "90")
+    assert "volunteers_share_by_sex for KZ (2022) sum to 90, not 100 ± 0.2" in problem.rule
+
+
+def test_regional_shares_not_summing_to_100(vintage: Path) -> None:
+    set_cell(vintage, "observations", 8, "value", "10")
+    problem = only(check(vintage))
+    assert problem.file.endswith("observations.csv") and problem.row == 6
+    assert "sum to 90" in problem.rule
+
+
+def test_hours_by_area_must_add_up_to_total(vintage: Path) -> None:
+    set_cell(vintage, "observations", 12, "value", "1000")
+    problem = only(check(vintage))
+    assert (problem.row, problem.column, problem.value) == (11, "value", "110")
+    assert "add up to 1100, not the total 110" in problem.rule
+
+
+def test_duplicate_key(vintage: Path) -> None:
+    rows = read_rows(vintage / "observations.csv")
+    write_rows(vintage / "observations.csv", rows[0], [*rows[1:], rows[1]])
+    problem = only(check(vintage))
+    assert problem.row == len(rows) + 1
+    assert problem.column == "indicator, year, region, category"
+    assert problem.value == "volunteers, 2022, KZ, "
+    assert "duplicate key: the same as row 2" in problem.rule
+
+
+def test_text_in_a_number_column(vintage: Path) -> None:
+    set_cell(vintage, "population", 2, "population", "19 503 159")
+    problem = only(check(vintage))
+    assert str(problem).endswith(
+        "population.csv:2: column 'population' = '19 503 159': not a whole number"
+    )
+
+
+def test_cp1251_file(vintage: Path) -> None:
+    path = vintage / "rfo_support.csv"
+    path.write_bytes(path.read_bytes() + "KZ-75,none,Отчёт,\n".encode("cp1251"))
+    problem = only(check(vintage))
+    assert problem.file.endswith("rfo_support.csv") and problem.row == 3
+    assert "not UTF-8: byte 0xce at offset" in problem.rule
+
+
+def test_empty_file(vintage: Path) -> None:
+    (vintage / "wages.csv").write_bytes(b"")
+    problem = only(check(vintage))
+    assert problem.file.endswith("wages.csv") and problem.row is None
+    assert "file is empty" in problem.rule
+
+
+def test_missing_file(vintage: Path) -> None:
+    (vintage / "wages.csv").unlink()
+    assert "wages.csv: file is missing" in str(only(check(vintage)))
+
+
+def test_unexpected_file(vintage: Path) -> None:
+    (vintage / "observations (copy).xlsx").write_bytes(b"PK")
+    (vintage / "logs").mkdir()  # allowed
+    problem = only(check(vintage))
+    assert problem.file.endswith("observations (copy).xlsx")
+    assert "unexpected file" in problem.rule
+
+
+def test_excel_semicolon_csv_with_bom(vintage: Path) -> None:
+    path = vintage / "rfo_support.csv"
+    text = "\r\n".join(";".join(row) for row in read_rows(path)) + "\r\n"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    problems = [str(p) for p in check(vintage)]
+    assert len(problems) == 2, problems
+    assert "rfo_support.csv:1: file starts with a byte-order mark" in problems[0]
+    assert "rfo_support.csv:1: columns are separated by semicolons, not commas" in problems[1]
+
+
+def test_bom_alone_still_checks_rows(vintage: Path) -> None:
+    path = vintage / "rfo_support.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"regular", b"often"))
+    problems = [str(p) for p in check(vintage)]
+    assert len(problems) == 2, problems
+    assert "byte-order mark" in problems[0]
+    assert "rfo_support.csv:2: column 'level' = 'often': must be one of:" in problems[1]
+
+
+def test_value_present_but_status_missing(vintage: Path) -> None:
+    set_cell(vintage, "observations", 9, "value", "12")
+    problem = only(check(vintage))
+    assert (problem.row, problem.column, problem.value) == (9, "value", "12")
+    assert "status is 'missing'" in problem.rule
+
+
+def test_value_empty_but_status_reported(vintage: Path) -> None:
+    set_cell(vintage, "observations", 10, "value", "")
+    problem = only(check(vintage))
+    assert (problem.row, problem.column) == (10, "value")
+    assert "status is 'reported'" in problem.rule
+
+
+def test_percent_above_100_but_changes_may_exceed(vintage: Path) -> None:
+    set_cell(vintage, "observations", 10, "value", "201")  # volunteers_change_pct: allowed
+    set_cell(vintage, "observations", 9, "status", "reported")
+    set_cell(vintage, "observations", 9, "value", "120")
+    problem = only(check(vintage))
+    assert str(problem).endswith(
+        "observations.csv:9: column 'value' = '120': a percentage must lie in 0-100"
+    )
+
+
+def test_observation_later_than_vintage(vintage: Path) -> None:
+    set_cell(vintage, "observations", 3, "year", "2023")
+    problem = only(check(vintage))
+    assert str(problem).endswith(
+        "observations.csv:3: column 'year' = '2023': later than the vintage's year 2022"
+    )
+
+
+def test_descriptor_year_must_match_folder(vintage: Path) -> None:
+    contract.write_descriptor(vintage, 2021, synthetic=True)
+    problem = only(check(vintage))
+    assert problem.file.endswith("datapackage.json")
+    assert (problem.column, problem.value) == ("year", "2021")
+
+
+def test_category_outside_the_indicators_set(vintage: Path) -> None:
+    set_cell(vintage, "observations", 12, "category", "sports")
+    problems = check(vintage)
+    assert any(
+        p.row == 12 and p.column == "category" and "'area' of hours" in p.rule for p in problems
+    )
+
+
+def test_grant_projects_cannot_exceed_their_total(vintage: Path) -> None:
+    set_cell(vintage, "grant_projects", 2, "hours", "60")
+    problem = only(check(vintage))
+    assert problem.file.endswith("grant_projects.csv") and problem.column == "hours"
+    assert "more than grant_hours_total 50" in problem.rule
+
+
+def test_unknown_area_in_record_table(vintage: Path) -> None:
+    set_cell(vintage, "area_representation", 2, "area", "sports")
+    problem = only(check(vintage))
+    assert str(problem).endswith(
+        "area_representation.csv:2: column 'area' = 'sports': unknown code; not in areas.csv"
+    )
+
+
+def test_all_problems_reported_in_one_run(vintage: Path) -> None:
+    set_cell(vintage, "observations", 6, "region", "KZ-99")
+    set_cell(vintage, "observations", 2, "qualifier", "roughly")
+    set_cell(vintage, "population", 3, "date", "1.1.2022")
+    (vintage / "wages.csv").write_bytes(b"")
+    (vintage / "notes.txt").write_text("todo", encoding="utf-8")
+    with pytest.raises(ValidationError) as raised:
+        require_valid(2022, vintage, reference_dir=vintage.parent / "reference")
+    message = str(raised.value)
+    assert message.startswith("5 data problem(s):")
+    for expected in (
+        "observations.csv:6: column 'region' = 'KZ-99'",
+        "observations.csv:2: column 'qualifier' = 'roughly': must be one of",
+        "population.csv:3: column 'date' = '1.1.2022': not a date",
+        "wages.csv: file is empty",
+        "notes.txt: unexpected file",
+    ):
+        assert expected in message
+
+
+def test_main_exit_status(vintage: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = [
+        "2022",
+        "--data-dir",
+        str(vintage),
+        "--reference-dir",
+        str(vintage.parent / "reference"),
+    ]
+    assert main(args) == 0
+    set_cell(vintage, "observations", 6, "region", "KZ-99")
+    assert main(args) == 1
+    assert "column 'region' = 'KZ-99'" in capsys.readouterr().out
+
+
+def test_detect_separator() -> None:
+    assert detect_separator("a,b;c,d") == ","
+    assert detect_separator("a;b;c") == ";"
+    assert detect_separator("a\tb") == "\t"
+    assert detect_separator("single") == ","
+
+
+def test_header_problems_order_and_duplicates() -> None:
+    assert header_problems("f.csv", ["a", "b"], ["a", "b"]) == []
+    [reordered] = header_problems("f.csv", ["b", "a"], ["a", "b"])
+    assert "out of order; expected a, b" in reordered.rule
+    assert [p.column for p in header_problems("f.csv", ["a", "a", "c"], ["a", "b"])] == [
+        "b",
+        "c",
+        "a",
+    ]
+
+
+def test_split_rules_skip_incomplete_or_derived_parts() -> None:
+    def obs(rows):
+        columns = ["indicator", "year", "region", "category", "value", "qualifier", "status"]
+        frame = pd.DataFrame(rows, columns=columns, dtype=object)
+        frame.index = frame.index + 2
+        return frame.assign(unit="percent")
+
+    sets = {"volunteers_share_by_sex": "sex"}
+    one_part = obs([["volunteers_share_by_sex", "2022", "KZ", "female", "60", None, "reported"]])
+    derived = obs(
+        [
+            ["volunteers_share_by_sex", "2022", "KZ", "female", "60", None, "derived"],
+            ["volunteers_share_by_sex", "2022", "KZ", "male", "30", None, "derived"],
+        ]
+    )
+    rounded = obs(
+        [
+            ["volunteers_share_by_sex", "2022", "KZ", "female", "60.1", None, "reported"],
+            ["volunteers_share_by_sex", "2022", "KZ", "male", "40.1", None, "reported"],
+        ]
+    )
+    for frame in (one_part, derived, rounded):
+        assert split_problems(frame, sets, [], "o.csv") == []
+
+
+def test_totals_skip_qualified_parts() -> None:
+    rows = [
+        ["inquiries", "2022", "KZ", None, "3100", None, "reported"],
+        ["inquiries", "2022", "KZ", "volunteering", "2500", "approx", "reported"],
+        ["inquiries", "2022", "KZ", "other", "600", "at_least", "reported"],
+    ]
+    columns = ["indicator", "year", "region", "category", "value", "qualifier", "status"]
+    frame = pd.DataFrame(rows, columns=columns, dtype=object).assign(unit="inquiries")
+    sets = {"inquiries": "inquiry_topic"}
+    assert total_problems(frame, sets, [], "o.csv") == []
+    exact = frame.assign(qualifier=None, value=["3000", "2500", "600"])
+    [problem] = total_problems(exact, sets, [], "o.csv")
+    assert "add up to 3100, not the total 3000" in problem.rule
+
+
+@pytest.mark.skipif(
+    not (paths.DATA_DIR / "2022" / "datapackage.json").exists(),
+    reason="data/2022 is not written yet",
+)
+def test_real_2022_vintage_is_valid() -> None:
+    assert [str(p) for p in validate_year(2022)] == []
+
+
+def test_split_with_an_at_most_share_may_exceed_100() -> None:
+    columns = ["indicator", "year", "region", "category", "value", "qualifier", "status"]
+    rows = [
+        ["volunteers_share_by_sex", "2022", "KZ-75", "female", "99.8", None, "reported"],
+        ["volunteers_share_by_sex", "2022", "KZ-75", "male", "1", "at_most", "reported"],
+    ]
+    frame = pd.DataFrame(rows, columns=columns, dtype=object)
+    sets = {"volunteers_share_by_sex": "sex"}
+    assert split_problems(frame, sets, [], "o.csv") == []
+    [problem] = split_problems(frame.assign(value=["97", "1"]), sets, [], "o.csv")
+    assert "sum to 97 to 98 (qualifiers)" in problem.rule
+
+
+def test_hand_edited_descriptor_is_out_of_date(vintage: Path) -> None:
+    path = vintage / "datapackage.json"
+    path.write_text(path.read_text(encoding="utf-8").replace('"minimum": 0', '"minimum": -1'))
+    problems = check(vintage)
+    assert problems and all(p.file.endswith("datapackage.json") for p in problems)
+    assert "regenerate datapackage.json with contract.write_descriptor" in problems[0].rule
+
+
+def test_broken_params_and_crlf(vintage: Path) -> None:
+    (vintage / "params.yml").write_text("hours: [1, 2\n", encoding="utf-8")
+    path = vintage / "rfo_support.csv"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    problems = [str(p) for p in check(vintage)]
+    assert len(problems) == 2, problems
+    assert any("params.yml:2: not valid UTF-8 YAML" in p for p in problems)
+    assert any("rfo_support.csv: Windows line endings (CRLF)" in p for p in problems)
