@@ -1,0 +1,215 @@
+"""Back-tests at the data level: data/2022 holds the figures the 2022 report publishes.
+
+The literals here are the published figures (the only place they may be typed); a change
+to the data that alters a published figure fails here.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from volreport import derive
+from volreport.dataset import load_year
+
+YEAR = 2022
+REPORTING_UNITS = 17
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_year(YEAR)
+
+
+def test_volunteers(ds):
+    assert ds.value("volunteers") == 139_671
+    assert ds.value("volunteers", year=2021) == 116_694
+    assert ds.value("volunteers", year=2020) == 120_000
+    assert ds.value("volunteers_estimate") == 174_000
+    assert ds.value("volunteers_systematic") == 90_000
+    assert ds.value("persons_per_volunteer") == 110
+    assert ds.value("volunteers_share_of_population") == 1
+    assert ds.obs("volunteers_estimate")["qualifier"].tolist() == ["at_least"]
+
+
+def test_sex_shares(ds):
+    assert ds.value("volunteers_share_by_sex", category="female") == 54
+    assert ds.value("volunteers_share_by_sex", category="male") == 46
+    assert ds.value("volunteers_share_by_sex", region="KZ-47", category="female") == 57.6
+    assert ds.value("volunteers_share_by_sex", region="KZ-43", category="male") == 56.6
+    regional = ds.obs("volunteers_share_by_sex").query("region != 'KZ'")
+    totals = regional.groupby("region")["value"].sum()
+    assert len(totals) == REPORTING_UNITS
+    assert (totals.round(6) == 100).all()
+
+
+def test_regional_extremes(ds):
+    assert ds.value("volunteers_change_pct", region="KZ-47") == 201
+    assert ds.value("volunteers_change_pct", region="KZ-39") == -47
+    assert ds.value("volunteers_share_by_age", region="KZ-75", category="under_18") == 72
+    assert ds.value("volunteers_share_by_age", region="KZ-43", category="18_29") == 90
+    assert ds.value("volunteers_share_by_employment", region="KZ-11", category="student") == 67.1
+    assert ds.value("volunteers_share_by_employment", region="KZ-43", category="employed") == 41.5
+
+
+@pytest.mark.parametrize(
+    ("indicator", "categories"),
+    [
+        ("volunteers", 1),
+        ("volunteers_share_by_region", 1),
+        ("volunteers_change_pct", 1),
+        ("volunteers_share_by_age", 4),
+        ("volunteers_share_by_employment", 5),
+        ("hours", 1),
+        ("hours_share_of_area_national", 11),
+        ("events_share_in_region", 11),
+        ("development_events", 1),
+        ("npo", 1),
+        ("initiative_groups", 1),
+    ],
+)
+def test_regional_breakdowns_cover_every_reporting_unit(ds, indicator, categories):
+    rows = ds.obs(indicator).query("region != 'KZ'")
+    assert len(rows) == REPORTING_UNITS * categories
+    assert rows["region"].nunique() == REPORTING_UNITS
+
+
+def test_hours_by_area(ds):
+    published = {
+        "other_social": 417_399,
+        "umit": 316_158,
+        "qamqor": 153_850,
+        "taza_alem": 105_224,
+        "culture_art": 49_242,
+        "ayala": 28_453,
+        "sabaqtastyq": 5_879,
+        "saylyq": 5_272,
+        "bilim": 3_925,
+        "asyl_mura": 2_819,
+        "media": 166,
+    }
+    assert ds.value("hours") == 1_088_387
+    for area, hours in published.items():
+        assert ds.value("hours", category=area) == hours, area
+    by_area = ds.obs("hours", region="KZ").dropna(subset=["category"])
+    assert by_area["value"].sum() == ds.value("hours")
+    assert ds.value("hours_share", category="other_social") == 38.35
+    assert ds.value("hours_share", category="media") == 0.02
+    assert round(ds.obs("hours_share")["value"].sum(), 6) == 100
+
+
+def test_development_events(ds):
+    assert ds.value("development_events") == 259
+    assert ds.value("development_volunteers") == 11_283
+    assert ds.value("development_hours") == 1_387
+    assert ds.value("development_events", region="KZ-71") == 54
+
+
+def test_organizations(ds):
+    assert ds.value("npo") == 660
+    assert ds.value("npo", year=2021) == 491
+    assert ds.value("initiative_groups") == 1_834
+    assert ds.value("initiative_groups", year=2021) == 1_658
+    assert ds.value("initiative_groups_share_excl_almaty") == 74.3
+    assert ds.value("org_share_of_national", region="KZ-55", category="initiative_group") == 28.4
+    assert derive.implied_complement(1_834, 74.3) == 634
+    assert ds.value("npo", region="KZ-75") == 660 - 634
+    assert ds.value("initiative_groups", region="KZ-75") is None
+
+
+def test_derived_organization_counts_reproduce_the_table(ds):
+    regional = ds.obs("npo").query("region != 'KZ' and region != 'KZ-75'").set_index("region")
+    groups = ds.obs("initiative_groups").query("region != 'KZ'").dropna(subset=["value"])
+    groups = groups.set_index("region")["value"]
+    npo = regional["value"]
+    assert groups.sum() == 1_834
+    for region in groups.index:
+        n, g = npo[region], groups[region]
+        published = {
+            ("org_share_in_region", "npo"): n / (n + g) * 100,
+            ("org_share_in_region", "initiative_group"): g / (n + g) * 100,
+            ("org_share_of_national", "npo"): n / 634 * 100,
+            ("org_share_of_national", "initiative_group"): g / 1_834 * 100,
+        }
+        for (indicator, category), recomputed in published.items():
+            value = ds.value(indicator, region=region, category=category)
+            assert derive.matches_rounded(recomputed, value, 1), (region, indicator, category)
+
+
+def test_npo_table_cannot_reach_the_implied_total(ds):
+    # The table's NPO shares add up to 99.8%: the regions hold 632 of the 634 NPOs, and no
+    # whole counts reproducing every share add up to 634 (documented in data/README.md).
+    regional = ds.obs("npo").query("region != 'KZ' and region != 'KZ-75'")
+    assert regional["value"].sum() == 632
+    table = derive.organization_table(ds.observations[ds.observations["year"] == YEAR])
+    with pytest.raises(derive.DerivationError):
+        derive.organization_counts(table, npo_total=634, ig_total=1_834, npo_sum=634, ig_sum=1_834)
+
+
+def test_grant_projects(ds):
+    assert ds.value("grant_hours_total") == 45_182
+    assert ds.value("grant_volunteers_total") == 21_235
+    assert ds.value("grant_events_total") == 800
+    grants = ds.table("grant_projects").set_index("id")
+    assert len(grants) == 9
+    assert grants.loc["silver", "hours"] == 3_400
+    assert grants.loc["silver", "status"] == "derived"
+    assert grants.loc["bilim", "status"] == "missing"
+    assert pd.isna(grants.loc["bilim", "hours"])
+    assert grants.loc[grants["status"] == "reported", "hours"].sum() == 41_782
+    assert grants.loc["sabaqtastyq", "hours"] == 7_460
+
+
+def test_unrecorded_initiatives(ds):
+    initiatives = ds.table("unrecorded_initiatives").set_index("id")
+    assert initiatives["hours"].sum() == ds.value("unrecorded_hours_added") == 258_991
+    assert ds.value("unrecorded_hours_added_pct") == 24
+    assert round(258_991 / 1_088_387 * 100) == 24
+    assert initiatives.loc["ukraine_hq", "hours"] == 141_818
+    assert initiatives.loc["ukraine_hq", "hours_already_in_rfo"] == 61_000
+    assert initiatives.loc["loops_28", "hours"] == 38_100
+    assert initiatives.loc["zhas_ulan", "hours"] == 7_000
+    assert ds.value("unrecorded_hours_double_counted") == 61_000
+    assert ds.value("unrecorded_hours_added_adjusted") == 197_991
+    assert ds.value("unrecorded_hours_added_adjusted_pct") == 18.2
+
+
+def test_economic_contribution(ds):
+    assert ds.value("economic_value_kzt") == 2_600_000_000
+    assert ds.value("economic_value_kzt_sector_low") == 2_200_000_000
+    assert ds.value("economic_value_kzt_sector_high") == 2_600_000_000
+    assert ds.value("fte_equivalent") == 742
+    assert ds.params["monthly_hours_norm"]["value"] == 163.3
+    assert ds.params["annual_hours_norm"]["value"] == 1_960
+
+
+def test_public_interest(ds):
+    assert ds.value("inquiries", category="volunteering") == 2_500
+    assert ds.value("inquiries", category="other") == 600
+    assert len(ds.table("inquiry_countries")) == 9
+
+
+def test_record_tables(ds):
+    assert len(ds.table("area_representation")) == REPORTING_UNITS * 11
+    bands = ds.table("area_representation").set_index(["region", "area"])["band"]
+    assert bands[("KZ-39", "umit")] == "over_25"
+    assert bands[("KZ-71", "ayala")] == "5_to_25"
+    assert len(ds.table("rfo_support")) == REPORTING_UNITS
+    resolutions = ds.table("resolutions")
+    assert resolutions["number"].tolist() == list(range(1, 19))
+    sections = ds.table("recommendations").groupby("section").size().to_dict()
+    assert sections == {"outlook": 9, "regions": 8, "unrealized": 5, "open_questions": 2}
+
+
+def test_official_statistics(ds):
+    population = ds.table("population").set_index(["region", "boundaries", "date"])["population"]
+    assert population[("KZ", "current", "2022-01-01")] == 19_503_159
+    assert population[("KZ", "current", "2023-01-01")] == 19_765_004
+    assert population[("KZ-19", "reporting_2022", "2022-01-01")] == 2_177_253
+    assert population[("KZ-63", "reporting_2022", "2022-01-01")] == 1_344_854
+    assert population[("KZ-35", "reporting_2022", "2022-01-01")] == 1_355_879
+    wages = ds.table("wages").set_index(["region", "boundaries"])["wage_kzt"]
+    assert wages[("KZ", "current")] == 309_697
+    frame = ds.table("population")
+    current = frame[(frame["boundaries"] == "current") & (frame["region"] != "KZ")]
+    assert (current.groupby("date")["population"].sum() == [19_503_159, 19_765_004]).all()
