@@ -16,7 +16,7 @@ STATUSES = ("reported", "derived", "missing")
 QUALIFIERS = ("exact", "at_least", "at_most", "approx")
 BANDS = ("over_25", "5_to_25", "under_5")
 SUPPORT_LEVELS = ("regular", "references", "one_time", "none")
-FEEDBACK_KINDS = ("difficulty", "positive", "recommendation")
+FEEDBACK_KINDS = ("difficulty", "positive", "recommendation", "supporter")
 REGION_KINDS = ("country", "city", "region")
 CATEGORY_SETS = {
     "sex": ("female", "male"),
