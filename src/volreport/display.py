@@ -42,7 +42,11 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
             return "'" + value
         return value
 
-    return frame.apply(lambda column: column.map(defuse) if column.dtype == object else column)
+    # pandas 3 reads text as a string dtype, not object: both must be defused.
+    def is_text(column: pd.Series) -> bool:
+        return column.dtype == object or isinstance(column.dtype, pd.StringDtype)
+
+    return frame.apply(lambda column: column.map(defuse) if is_text(column) else column)
 
 
 def write_csv(frame: pd.DataFrame, label: str, folder: Path) -> Path:
@@ -66,6 +70,34 @@ def markdown(text: str) -> None:
     display(Markdown(text))
 
 
+def column_decimals(values: pd.Series, most: int = 3) -> int:
+    """Fewest decimals that show every value of a numeric column as it is (at most `most`)."""
+    numbers = values.dropna().astype(float)
+    for decimals in range(most + 1):
+        if ((numbers.round(decimals) - numbers).abs() < 1e-9).all():
+            return decimals
+    return most
+
+
+def table_style(frame: pd.DataFrame):
+    """A table for display: no index, gaps as a dash, numbers at the decimals they carry.
+
+    Columns reaching 10,000 get thousands separators (years and small counts stay plain).
+    The CSV keeps the raw values and empty cells.
+    """
+    styler = frame.style.hide(axis="index").format(na_rep="—")
+    for column in frame.select_dtypes("number").columns:
+        numbers = frame[column].dropna().astype(float)
+        thousands = "," if len(numbers) and numbers.abs().max() >= 10_000 else None
+        styler = styler.format(
+            precision=column_decimals(frame[column]),
+            thousands=thousands,
+            na_rep="—",
+            subset=[column],
+        )
+    return styler
+
+
 def show_table(frame: pd.DataFrame, *, label: str, year: int, output_dir=None) -> None:
     """Show a table (rendered as a real table in HTML and PDF) and its CSV link.
 
@@ -74,7 +106,7 @@ def show_table(frame: pd.DataFrame, *, label: str, year: int, output_dir=None) -
     from IPython.display import display
 
     write_csv(frame, label, output_data_dir(year, output_dir))
-    display(frame.style.hide(axis="index"))
+    display(table_style(frame))
     markdown(download_link(label))
 
 
