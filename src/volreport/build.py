@@ -15,7 +15,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,13 +143,21 @@ def source_cell_number(executed: Path, index: int) -> int:
     return index - injected + 1
 
 
-def _execute(notebook: str, output: str, parameters: dict, access_log: str) -> dict | None:
-    """Run one notebook with papermill (in a worker process); return an error dict or None."""
+def _execute(notebook: str, output: str, parameters: dict, access_log: str, log: str) -> dict:
+    """Run one notebook with papermill (in a worker process).
+
+    Returns {"seconds": ...} and, on failure, "cell" and "error" too. The kernel's own
+    messages go to the chapter's log file, not to the terminal.
+    """
+    start = time.perf_counter()
     os.environ["VOLREPORT_ACCESS_LOG"] = access_log
     os.environ.setdefault("MPLBACKEND", "Agg")
+    with open(log, "w", encoding="utf-8") as handle:
+        os.dup2(handle.fileno(), 2)
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    result: dict = {}
     try:
         papermill.execute_notebook(
             notebook,
@@ -162,16 +170,13 @@ def _execute(notebook: str, output: str, parameters: dict, access_log: str) -> d
     except PapermillExecutionError as error:
         first_line = next((line for line in error.source.splitlines() if line.strip()), "")
         number = source_cell_number(Path(output), error.cell_index)
-        return {
-            "cell": f"cell {number} of {Path(notebook).name} (`{first_line.strip()}`)",
-            "error": f"{error.ename}: {error.evalue}",
-        }
+        result["cell"] = f"cell {number} of {Path(notebook).name} (`{first_line.strip()}`)"
+        result["error"] = f"{error.ename}: {error.evalue}"
     except Exception as error:  # kernel died, notebook unreadable: still name the chapter
-        return {
-            "cell": "kernel start or notebook read",
-            "error": f"{type(error).__name__}: {error}",
-        }
-    return None
+        result["cell"] = "kernel start or notebook read"
+        result["error"] = f"{type(error).__name__}: {error} (kernel log: {log})"
+    result["seconds"] = time.perf_counter() - start
+    return result
 
 
 class ChapterRunner:
@@ -185,19 +190,20 @@ class ChapterRunner:
             "data_dir": str(data_dir) if data_dir else None,
         }
 
-    def paths_for(self, notebook: Path) -> tuple[Path, Path, Path, Path]:
-        """Executed notebook, chapter output folder, cache record and access log of a chapter."""
+    def paths_for(self, notebook: Path) -> tuple[Path, Path, Path, Path, Path]:
+        """Executed notebook, output folder, cache record, access log and kernel log."""
         stem = notebook.stem
         return (
             self.build_dir / "notebooks" / notebook.name,
             self.build_dir / "chapters" / stem,
             self.build_dir / "cache" / f"{stem}.json",
             self.build_dir / "cache" / f"{stem}.inputs",
+            self.build_dir / "cache" / f"{stem}.log",
         )
 
     def reusable(self, notebook: Path) -> bool:
         """True when the chapter's last successful run is still valid."""
-        executed, output_dir, record, _ = self.paths_for(notebook)
+        executed, output_dir, record, _, _ = self.paths_for(notebook)
         if not (record.exists() and executed.exists() and output_dir.exists()):
             return False
         cached = json.loads(record.read_text(encoding="utf-8"))
@@ -224,32 +230,27 @@ class ChapterRunner:
         started: dict = {}
         with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
             for notebook in todo:
-                executed, output_dir, record, access_log = self.paths_for(notebook)
+                executed, output_dir, record, access_log, log = self.paths_for(notebook)
                 shutil.rmtree(output_dir, ignore_errors=True)
                 output_dir.mkdir(parents=True)
                 record.unlink(missing_ok=True)
                 access_log.unlink(missing_ok=True)
                 parameters = {**self.parameters, "output_dir": str(output_dir)}
-                future = pool.submit(
-                    _execute, str(notebook), str(executed), parameters, str(access_log)
-                )
-                started[future] = (notebook, time.perf_counter())
+                arguments = (str(notebook), str(executed), parameters, str(access_log), str(log))
+                started[pool.submit(_execute, *arguments)] = notebook
             pending = set(started)
             while pending:
-                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    notebook, t0 = started[future]
-                    seconds = time.perf_counter() - t0
-                    failure = future.result()
-                    if failure:
+                    notebook, outcome = started[future], future.result()
+                    seconds = outcome["seconds"]
+                    if "error" in outcome:
                         self.echo(f"  {notebook.stem:<24} FAILED   {seconds:6.1f} s")
                         for other in pending:
                             other.cancel()
+                        executed = self.paths_for(notebook)[0]
                         raise ChapterError(
-                            notebook.stem,
-                            failure["cell"],
-                            failure["error"],
-                            self.paths_for(notebook)[0],
+                            notebook.stem, outcome["cell"], outcome["error"], executed
                         )
                     self._record(notebook)
                     runs[notebook.stem] = ChapterRun(notebook.stem, "executed", seconds)
@@ -257,7 +258,7 @@ class ChapterRunner:
 
     def _record(self, notebook: Path) -> None:
         """Save the cache record: the key and the digest of every file the chapter read."""
-        _, _, record, access_log = self.paths_for(notebook)
+        _, _, record, access_log, _ = self.paths_for(notebook)
         read = set(access_log.read_text(encoding="utf-8").split()) if access_log.exists() else set()
         inputs = {p: file_digest(Path(p)) for p in sorted(read) if Path(p).is_file()}
         key = chapter_key(notebook, self.parameters, self.package)
