@@ -51,6 +51,61 @@ def cmd_chapters(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_forms(args: argparse.Namespace) -> int:
+    """Write the return forms of a year: one workbook per current region, one national."""
+    from volreport import forms
+
+    written = forms.write_forms(args.year, args.out)
+    print(f"{len(written)} forms for {args.year} in {args.out}")
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Turn returned forms, logs and official tables into data/<year>/."""
+    from volreport import ingest
+
+    try:
+        result = ingest.ingest(
+            args.year,
+            args.files,
+            data_dir=args.data_dir,
+            force=args.force,
+            previous_dir=args.previous_dir,
+            report_dir=args.report_dir,
+        )
+    except ingest.IngestError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"{result.folder}: written and valid")
+    if result.report_folder:
+        print(f"{result.report_folder}: editorial template copied; the analysts write it")
+    for item in result.still_needed:
+        print(f"still needed: {item}")
+    return 0
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    """Write a complete synthetic year (demos, tests, benchmarks)."""
+    from volreport import ingest, synth
+
+    try:
+        folder, report = synth.synth(
+            args.year,
+            args.seed,
+            args.events,
+            data_dir=args.data_dir,
+            force=args.force,
+            report_dir=args.report_dir,
+        )
+    except ingest.IngestError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"{folder}: SYNTHETIC data written and valid")
+    if report:
+        print(f"{report}: editorial template copied")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser, with --help on every subcommand."""
     root = argparse.ArgumentParser(
@@ -100,6 +155,56 @@ def parser() -> argparse.ArgumentParser:
         "--data-dir", type=Path, default=None, help="data folder (default: data/<year>)"
     )
     validate.set_defaults(func=cmd_validate)
+
+    forms = sub.add_parser("forms", help="write the Excel return forms for a year")
+    forms.add_argument("--year", type=int, required=True, help="report year of the forms")
+    forms.add_argument("--out", type=Path, required=True, help="folder for the workbooks")
+    forms.set_defaults(func=cmd_forms)
+
+    ingest = sub.add_parser(
+        "ingest", help="returned forms, logs and official tables -> data/<year>/"
+    )
+    ingest.add_argument("--year", type=int, required=True, help="report year")
+    ingest.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        help="*.xlsx forms, events.csv, inquiries.csv, population.csv, wages.csv, "
+        "wages_by_occupation.csv, params.yml",
+    )
+    ingest.add_argument("--force", action="store_true", help="replace an existing data/<year>/")
+    ingest.add_argument(
+        "--data-dir", type=Path, default=None, help="data folder (default: data/<year>)"
+    )
+    ingest.add_argument(
+        "--previous-dir",
+        type=Path,
+        default=None,
+        help="last year's data folder for comparisons (default: data/<year-1>)",
+    )
+    ingest.add_argument(
+        "--report-dir",
+        type=Path,
+        default=None,
+        help="editorial pages root; the template goes to <report-dir>/<year>/ (default: report)",
+    )
+    ingest.set_defaults(func=cmd_ingest)
+
+    synth = sub.add_parser("synth", help="write a complete SYNTHETIC year (demo, tests)")
+    synth.add_argument("--year", type=int, required=True, help="year of the synthetic data")
+    synth.add_argument("--seed", type=int, required=True, help="random seed (same seed, same data)")
+    synth.add_argument("--events", type=int, default=20_000, help="events in logs/events.csv")
+    synth.add_argument("--force", action="store_true", help="replace an existing data/<year>/")
+    synth.add_argument(
+        "--data-dir", type=Path, default=None, help="data folder (default: data/<year>)"
+    )
+    synth.add_argument(
+        "--report-dir",
+        type=Path,
+        default=None,
+        help="editorial pages root; the template goes to <report-dir>/<year>/ (default: report)",
+    )
+    synth.set_defaults(func=cmd_synth)
 
     chapters = sub.add_parser("chapters", help="list the book's pages in order")
     chapters.set_defaults(func=cmd_chapters)

@@ -1,0 +1,83 @@
+"""Return forms: one protected workbook per unit, input cells unlocked and validated."""
+
+from __future__ import annotations
+
+import pytest
+
+from volreport import forms
+from volreport.dataset import load_reference
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return load_reference()
+
+
+@pytest.fixture(scope="module")
+def astana(reference):
+    return forms.build_form(2031, "KZ-71", "Astana", reference)
+
+
+def test_file_names_use_code_and_short_name():
+    assert forms.form_filename("KZ-27", "West Kazakhstan region") == (
+        "KZ-27_west-kazakhstan-region.xlsx"
+    )
+
+
+def test_a_form_per_current_region_and_one_national(reference):
+    units = forms.form_units(reference)
+    assert len(units) == 21
+    assert units["code"].iloc[-1] == "KZ"
+    assert {"KZ-10", "KZ-33", "KZ-62"} <= set(units["code"])
+
+
+def test_metadata_sheet_is_very_hidden_and_names_year_and_region(astana):
+    meta = astana[forms.META_SHEET]
+    assert meta.sheet_state == "veryHidden"
+    assert meta.protection.sheet
+    assert (meta["B1"].value, meta["B2"].value, meta["B3"].value) == (
+        forms.FORM_VERSION,
+        2031,
+        "KZ-71",
+    )
+    assert astana.security.lockStructure
+
+
+def test_only_input_cells_are_unlocked(astana, reference):
+    for spec in forms.region_sheets(reference):
+        sheet = astana[spec.name]
+        assert sheet.protection.sheet
+        for cell in spec.cells:
+            assert not sheet[cell.cell].protection.locked, (spec.name, cell.cell)
+            assert sheet[f"A{cell.cell[1:]}"].protection.locked
+
+
+def validation_for(sheet, ref):
+    return [dv for dv in sheet.data_validations.dataValidation if ref in dv.sqref]
+
+
+def test_counts_are_whole_numbers_and_levels_a_drop_down(astana, reference):
+    sheets = {spec.name: spec for spec in forms.region_sheets(reference)}
+    count = sheets["volunteers"].cells[0]
+    (rule,) = validation_for(astana["volunteers"], count.cell)
+    assert (rule.type, rule.operator, rule.formula1) == ("whole", "greaterThanOrEqual", "0")
+    hours = sheets["hours"].cells[0]
+    assert validation_for(astana["hours"], hours.cell)[0].type == "decimal"
+    level = sheets["rfo_support"].cells[0]
+    (choice,) = validation_for(astana["rfo_support"], level.cell)
+    assert choice.type == "list" and "one_time" in choice.formula1
+
+
+def test_instructions_in_russian_and_english(astana):
+    sheet = astana[forms.INSTRUCTIONS_SHEET]
+    assert sheet["A1"].value == "English" and sheet["B1"].value == "Русский"
+    assert "2031" in sheet["A2"].value and "2031" in sheet["B2"].value
+
+
+def test_national_form_has_qualifier_drop_downs(reference):
+    book = forms.build_form(2031, "KZ", "Kazakhstan", reference)
+    (spec,) = forms.sheets_for("KZ", reference)
+    cell = spec.cells[0]
+    assert cell.indicator == "volunteers_estimate"
+    (rule,) = validation_for(book["national"], cell.qualifier_cell)
+    assert "at_least" in rule.formula1

@@ -1,0 +1,288 @@
+"""Ingest on tiny inputs: cell parsing, refused files, formulas, logs, assembly, writing."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+import pandas as pd
+import pytest
+
+from volreport import forms, ingest
+from volreport.dataset import load_reference
+
+YEAR = 2031
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return load_reference()
+
+
+def form_path(tmp_path, reference, code="KZ-71", fill=None):
+    book = forms.build_form(YEAR, code, "Astana", reference)
+    for (sheet, ref), value in (fill or {}).items():
+        book[sheet][ref] = value
+    path = tmp_path / forms.form_filename(code, "Astana")
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "expected"),
+    [
+        (12, forms.COUNT, 12),
+        (12.0, forms.COUNT, 12),
+        (" 12 ", forms.COUNT, 12),
+        (None, forms.COUNT, None),
+        ("", forms.AMOUNT, None),
+        (1.5, forms.AMOUNT, 1.5),
+        ("2.5", forms.AMOUNT, 2.5),
+    ],
+)
+def test_parse_value_accepts(raw, kind, expected):
+    assert ingest.parse_value(raw, kind) == (expected, None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "rule"),
+    [
+        ("abc", forms.COUNT, "'abc' is not a whole number ≥ 0"),
+        (-1, forms.COUNT, "-1 is not a whole number ≥ 0"),
+        (1.5, forms.COUNT, "1.5 is not a whole number ≥ 0"),
+        (True, forms.COUNT, "True is not a whole number ≥ 0"),
+        ("1,200", forms.AMOUNT, "'1,200' is not a number ≥ 0"),
+        ("weekly", forms.CHOICE, "'weekly' is not one of: regular, none"),
+    ],
+)
+def test_parse_value_rejects(raw, kind, rule):
+    assert ingest.parse_value(raw, kind, ("regular", "none")) == (None, rule)
+
+
+def test_cell_problem_names_workbook_sheet_and_cell():
+    problem = ingest.CellProblem("KZ-71_astana.xlsx", "hours", "C7", "'abc' is not a number ≥ 0")
+    assert str(problem) == "KZ-71_astana.xlsx, hours, C7: 'abc' is not a number ≥ 0"
+
+
+def test_encrypted_workbook_is_refused(tmp_path):
+    path = tmp_path / "KZ-71_astana.xlsx"
+    path.write_bytes(ingest.OLE2_MAGIC + b"\0" * 512)
+    assert "encrypted" in ingest.workbook_problem(path)
+
+
+def test_malformed_workbooks_are_refused(tmp_path):
+    text = tmp_path / "a.xlsx"
+    text.write_text("region,value\n")
+    assert "not a ZIP" in ingest.workbook_problem(text)
+    broken = tmp_path / "b.xlsx"
+    broken.write_bytes(ingest.ZIP_MAGIC + b"\0" * 64)
+    assert "damaged" in ingest.workbook_problem(broken)
+
+
+def test_oversized_workbook_is_refused(tmp_path, monkeypatch):
+    path = tmp_path / "big.xlsx"
+    path.write_bytes(ingest.ZIP_MAGIC + b"\0" * 2048)
+    monkeypatch.setattr(ingest, "MAX_WORKBOOK_BYTES", 1024)
+    assert "more than the limit" in ingest.workbook_problem(path)
+
+
+def test_a_zip_that_is_not_a_form_is_reported(tmp_path, reference):
+    path = tmp_path / "other.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    ret, problems = ingest.read_return(path, YEAR, reference)
+    assert ret is None and problems[0].workbook == "other.xlsx"
+    assert "cannot be read as a workbook" in problems[0].rule
+
+
+def with_cached_value(path, formula, value):
+    """Store a cached value for `formula`, as Excel does on save (openpyxl cannot)."""
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    for name, data in members.items():
+        if name.startswith("xl/worksheets/"):
+            members[name] = data.replace(
+                f"<f>{formula}</f><v />".encode(), f"<f>{formula}</f><v>{value}</v>".encode()
+            )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+def test_formula_is_read_as_its_cached_value(tmp_path, reference):
+    path = form_path(tmp_path, reference, fill={("volunteers", "C4"): "=60+40"})
+    with_cached_value(path, "60+40", 100)
+    ret, problems = ingest.read_return(path, YEAR, reference)
+    assert problems == []
+    assert ret.value("volunteers") == 100
+
+
+def test_formula_without_cached_value_is_refused(tmp_path, reference):
+    path = form_path(tmp_path, reference, fill={("volunteers", "C4"): "=60+40"})
+    _, problems = ingest.read_return(path, YEAR, reference)
+    assert [(p.sheet, p.cell) for p in problems] == [("volunteers", "C4")]
+    assert "no saved value" in problems[0].rule
+
+
+def test_every_bad_cell_is_reported_and_a_form_for_another_year_refused(tmp_path, reference):
+    path = form_path(tmp_path, reference, fill={("events", "C7"): "abc", ("hours", "C5"): -2})
+    _, problems = ingest.read_return(path, YEAR, reference)
+    assert {str(p) for p in problems} == {
+        "KZ-71_astana.xlsx, events, C7: 'abc' is not a whole number ≥ 0",
+        "KZ-71_astana.xlsx, hours, C5: -2 is not a number ≥ 0",
+    }
+    _, problems = ingest.read_return(path, YEAR + 1, reference)
+    assert "not 2032" in problems[0].rule
+
+
+def test_splits_must_add_up_to_the_total(tmp_path, reference):
+    path = form_path(
+        tmp_path,
+        reference,
+        fill={("volunteers", "C4"): 10, ("volunteers", "C5"): 6, ("volunteers", "C6"): 3},
+    )
+    ret, _ = ingest.read_return(path, YEAR, reference)
+    (problem,) = ingest.split_problems(ret, reference)
+    assert (problem.sheet, problem.cell) == ("volunteers", "C4")
+    assert "adds up to 9, not the total 10" in problem.rule
+
+
+def test_sums_shares_and_bands():
+    assert ingest.national_sum([1, 2, None], 3) == (
+        3,
+        "at_least",
+        "sum of the 2 of 3 regions with a value",
+    )
+    assert ingest.national_sum([1, 2], 2)[:2] == (3, "exact")
+    assert ingest.national_sum([None], 1)[0] is None
+    assert ingest.share(1, 3) == 33.33 and ingest.share(1, 0) is None
+    assert [ingest.band(v) for v in (4.9, 5, 25, 25.1)] == [
+        "under_5",
+        "5_to_25",
+        "5_to_25",
+        "over_25",
+    ]
+
+
+def test_events_are_aggregated_by_area_and_format():
+    events = pd.DataFrame(
+        {
+            "region": ["KZ-71", "KZ-71", "KZ-75"],
+            "area": ["umit", "umit", "bilim"],
+            "format": ["online", "offline", "online"],
+            "hours": ["2", "3.5", "1"],
+        }
+    )
+    frame = ingest.aggregate_events(events).set_index(["region", "indicator", "category"])["value"]
+    assert frame[("KZ-71", "hours", "umit")] == 5.5
+    assert frame[("KZ-71", "events", "umit")] == 2
+    assert frame[("KZ-75", "events_by_format", "online")] == 1
+
+
+def test_logs_are_checked_row_by_row(tmp_path, reference):
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "region,date,area,format,volunteers,hours\n"
+        "KZ-71,2031-02-01,umit,online,3,2\n"
+        "KZ-99,2030-02-01,sport,online,-1,x\n"
+    )
+    _, problems = ingest.read_log(events, YEAR, reference)
+    assert {(p.row, p.column) for p in problems} == {
+        (3, "date"),
+        (3, "region"),
+        (3, "area"),
+        (3, "volunteers"),
+        (3, "hours"),
+    }
+    inquiries = tmp_path / "inquiries.csv"
+    inquiries.write_text(
+        "date,sex,channel,topic,region,country,related_to_volunteering\n"
+        "2031-03-01,female,=HYPERLINK(1),help,,Uzbekistan,true\n"
+    )
+    _, problems = ingest.read_log(inquiries, YEAR, reference)
+    assert [(p.row, p.column) for p in problems] == [(2, "channel")]
+
+
+def test_inquiries_are_counted_by_topic_and_countries_ranked():
+    log = pd.DataFrame(
+        {
+            "sex": ["female", "male", "female", None],
+            "region": ["KZ-71", None, "KZ-71", None],
+            "country": [None, "Uzbekistan", None, "Georgia"],
+            "related_to_volunteering": ["true", "true", "false", "true"],
+        }
+    )
+    figures = ingest.aggregate_inquiries(log)
+    assert figures.by_topic == {"volunteering": 3, "other": 1}
+    assert figures.share_by_sex["female"] == pytest.approx(200 / 3)
+    assert figures.countries == ["Georgia", "Uzbekistan"]
+
+
+def test_unknown_inputs_are_named(tmp_path):
+    _, _, _, problems = ingest.classify([tmp_path / "notes.docx"])
+    assert problems[0].file == "notes.docx" and "unknown input" in problems[0].rule
+
+
+def test_existing_year_is_not_overwritten_without_force(tmp_path):
+    target = tmp_path / "2031"
+    target.mkdir()
+    (target / "keep.txt").write_text("mine")
+    vintage = ingest.Vintage(pd.DataFrame(), {})
+    with pytest.raises(ingest.IngestError, match="pass --force"):
+        ingest.write_vintage(YEAR, vintage, data_dir=target)
+    assert (target / "keep.txt").read_text() == "mine"
+
+
+def test_an_invalid_vintage_writes_nothing(tmp_path):
+    bad = pd.DataFrame(
+        [
+            {
+                "indicator": "volunteers",
+                "year": YEAR,
+                "region": "KZ",
+                "category": "",
+                "value": "-5",
+                "qualifier": "exact",
+                "unit": "persons",
+                "status": "reported",
+                "source": "test",
+                "note": "",
+            }
+        ]
+    )
+    with pytest.raises(ingest.IngestError, match="negative"):
+        ingest.write_vintage(YEAR, ingest.Vintage(bad, {}), data_dir=tmp_path / "2031")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_template_is_copied_once(tmp_path):
+    first = ingest.copy_template(YEAR, tmp_path)
+    assert sorted(p.name for p in first.iterdir()) == [
+        "conclusion.md",
+        "index.md",
+        "international.md",
+        "introduction.md",
+        "outlook.md",
+    ]
+    (first / "index.md").write_text("# Written by the analysts\n")
+    assert ingest.copy_template(YEAR, tmp_path) is None
+    assert (first / "index.md").read_text() == "# Written by the analysts\n"
+
+
+def test_template_quotes_only_known_variables():
+    names = {
+        "year",
+        "prev_year",
+        "next_year",
+        "volunteers_total",
+        "volunteers_prev_year",
+        "volunteers_female_pct",
+        "volunteers_male_pct",
+        "npo_total",
+        "initiative_groups_total",
+        "hours_total",
+    }
+    for page in (ingest.paths.REPORT_DIR / "template").glob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        assert "to be written by the analysts" in text.lower(), page.name
+        assert set(re.findall(r"\{\{< var (\w+) >\}\}", text)) <= names, page.name

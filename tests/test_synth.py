@@ -1,0 +1,92 @@
+"""Synthetic year: complete, labelled synthetic, deterministic, logs adding up."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from volreport import ingest, synth, validate
+from volreport.dataset import load_year
+
+YEAR, SEED, EVENTS = 2098, 7, 3000
+
+
+@pytest.fixture(scope="module")
+def vintage():
+    return synth.synthesize(YEAR, SEED, EVENTS)
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    root = tmp_path_factory.mktemp("synth")
+    folder, report = synth.synth(
+        YEAR, SEED, 500, data_dir=root / str(YEAR), report_dir=root / "report"
+    )
+    return folder, report
+
+
+def test_same_seed_same_data_other_seed_other_data(vintage):
+    again = synth.synthesize(YEAR, SEED, EVENTS)
+    pd.testing.assert_frame_equal(vintage.observations, again.observations)
+    pd.testing.assert_frame_equal(vintage.logs["events.csv"], again.logs["events.csv"])
+    other = synth.synthesize(YEAR, SEED + 1, EVENTS)
+    assert not vintage.observations["value"].equals(other.observations["value"])
+
+
+def test_every_row_names_the_synthetic_source(vintage):
+    label = synth.source_label(SEED)
+    assert set(vintage.observations["source"]) == {label}
+    for name, table in vintage.tables.items():
+        if "source" in table and len(table):
+            assert set(table["source"]) == {label}, name
+
+
+def test_events_log_adds_up_to_the_observations(vintage):
+    events = vintage.logs["events.csv"]
+    assert len(events) == EVENTS
+    obs = vintage.observations
+    hours = obs[(obs["indicator"] == "hours") & (obs["region"] != "KZ") & (obs["category"] != "")]
+    logged = (
+        events.assign(hours=events["hours"].astype(float))
+        .groupby(["region", "area"], observed=True)["hours"]
+        .sum()
+    )
+    for row in hours.itertuples():
+        assert float(row.value) == logged.get((row.region, row.category), 0.0)
+    national = obs[
+        (obs["indicator"] == "events") & (obs["region"] == "KZ") & (obs["category"] == "")
+    ]
+    assert float(national["value"].iloc[0]) == EVENTS
+
+
+def test_inquiries_log_adds_up_to_the_observations(vintage):
+    log = vintage.logs["inquiries.csv"]
+    obs = vintage.observations
+    about = obs[(obs["indicator"] == "inquiries") & (obs["category"] == "volunteering")]
+    assert float(about["value"].iloc[0]) == (log["related_to_volunteering"] == "true").sum()
+
+
+def test_every_current_region_is_filled(vintage):
+    obs = vintage.observations
+    volunteers = obs[(obs["indicator"] == "volunteers") & (obs["year"] == YEAR)]
+    assert len(volunteers) == 21 and (volunteers["value"] != "").all()
+    assert len(vintage.tables["rfo_support"]) == 20
+    assert (obs["status"] != "missing").all()
+
+
+def test_written_vintage_is_valid_and_says_synthetic(written):
+    folder, report = written
+    assert validate.validate_year(YEAR, folder) == []
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["synthetic"] is True and "SYNTHETIC" in descriptor["title"]
+    assert load_year(YEAR, folder).synthetic
+    assert (folder / "logs" / "events.csv").is_file()
+    assert (report / "index.md").is_file()
+
+
+def test_synth_refuses_to_overwrite(written):
+    folder, _ = written
+    with pytest.raises(ingest.IngestError, match="pass --force"):
+        synth.synth(YEAR, SEED, 100, data_dir=folder)
