@@ -35,3 +35,11 @@ def signed_percent(value: float | None, decimals: int = 0) -> str:
 def qualified(value: float | None, qualifier: str = "exact", decimals: int = 0) -> str:
     """A number with its published qualifier: ('at_least', 174000) -> 'at least 174,000'."""
     return QUALIFIER_WORDS.get(qualifier or "exact", "") + number(value, decimals)
+
+
+def ordinal(value: int) -> str:
+    """An English ordinal with thousands separators: 141 -> '141st', 112 -> '112th'."""
+    suffix = (
+        "th" if value % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
+    )
+    return f"{value:,}{suffix}"

@@ -1,0 +1,653 @@
+"""Chapter 1, portrait of a volunteer: how many, per head of population, sex, age, employment."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+from volreport import display, fmt
+from volreport.dataset import NATIONAL, Dataset
+from volreport.indicators import Discrepancy, Indicator
+from volreport.published import (
+    Published,
+    charted_only,
+    percent_change,
+    published,
+    regional,
+    reporting_regions,
+)
+
+CHAPTER = "portrait"
+AGE_BANDS = {
+    "under_18": "Under 18",
+    "18_29": "18 to 29",
+    "30_retirement": "30 to retirement age",
+    "retired": "Retirement age",
+}
+EMPLOYMENT = {
+    "school": "School pupils",
+    "student": "Students",
+    "neet": "Not in employment, education or training",
+    "employed": "Employed",
+    "unemployed": "Unemployed",
+}
+# Breakdowns the 2022 report shows only as charts; the prose says so only when the data do.
+CHARTED_CANDIDATES = ("volunteers_share_by_cohort", "volunteers_share_by_region")
+BREAKDOWN_INDICATORS = {
+    "age": "volunteers_share_by_age",
+    "employment": "volunteers_share_by_employment",
+}
+# A bound on the count turns into the opposite bound on "persons per volunteer".
+INVERSE_QUALIFIER = {"at_least": "at_most", "at_most": "at_least"}
+
+
+@dataclass(frozen=True)
+class PerCapita:
+    """Volunteers per head of population for one count against one population figure."""
+
+    volunteers: Published
+    population: float
+    population_date: str
+
+    @property
+    def persons_per_volunteer(self) -> float:
+        """Population divided by volunteers."""
+        return self.population / self.volunteers.value
+
+    @property
+    def share_pct(self) -> float:
+        """Volunteers as a percentage of the population."""
+        return self.volunteers.value / self.population * 100
+
+    @property
+    def ratio_qualifier(self) -> str:
+        """'at least N volunteers' means 'at most population/N persons per volunteer'."""
+        return INVERSE_QUALIFIER.get(self.volunteers.qualifier, self.volunteers.qualifier)
+
+
+@dataclass(frozen=True)
+class PortraitResult:
+    """Everything chapter 1 shows: published counts, derived rates and display tables."""
+
+    year: int
+    volunteers: Published
+    volunteers_previous: Published
+    change_pct: float | None
+    estimate: Published
+    systematic: Published
+    recorded_per_capita: PerCapita
+    estimate_per_capita: PerCapita
+    published_persons_per_volunteer: Published
+    published_share_of_population: Published
+    female: Published
+    male: Published
+    volunteers_by_year: pd.DataFrame
+    per_capita: pd.DataFrame
+    sex_by_region: pd.DataFrame
+    age_extremes: pd.DataFrame
+    employment_extremes: pd.DataFrame
+    nationally_unpublished: list[str]
+    extremes_only: bool
+    cohorts: pd.DataFrame
+    change_by_region: pd.DataFrame
+    regional_distribution_published: bool
+    charted_only: frozenset[str]
+
+
+def decimals_of(published: float) -> int:
+    """Decimal places a published figure shows: 1.0 -> 0, 0.7 -> 1, 0.71 -> 2."""
+    return 0 if float(published).is_integer() else len(repr(float(published)).split(".")[1])
+
+
+def rounds_to(value: float, published: float) -> bool:
+    """True when `value` rounds to `published` at the published figure's precision."""
+    return abs(value - published) <= 0.5 * 10 ** -decimals_of(published) + 1e-9
+
+
+def every_nth(persons_per_volunteer: float) -> int:
+    """'Every Nth person is a volunteer': the whole part of persons per volunteer.
+
+    The report and the official-statistics checks read 141.5 persons per volunteer as
+    'every 141st person', so the ratio is truncated, not rounded.
+    """
+    return math.floor(persons_per_volunteer)
+
+
+def volunteers_by_year_table(ds: Dataset) -> pd.DataFrame:
+    """National volunteer counts of this and earlier years, as published, oldest first."""
+    rows = ds.observations
+    rows = rows[
+        (rows["indicator"] == "volunteers")
+        & (rows["region"] == NATIONAL)
+        & (rows["category"].fillna("") == "")
+        & (rows["year"] <= ds.year)
+    ].sort_values("year")
+    return pd.DataFrame(
+        {
+            "Year": rows["year"].astype(int).to_numpy(),
+            "Volunteers": rows["value"].astype("float64").to_numpy(),
+            "As published": [
+                fmt.qualified(v, q)
+                for v, q in zip(rows["value"], rows["qualifier"].fillna("exact"), strict=True)
+            ],
+        }
+    )
+
+
+def national_population(ds: Dataset) -> pd.DataFrame:
+    """Official national population by date: columns date (ISO text), population, source."""
+    table = ds.tables["population"]
+    national = table[table["region"] == NATIONAL].drop_duplicates("date").sort_values("date")
+    return pd.DataFrame(
+        {
+            "date": national["date"].astype(str).to_numpy(),
+            "population": national["population"].astype("float64").to_numpy(),
+            "source": national["source"].astype(str).to_numpy(),
+        }
+    )
+
+
+def per_capita_date(ds: Dataset) -> str:
+    """The population date rates use: the latest count up to 1 January after the year.
+
+    The count at the end of the reference year matches a count of volunteers over that year;
+    an earlier count is used only when the end-of-year one is not in the data.
+    """
+    dates = national_population(ds)["date"]
+    usable = dates[dates <= f"{ds.year + 1}-01-01"]
+    if usable.empty:
+        raise KeyError(f"population.csv: no national (KZ) population up to 1 Jan {ds.year + 1}")
+    return str(usable.iloc[-1])
+
+
+def population_on(ds: Dataset, date: str) -> float:
+    """Official national population on `date` (ISO text)."""
+    table = national_population(ds)
+    rows = table[table["date"] == date]
+    if rows.empty:
+        raise KeyError(f"population.csv: no national (KZ) population on {date}")
+    return float(rows["population"].iloc[0])
+
+
+def long_date(iso_date: str) -> str:
+    """'2023-01-01' -> '1 January 2023'."""
+    stamp = pd.Timestamp(iso_date)
+    return f"{stamp.day} {stamp.month_name()} {stamp.year}"
+
+
+def per_capita_table(ds: Dataset) -> pd.DataFrame:
+    """Persons per volunteer and share of population for the recorded count and the estimate,
+    against every official population date in the data, beside the report's own figures."""
+    counts = {
+        "Recorded by the regional front offices": published(ds, "volunteers"),
+        "Estimate of the National Volunteer Network": published(ds, "volunteers_estimate"),
+    }
+    rows = []
+    for basis, count in counts.items():
+        for date in national_population(ds)["date"]:
+            rate = PerCapita(count, population_on(ds, date), date)
+            rows.append(
+                {
+                    "Volunteers": basis,
+                    "Volunteers, persons": count.value,
+                    "Population date": long_date(date),
+                    "Population, persons": rate.population,
+                    "Persons per volunteer": round(rate.persons_per_volunteer, 1),
+                    "Share of population, %": round(rate.share_pct, 2),
+                }
+            )
+    rows.append(
+        {
+            "Volunteers": "As stated in the report",
+            "Volunteers, persons": math.nan,
+            "Population date": "not stated",
+            "Population, persons": math.nan,
+            "Persons per volunteer": published(ds, "persons_per_volunteer").value,
+            "Share of population, %": published(ds, "volunteers_share_of_population").value,
+        }
+    )
+    return pd.DataFrame(rows)
+
+
+def sex_by_region_table(ds: Dataset) -> pd.DataFrame:
+    """Female and male shares of volunteers in every reporting region, most female first."""
+    shares = regional(ds, "volunteers_share_by_sex").pivot_table(
+        index="region", columns="category", values="value", dropna=False
+    )
+    frame = reporting_regions(ds).join(shares, on="region")
+    frame = frame.sort_values("female", ascending=False, na_position="last")
+    return pd.DataFrame(
+        {
+            "Region": frame["region_name"].to_numpy(),
+            "Female volunteers, %": frame["female"].astype("float64").to_numpy(),
+            "Male volunteers, %": frame["male"].astype("float64").to_numpy(),
+        }
+    )
+
+
+def extremes_table(ds: Dataset, indicator: str, labels: dict[str, str]) -> pd.DataFrame:
+    """The published regional shares of a breakdown (the report gives only the extremes).
+
+    One row per published value, grouped in category order, highest share first.
+    """
+    rows = regional(ds, indicator).dropna(subset=["value"])
+    rows = rows.assign(order=rows["category"].map(list(labels).index))
+    rows = rows.sort_values(["order", "value"], ascending=[True, False])
+    return pd.DataFrame(
+        {
+            "Group": rows["category"].map(labels).to_numpy(),
+            "Region": rows["region_name"].to_numpy(),
+            "Share of the region's volunteers, %": rows["value"].to_numpy(),
+            "As published": [
+                fmt.qualified(v, q, 0 if float(v).is_integer() else 1) + "%"
+                for v, q in zip(rows["value"], rows["qualifier"], strict=True)
+            ],
+        }
+    )
+
+
+def age_extremes_table(ds: Dataset) -> pd.DataFrame:
+    """Regions with the highest and lowest shares of each age group, as published."""
+    return extremes_table(ds, "volunteers_share_by_age", AGE_BANDS)
+
+
+def employment_extremes_table(ds: Dataset) -> pd.DataFrame:
+    """Regions with the highest and lowest shares of each employment group, as published."""
+    return extremes_table(ds, "volunteers_share_by_employment", EMPLOYMENT)
+
+
+def cohort_table(ds: Dataset) -> pd.DataFrame:
+    """Cohort categories, their definitions and national shares (missing when unpublished)."""
+    cohorts = ds.reference["cohorts"].sort_values("order")
+    shares = [published(ds, "volunteers_share_by_cohort", category=c).value for c in cohorts["id"]]
+    return pd.DataFrame(
+        {
+            "Cohort": cohorts["name_en"].astype(str).to_numpy(),
+            "Definition": cohorts["definition"].astype(str).to_numpy(),
+            "Share of volunteers at events, %": pd.array(shares, dtype="float64"),
+        }
+    )
+
+
+def change_by_region_table(ds: Dataset) -> pd.DataFrame:
+    """Change in volunteers on the previous year for every reporting region, largest rise first.
+
+    Regions whose change the report does not publish stay in the table with no value.
+    """
+    changes = regional(ds, "volunteers_change_pct").set_index("region")["value"]
+    frame = reporting_regions(ds).assign(change=lambda f: f["region"].map(changes))
+    frame = frame.sort_values("change", ascending=False, na_position="last")
+    return pd.DataFrame(
+        {
+            "Region": frame["region_name"].to_numpy(),
+            f"Change in volunteers on {ds.year - 1}, %": frame["change"]
+            .astype("float64")
+            .to_numpy(),
+        }
+    )
+
+
+def regional_distribution_published(ds: Dataset) -> bool:
+    """True when the report gives any value for the regions' shares of all volunteers."""
+    return bool(regional(ds, "volunteers_share_by_region")["value"].notna().any())
+
+
+def nationally_unpublished(ds: Dataset) -> list[str]:
+    """The breakdowns ('age', 'employment') with no national value in the data."""
+    return [
+        name
+        for name, indicator in BREAKDOWN_INDICATORS.items()
+        if not ds.obs(indicator, region=NATIONAL)["value"].notna().any()
+    ]
+
+
+def extremes_only(ds: Dataset) -> bool:
+    """True when the regional age or employment shares are incomplete (only extremes given)."""
+    regions = len(reporting_regions(ds))
+    groups = {"age": AGE_BANDS, "employment": EMPLOYMENT}
+    return any(
+        regional(ds, indicator)["value"].notna().sum() < regions * len(groups[name])
+        for name, indicator in BREAKDOWN_INDICATORS.items()
+    )
+
+
+def compute(ds: Dataset) -> PortraitResult:
+    """Chapter 1 from a year's data."""
+    volunteers = published(ds, "volunteers")
+    previous = published(ds, "volunteers", year=ds.year - 1)
+    estimate = published(ds, "volunteers_estimate")
+    date = per_capita_date(ds)
+    population = population_on(ds, date)
+    return PortraitResult(
+        year=ds.year,
+        volunteers=volunteers,
+        volunteers_previous=previous,
+        change_pct=percent_change(volunteers.value, previous.value),
+        estimate=estimate,
+        systematic=published(ds, "volunteers_systematic"),
+        recorded_per_capita=PerCapita(volunteers, population, date),
+        estimate_per_capita=PerCapita(estimate, population, date),
+        published_persons_per_volunteer=published(ds, "persons_per_volunteer"),
+        published_share_of_population=published(ds, "volunteers_share_of_population"),
+        female=published(ds, "volunteers_share_by_sex", category="female"),
+        male=published(ds, "volunteers_share_by_sex", category="male"),
+        volunteers_by_year=volunteers_by_year_table(ds),
+        per_capita=per_capita_table(ds),
+        sex_by_region=sex_by_region_table(ds),
+        age_extremes=age_extremes_table(ds),
+        employment_extremes=employment_extremes_table(ds),
+        nationally_unpublished=nationally_unpublished(ds),
+        extremes_only=extremes_only(ds),
+        cohorts=cohort_table(ds),
+        change_by_region=change_by_region_table(ds),
+        regional_distribution_published=regional_distribution_published(ds),
+        charted_only=frozenset(i for i in CHARTED_CANDIDATES if charted_only(ds, i)),
+    )
+
+
+def plot_sex_by_region(frame: pd.DataFrame) -> plt.Figure:
+    """Horizontal bars of the female share of volunteers by region, with the 50% parity line."""
+    data = frame.dropna(subset=["Female volunteers, %"])
+    figure, axis = plt.subplots(figsize=(8, 0.32 * len(data) + 1.4))
+    sns.barplot(
+        data=data, x="Female volunteers, %", y="Region", color=display.PALETTE[0],
+        errorbar=None, ax=axis,
+    )  # fmt: skip
+    axis.axvline(50, color=display.PALETTE[7], linewidth=1, linestyle="--")
+    axis.set_xlim(0, 100)
+    axis.set_xlabel("Women among volunteers, percent (dashed line: parity)")
+    axis.set_ylabel("")
+    axis.set_title("Share of women among volunteers by region")
+    figure.tight_layout()
+    return figure
+
+
+def join_names(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def headline(result: PortraitResult) -> str:
+    """The chapter's key numbers as a Markdown paragraph."""
+    rate = result.recorded_per_capita
+    return (
+        f"In {result.year} the regional front offices recorded "
+        f"**{result.volunteers.text()} volunteers**, "
+        f"{fmt.signed_percent(result.change_pct)} on {result.year - 1} "
+        f"({result.volunteers_previous.text()}); the National Volunteer Network estimates "
+        f"{result.estimate.text()}. Against the official population on "
+        f"{long_date(rate.population_date)} ({fmt.number(rate.population)}), every "
+        f"**{fmt.ordinal(every_nth(rate.persons_per_volunteer))} person** is a recorded "
+        f"volunteer ({fmt.percent(rate.share_pct, 2)} of the population). "
+        f"Women make up **{fmt.percent(result.female.value, 0)}** of volunteers, men "
+        f"{fmt.percent(result.male.value, 0)}."
+    )
+
+
+def totals_text(result: PortraitResult) -> str:
+    """Recorded count, the network's estimate, the systematic core and earlier years."""
+    history = result.volunteers_by_year[result.volunteers_by_year["Year"] < result.year - 1]
+    earlier = "; ".join(
+        f"in {year} the report gives {text}"
+        for year, text in zip(history["Year"], history["As published"], strict=True)
+    )
+    return (
+        f"The regional front offices recorded {result.volunteers.text()} volunteers in "
+        f"{result.year}: citizens active in volunteer organizations during the year. The "
+        f"National Volunteer Network's estimate is {result.estimate.text()}, and "
+        f"{result.systematic.text()} people can be recruited for volunteer work on a "
+        f"systematic basis. In {result.year - 1} the offices recorded "
+        f"{result.volunteers_previous.text()}, so the recorded count changed by "
+        f"{fmt.signed_percent(result.change_pct, 1)}" + (f"; {earlier}." if earlier else ".")
+    )
+
+
+def per_capita_text(result: PortraitResult) -> str:
+    """'Every Nth person' for the recorded count and the estimate, beside the report's figures."""
+    recorded, estimate = result.recorded_per_capita, result.estimate_per_capita
+    estimate_words = fmt.QUALIFIER_WORDS[estimate.volunteers.qualifier]
+    stated = result.published_persons_per_volunteer.value
+    stated_share = result.published_share_of_population.value
+    text = (
+        f"Rates per head use the official population on "
+        f"{long_date(recorded.population_date)} ({fmt.number(recorded.population)}), the end "
+        f"of the reference year. The recorded {recorded.volunteers.text()} volunteers are "
+        f"{fmt.percent(recorded.share_pct, 2)} of the population: one in every "
+        f"{fmt.number(recorded.persons_per_volunteer, 1)} people, or every "
+        f"{fmt.ordinal(every_nth(recorded.persons_per_volunteer))} person. The network's "
+        f"estimate of {estimate.volunteers.text()} would make {estimate_words}"
+        f"{fmt.percent(estimate.share_pct, 2)} of the population volunteers, every "
+        f"{fmt.ordinal(every_nth(estimate.persons_per_volunteer))} person. The report itself "
+        f"states that every {fmt.ordinal(every_nth(stated))} person is a volunteer and that "
+        f"volunteers are {fmt.percent(stated_share, decimals_of(stated_share))} of the "
+        "population"
+    )
+    if every_nth(recorded.persons_per_volunteer) == every_nth(stated):
+        return text + ", as the recorded count gives."
+    return text + (
+        f"; the recorded count does not give that rate, which needs about "
+        f"{fmt.number(recorded.population / stated)} volunteers against this population. The "
+        "table gives the rates for every population date in the data."
+    )
+
+
+def sex_text(result: PortraitResult) -> str:
+    """National sex ratio and the regions where men outnumber women."""
+    frame = result.sex_by_region.dropna(subset=["Female volunteers, %"])
+    male_majority = frame[frame["Female volunteers, %"] < 50]["Region"].tolist()
+    top = frame.iloc[0]
+    text = (
+        f"Nationally {fmt.percent(result.female.value, 0)} of volunteers are women and "
+        f"{fmt.percent(result.male.value, 0)} men. Women are the majority in "
+        f"{len(frame) - len(male_majority)} of the {len(frame)} regions, most of all in "
+        f"{top['Region']} ({fmt.percent(top['Female volunteers, %'])})"
+    )
+    if male_majority:
+        text += f"; men are the majority in {join_names(male_majority)}"
+    return text + "."
+
+
+def extremes_sentences(frame: pd.DataFrame) -> list[str]:
+    """One sentence per group: the regions with the highest and the lowest published share."""
+    sentences = []
+    for group, rows in frame.groupby("Group", sort=False):
+        share = rows["Share of the region's volunteers, %"]
+        highest = rows[share == share.max()]
+        lowest = rows[share == share.min()]
+        sentence = (
+            f"{group}: highest in {join_names(highest['Region'].tolist())} "
+            f"({highest['As published'].iloc[0]})"
+        )
+        if len(rows) > len(highest):
+            sentence += (
+                f", lowest in {join_names(lowest['Region'].tolist())} "
+                f"({lowest['As published'].iloc[0]})"
+            )
+        sentences.append(sentence + ".")
+    return sentences
+
+
+def age_employment_text(result: PortraitResult) -> str:
+    """What the report publishes on age and employment, and what it does not."""
+    if result.extremes_only:
+        text = (
+            "For age and employment the report names only the regions with the highest and the "
+            "lowest shares of each group; the other regions' shares are not published."
+        )
+    else:
+        text = (
+            "The report gives the age and employment shares of every region; the highest and "
+            "lowest of each group are listed here."
+        )
+    if result.nationally_unpublished:
+        text += (
+            f" It gives no national figures by {' or '.join(result.nationally_unpublished)}; "
+            "this edition therefore cannot give them."
+        )
+    sentences = extremes_sentences(result.age_extremes) + extremes_sentences(
+        result.employment_extremes
+    )
+    return text + "\n\n" + "\n".join(f"- {s}" for s in sentences)
+
+
+def gap_words(result: PortraitResult, indicator: str, thing: str) -> str:
+    """'shows <thing> only as a chart without values', or 'does not publish <thing>'."""
+    if indicator in result.charted_only:
+        return f"shows {thing} only as a chart without values"
+    return f"does not publish {thing}"
+
+
+def cohorts_text(result: PortraitResult) -> str:
+    """Cohort categories, and whether their composition is published."""
+    shares = result.cohorts["Share of volunteers at events, %"]
+    text = (
+        f"The regional front offices classify volunteers at events into "
+        f"{len(result.cohorts)} cohorts, defined in the table below. "
+    )
+    if shares.isna().all():
+        return text + (
+            f"The report {gap_words(result, 'volunteers_share_by_cohort', 'the composition')}; "
+            "this edition therefore cannot give the shares."
+        )
+    return text + f"The report publishes shares for {int(shares.notna().sum())} of them."
+
+
+def changes_phrase(frame: pd.DataFrame, column: str) -> str:
+    """'Mangystau region (+201%) and North Kazakhstan region (+193%)'."""
+    return join_names(
+        [
+            f"{region} ({fmt.signed_percent(change)})"
+            for region, change in zip(frame["Region"], frame[column], strict=True)
+        ]
+    )
+
+
+def regions_text(result: PortraitResult) -> str:
+    """Regional distribution and growth by region, as far as published.
+
+    When the report gives the change for only some regions (the 2022 report names the
+    extremes), all of them are named; when it gives every region, only the extremes.
+    """
+    column = result.change_by_region.columns[1]
+    changes = result.change_by_region.dropna(subset=[column])
+    total = len(result.change_by_region)
+    text = ""
+    if not result.regional_distribution_published:
+        text += (
+            f"The report {gap_words(result, 'volunteers_share_by_region', 'volunteers by region')}"
+            "; this edition therefore cannot give regional counts. "
+        )
+    if changes.empty:
+        return text + f"The report gives no change on {result.year - 1} by region."
+    rises = changes[changes[column] > 0]
+    falls = changes[changes[column] < 0].sort_values(column)
+    if len(changes) < total:
+        text += (
+            f"The report gives the change on {result.year - 1} for only {len(changes)} of the "
+            f"{total} regions"
+        )
+    else:
+        text += f"The report gives the change on {result.year - 1} for all {total} regions"
+        rises, falls = rises.head(1), falls.head(1)
+    parts = [
+        f"the largest {word}{'s' if len(part) > 1 else ''} in {changes_phrase(part, column)}"
+        for word, part in (("rise", rises), ("fall", falls))
+        if len(part)
+    ]
+    return text + (": " + "; ".join(parts) if parts else "") + "."
+
+
+def indicators(ds: Dataset) -> list[Indicator]:
+    """Chapter 1's headline indicators with their provenance."""
+    result = compute(ds)
+    recorded, estimate = result.recorded_per_capita, result.estimate_per_capita
+    population_source = (
+        national_population(ds).set_index("date").loc[recorded.population_date, "source"]
+    )
+    derived_source = f"{result.volunteers.source}; {population_source}"
+    return [
+        Indicator("volunteers_total", "Volunteers recorded by the regional front offices",
+                  result.volunteers.value, "persons", result.volunteers.status,
+                  result.volunteers.source),
+        Indicator("volunteers_prev_year", f"Volunteers recorded in {ds.year - 1}",
+                  result.volunteers_previous.value, "persons", result.volunteers_previous.status,
+                  result.volunteers_previous.source),
+        Indicator("volunteers_change_pct", f"Change in recorded volunteers on {ds.year - 1}",
+                  result.change_pct, "percent",
+                  "missing" if result.change_pct is None else "derived",
+                  f"{result.volunteers.source}; {result.volunteers_previous.source}"),
+        Indicator("volunteers_female_pct", "Women among volunteers", result.female.value,
+                  "percent", result.female.status, result.female.source),
+        Indicator("volunteers_male_pct", "Men among volunteers", result.male.value, "percent",
+                  result.male.status, result.male.source),
+        Indicator("population", f"Official population on {long_date(recorded.population_date)}",
+                  recorded.population, "persons", "reported", population_source),
+        Indicator("persons_per_volunteer",
+                  "Persons per recorded volunteer (population / recorded volunteers)",
+                  recorded.persons_per_volunteer, "persons", "derived", derived_source),
+        Indicator("persons_per_volunteer_estimate",
+                  "Persons per volunteer by the network's estimate (population / estimate; "
+                  f"{estimate.ratio_qualifier.replace('_', ' ')})",
+                  estimate.persons_per_volunteer, "persons", "derived",
+                  f"{result.estimate.source}; {population_source}"),
+    ]  # fmt: skip
+
+
+def discrepancies(ds: Dataset) -> list[Discrepancy]:
+    """Where chapter 1's published figures disagree with the recorded count or each other."""
+    result = compute(ds)
+    found = []
+    recorded, estimate = result.recorded_per_capita, result.estimate_per_capita
+    stated = result.published_persons_per_volunteer.value
+    if every_nth(recorded.persons_per_volunteer) != every_nth(stated):
+        found.append(
+            Discrepancy(
+                chapter=CHAPTER,
+                topic="Persons per volunteer",
+                published=f"every {fmt.ordinal(every_nth(stated))} person is a volunteer",
+                recomputed=(
+                    f"every {fmt.ordinal(every_nth(recorded.persons_per_volunteer))} with the "
+                    f"recorded {recorded.volunteers.text()}; every "
+                    f"{fmt.ordinal(every_nth(estimate.persons_per_volunteer))} with the estimate "
+                    f"of {estimate.volunteers.text()} (population on "
+                    f"{long_date(recorded.population_date)})"
+                ),
+                explanation=(
+                    f"Every {fmt.ordinal(every_nth(stated))} person needs about "
+                    f"{fmt.number(recorded.population / stated)} volunteers against this "
+                    "population: more than the recorded count, nearer the network's higher "
+                    "estimates."
+                ),
+            )
+        )
+    stated_share = result.published_share_of_population.value
+    if not rounds_to(recorded.share_pct, stated_share):
+        found.append(
+            Discrepancy(
+                chapter=CHAPTER,
+                topic="Volunteers as a share of the population",
+                published=(
+                    f"{fmt.percent(stated_share, decimals_of(stated_share))} of the population"
+                ),
+                recomputed=f"{fmt.percent(recorded.share_pct, 2)} with the recorded count",
+                explanation="The stated share does not round from the recorded count.",
+            )
+        )
+    sexes = result.sex_by_region.dropna()
+    totals = sexes["Female volunteers, %"] + sexes["Male volunteers, %"]
+    for region, total in zip(sexes["Region"], totals, strict=True):
+        if abs(total - 100) > 0.15:
+            found.append(
+                Discrepancy(
+                    chapter=CHAPTER,
+                    topic=f"Sex ratio in {region}",
+                    published="female and male shares of volunteers",
+                    recomputed=f"they add up to {fmt.percent(total)}",
+                    explanation="Shares of two complementary groups should add up to 100%.",
+                )
+            )
+    return found

@@ -1,0 +1,125 @@
+"""Read a year's observations as published: value, qualifier, status and source together.
+
+`Dataset.value` gives a bare number; chapters also need how the report words it ("about",
+"at least") and where it comes from, so that prose and indicators keep the provenance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from volreport import fmt
+from volreport.dataset import NATIONAL, Dataset
+
+
+@dataclass(frozen=True)
+class Published:
+    """One observation: `value` is None when the source gives no number (status missing)."""
+
+    value: float | None
+    qualifier: str
+    status: str
+    source: str
+
+    @property
+    def missing(self) -> bool:
+        """True when the source publishes no value."""
+        return self.value is None
+
+    def text(self, decimals: int = 0) -> str:
+        """The value as prose, with its qualifier: 'at least 174,000'."""
+        return fmt.qualified(self.value, self.qualifier, decimals)
+
+
+def _qualifier(raw: object) -> str:
+    """An empty qualifier cell means the value is exact (data contract)."""
+    return "exact" if pd.isna(raw) else str(raw)
+
+
+def published(
+    ds: Dataset,
+    indicator: str,
+    region: str = NATIONAL,
+    category: str = "",
+    year: int | None = None,
+) -> Published:
+    """The single observation for a key, with its qualifier, status and source.
+
+    Raises KeyError when there is not exactly one such row: an absent row is a contract
+    error, a missing value is a gap the report shows.
+    """
+    rows = ds.obs(indicator, region=region, category=category, year=year)
+    if len(rows) != 1:
+        raise KeyError(
+            f"observations.csv: {len(rows)} rows for indicator={indicator}, "
+            f"year={year or ds.year}, region={region}, category={category!r}; expected 1"
+        )
+    row = rows.iloc[0]
+    value = None if pd.isna(row["value"]) else float(row["value"])
+    return Published(value, _qualifier(row["qualifier"]), str(row["status"]), str(row["source"]))
+
+
+def region_names(ds: Dataset) -> pd.Series:
+    """Region code -> short English name as people write it ('Astana', 'Akmola region')."""
+    regions = ds.reference["regions"]
+    return pd.Series(regions["short_name_en"].astype(str).to_numpy(), index=regions["code"])
+
+
+def reporting_regions(ds: Dataset) -> pd.DataFrame:
+    """The units a vintage reports for (code, region name), in reference order.
+
+    The 17 units of 2022 (before the June 2022 split), unless the observations use a unit
+    that exists only in the current 20 (Abai, Zhetisu, Ulytau): then the current 20.
+    """
+    regions = ds.reference["regions"]
+    in_2022 = regions["reporting_2022"].astype("boolean").fillna(False)
+    current = regions["current"].astype("boolean").fillna(False)
+    new_units = set(regions.loc[current & ~in_2022, "code"])
+    boundaries = current if new_units & set(ds.observations["region"]) else in_2022
+    reporting = regions[boundaries & (regions["code"] != NATIONAL)]
+    return pd.DataFrame(
+        {"region": reporting["code"].to_numpy(), "region_name": reporting["short_name_en"]}
+    ).reset_index(drop=True)
+
+
+def regional(ds: Dataset, indicator: str, year: int | None = None) -> pd.DataFrame:
+    """All regional rows of an indicator (not the national one) with region names.
+
+    Columns: region, region_name, category ('' for totals), value (float, NaN when
+    missing), qualifier, status, source.
+    """
+    rows = ds.obs(indicator, year=year)
+    rows = rows[rows["region"] != NATIONAL]
+    return pd.DataFrame(
+        {
+            "region": rows["region"].astype(str).to_numpy(),
+            "region_name": rows["region"].map(region_names(ds)).astype(str).to_numpy(),
+            "category": rows["category"].fillna("").astype(str).to_numpy(),
+            "value": rows["value"].astype("float64").to_numpy(),
+            "qualifier": rows["qualifier"].map(_qualifier).to_numpy(),
+            "status": rows["status"].astype(str).to_numpy(),
+            "source": rows["source"].astype(str).to_numpy(),
+        }
+    )
+
+
+def charted_only(ds: Dataset, indicator: str) -> bool:
+    """True when the report shows an indicator only as a chart: no value, sources name a chart.
+
+    Lets prose say "shown only as a chart without values" only when that is what happened.
+    """
+    rows = ds.obs(indicator)
+    return (
+        not rows.empty
+        and rows["value"].isna().all()
+        and rows["source"].astype(str).str.contains("chart").all()
+    )
+
+
+def percent_change(current: float | None, previous: float | None) -> float | None:
+    """Change from `previous` to `current` in percent; None when either is missing or zero."""
+    if current is None or previous is None or previous == 0:
+        return None
+    return (current / previous - 1) * 100

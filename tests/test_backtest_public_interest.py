@@ -1,0 +1,32 @@
+"""Back-test of chapter 6 against the figures published in the 2022 report (data/2022).
+
+The only place where published figures are typed: each test locks one of them.
+"""
+
+import pytest
+
+from volreport import dataset, public_interest
+
+
+@pytest.fixture(scope="module")
+def result():
+    return public_interest.compute(dataset.load_year(2022))
+
+
+def test_about_2500_inquiries_on_volunteering(result):
+    assert result.volunteering.text() == "about 2,500"
+
+
+def test_at_least_600_other_inquiries(result):
+    assert result.other.text() == "at least 600"
+
+
+def test_foreign_countries_in_the_reports_order(result):
+    assert list(result.countries["Country"]) == [
+        "Uzbekistan", "Kyrgyzstan", "Tajikistan", "Ukraine", "Germany", "Georgia", "Nepal",
+        "Russia", "Japan",
+    ]  # fmt: skip
+
+
+def test_breakdowns_published_only_as_charts(result):
+    assert len(result.unpublished_breakdowns) == 4

@@ -1,0 +1,302 @@
+"""Unit tests of chapter 1 (portrait of a volunteer) on tiny hand-built datasets."""
+
+import matplotlib.pyplot as plt
+import pytest
+from builders import make_dataset
+
+from volreport import fmt, portrait
+from volreport.published import region_names
+
+POPULATION = [
+    {"region": "KZ", "boundaries": "current", "date": "2022-01-01", "population": 140_000,
+     "status": "reported", "source": "BNS 2022"},
+    {"region": "KZ", "boundaries": "current", "date": "2023-01-01", "population": 141_500,
+     "status": "reported", "source": "BNS 2023"},
+]  # fmt: skip
+REPORTING_2022 = [
+    "KZ-71", "KZ-75", "KZ-79", "KZ-11", "KZ-15", "KZ-19", "KZ-23", "KZ-27", "KZ-31",
+    "KZ-35", "KZ-39", "KZ-43", "KZ-47", "KZ-55", "KZ-59", "KZ-61", "KZ-63",
+]  # fmt: skip
+COHORTS = ["child", "inclusive", "corporate", "international", "silver", "pro_bono", "general"]
+
+
+def portrait_rows(**overrides) -> list[dict]:
+    """The observations chapter 1 needs; `overrides` replaces values by indicator id."""
+    rows = [
+        {"indicator": "volunteers", "value": 1_000},
+        {"indicator": "volunteers", "year": 2021, "value": 800},
+        {"indicator": "volunteers", "year": 2020, "value": 700, "qualifier": "at_least"},
+        {"indicator": "volunteers_estimate", "value": 1_250, "qualifier": "at_least"},
+        {"indicator": "volunteers_systematic", "value": 600, "qualifier": "approx"},
+        {"indicator": "persons_per_volunteer", "value": 110},
+        {"indicator": "volunteers_share_of_population", "value": 1},
+        {"indicator": "volunteers_share_by_sex", "category": "female", "value": 54},
+        {"indicator": "volunteers_share_by_sex", "category": "male", "value": 46},
+        {"indicator": "volunteers_share_by_sex", "region": "KZ-47", "category": "female",
+         "value": 57.6},
+        {"indicator": "volunteers_share_by_sex", "region": "KZ-47", "category": "male",
+         "value": 42.4},
+        {"indicator": "volunteers_share_by_sex", "region": "KZ-43", "category": "female",
+         "value": 43.4},
+        {"indicator": "volunteers_share_by_sex", "region": "KZ-43", "category": "male",
+         "value": 56.6},
+        {"indicator": "volunteers_share_by_age", "region": "KZ-75", "category": "under_18",
+         "value": 72},
+        {"indicator": "volunteers_share_by_age", "region": "KZ-43", "category": "under_18",
+         "value": 0.9},
+        {"indicator": "volunteers_share_by_age", "region": "KZ-47", "category": "retired",
+         "value": 7.7},
+        {"indicator": "volunteers_share_by_age", "region": "KZ-55", "category": "retired",
+         "value": 1, "qualifier": "at_most"},
+        {"indicator": "volunteers_share_by_age", "region": "KZ-71", "category": "retired",
+         "value": None},
+        {"indicator": "volunteers_share_by_employment", "region": "KZ-75", "category": "school",
+         "value": 63.2},
+        {"indicator": "volunteers_share_by_employment", "category": "school", "value": None},
+        {"indicator": "volunteers_share_by_region", "region": "KZ-71", "value": None},
+        {"indicator": "volunteers_change_pct", "region": "KZ-47", "value": 201},
+        {"indicator": "volunteers_change_pct", "region": "KZ-39", "value": -47},
+        {"indicator": "volunteers_change_pct", "region": "KZ-71", "value": None},
+    ]  # fmt: skip
+    rows += [
+        {"indicator": "volunteers_share_by_cohort", "category": c, "value": None,
+         "source": "Report, §Cohorts, chart"}
+        for c in COHORTS
+    ]  # fmt: skip
+    for indicator, value in overrides.items():
+        for row in rows:
+            if row["indicator"] == indicator and row.get("year", 2022) == 2022:
+                row["value"] = value
+    return rows
+
+
+def portrait_dataset(population=POPULATION, **overrides):
+    return make_dataset(portrait_rows(**overrides), tables={"population": population})
+
+
+@pytest.fixture(scope="module")
+def result():
+    return portrait.compute(portrait_dataset())
+
+
+def test_every_nth_truncates_the_ratio():
+    assert portrait.every_nth(141.5) == 141
+    assert portrait.every_nth(110.0) == 110
+
+
+def test_per_capita_uses_the_end_of_year_population(result):
+    rate = result.recorded_per_capita
+    assert rate.population_date == "2023-01-01"
+    assert rate.persons_per_volunteer == pytest.approx(141.5)
+    assert rate.share_pct == pytest.approx(1_000 / 141_500 * 100)
+
+
+def test_per_capita_falls_back_to_the_latest_earlier_count_and_fails_without_one():
+    assert portrait.per_capita_date(portrait_dataset(POPULATION[:1])) == "2022-01-01"
+    later = [{**POPULATION[0], "date": "2024-01-01"}]
+    with pytest.raises(KeyError, match="population.csv"):
+        portrait.per_capita_date(portrait_dataset(later))
+
+
+def test_an_estimate_at_least_n_gives_at_most_m_persons_per_volunteer(result):
+    assert result.estimate_per_capita.ratio_qualifier == "at_most"
+    assert result.recorded_per_capita.ratio_qualifier == "exact"
+
+
+def test_change_on_previous_year(result):
+    assert result.change_pct == pytest.approx(25)
+
+
+def test_volunteers_by_year_keeps_each_years_wording(result):
+    table = result.volunteers_by_year
+    assert list(table["Year"]) == [2020, 2021, 2022]
+    assert list(table["As published"]) == ["at least 700", "800", "1,000"]
+
+
+def test_per_capita_table_has_both_counts_on_both_dates_and_the_published_row(result):
+    table = result.per_capita
+    assert len(table) == 5
+    last = table.iloc[-1]
+    assert last["Persons per volunteer"] == 110 and last["Share of population, %"] == 1
+    estimate_2023 = table[
+        table["Volunteers"].str.startswith("Estimate")
+        & (table["Population date"] == "1 January 2023")
+    ]
+    assert estimate_2023["Persons per volunteer"].item() == pytest.approx(113.2)
+
+
+def test_sex_by_region_lists_all_reporting_regions_most_female_first(result):
+    table = result.sex_by_region
+    names = region_names(portrait_dataset())
+    assert len(table) == 17
+    assert list(table["Region"][:2]) == [names["KZ-47"], names["KZ-43"]]
+    assert table["Female volunteers, %"][2:].isna().all()
+
+
+def test_extremes_table_groups_in_category_order_and_words_qualifiers(result):
+    table = result.age_extremes
+    assert list(table["Group"]) == ["Under 18", "Under 18", "Retirement age", "Retirement age"]
+    assert list(table["Share of the region's volunteers, %"]) == [72, 0.9, 7.7, 1]
+    assert list(table["As published"]) == ["72%", "0.9%", "7.7%", "up to 1%"]
+
+
+def test_cohorts_show_definitions_and_missing_shares(result):
+    table = result.cohorts
+    assert len(table) == len(COHORTS)
+    assert table["Definition"].str.len().gt(0).all()
+    assert table["Share of volunteers at events, %"].isna().all()
+
+
+def test_change_by_region_keeps_unpublished_regions_last(result):
+    table = result.change_by_region
+    column = "Change in volunteers on 2021, %"
+    assert len(table) == 17
+    assert list(table[column][:2]) == [201, -47]
+    assert table[column][2:].isna().all()
+
+
+def test_headline_computes_every_number(result):
+    text = portrait.headline(result)
+    assert "**1,000 volunteers**" in text
+    assert "+25% on 2021 (800)" in text
+    assert "at least 1,250" in text
+    assert "every **141st person**" in text
+    assert "1 January 2023 (141,500)" in text
+
+
+def test_per_capita_text_sets_the_report_beside_the_recomputation(result):
+    text = portrait.per_capita_text(result)
+    assert "every 141st person" in text and "every 113th person" in text
+    assert "every 110th person is a volunteer" in text
+    assert "at least 0.88%" in text
+
+
+def test_sex_text_names_the_male_majority_regions(result):
+    text = portrait.sex_text(result)
+    names = region_names(portrait_dataset())
+    assert f"men are the majority in {names['KZ-43']}" in text
+    assert "Women are the majority in 1 of the 2 regions" in text
+
+
+def test_gaps_are_said_plainly(result):
+    cohorts = portrait.cohorts_text(result)
+    assert "shows the composition only as a chart without values" in cohorts
+    assert "cannot give the shares" in cohorts
+    assert "no national figures by age or employment" in portrait.age_employment_text(result)
+    regions = portrait.regions_text(result)
+    assert "does not publish volunteers by region; this edition" in regions
+    assert "cannot give regional counts" in regions
+    assert "for only 2 of the 17 regions" in regions
+
+
+def test_age_employment_text_gives_highest_and_lowest():
+    frame = portrait.age_extremes_table(portrait_dataset())
+    sentences = portrait.extremes_sentences(frame)
+    assert sentences[1].startswith("Retirement age: highest in Mangystau region (7.7%)")
+    assert sentences[1].endswith("lowest in Pavlodar region (up to 1%).")
+
+
+def test_indicators_carry_status_and_provenance():
+    ds = portrait_dataset()
+    found = {i.id: i for i in portrait.indicators(ds)}
+    assert found["volunteers_total"].status == "reported"
+    assert found["volunteers_change_pct"].status == "derived"
+    assert found["persons_per_volunteer"].value == pytest.approx(141.5)
+    assert found["population"].source == "BNS 2023"
+    assert "at most" in found["persons_per_volunteer_estimate"].label
+
+
+def test_change_is_missing_when_the_previous_year_is():
+    rows = [r for r in portrait_rows() if r.get("year") != 2021]
+    rows.append({"indicator": "volunteers", "year": 2021, "value": None})
+    ds = make_dataset(rows, tables={"population": POPULATION})
+    found = {i.id: i for i in portrait.indicators(ds)}
+    assert found["volunteers_change_pct"].status == "missing"
+    assert found["volunteers_change_pct"].value is None
+
+
+def test_discrepancies_flag_every_nth_only_when_it_disagrees():
+    found = portrait.discrepancies(portrait_dataset())
+    assert [d.topic for d in found] == ["Persons per volunteer"]
+    assert "141st" in found[0].recomputed and "1,286" in found[0].explanation
+    assert portrait.discrepancies(portrait_dataset(persons_per_volunteer=141)) == []
+
+
+def test_discrepancies_flag_sex_shares_not_adding_to_100():
+    rows = portrait_rows()
+    rows[9]["value"] = 60
+    found = portrait.discrepancies(make_dataset(rows, tables={"population": POPULATION}))
+    assert [d.topic for d in found][-1].startswith("Sex ratio in Mangystau")
+    assert "102.4%" in found[-1].recomputed
+
+
+def test_plot_sex_by_region_draws_a_bar_per_known_region_and_the_parity_line(result):
+    figure = portrait.plot_sex_by_region(result.sex_by_region)
+    axis = figure.axes[0]
+    assert len(axis.patches) == 2
+    assert [line.get_xdata()[0] for line in axis.lines] == [50]
+    plt.close(figure)
+
+
+def test_ordinal_suffixes():
+    assert [fmt.ordinal(n) for n in (1, 2, 3, 11, 12, 13, 21, 110, 141, 1_002)] == [
+        "1st", "2nd", "3rd", "11th", "12th", "13th", "21st", "110th", "141st", "1,002nd",
+    ]  # fmt: skip
+
+
+def test_regions_text_names_only_the_extremes_when_every_region_is_given():
+    rows = [r for r in portrait_rows() if r["indicator"] != "volunteers_change_pct"]
+    rows += [
+        {"indicator": "volunteers_change_pct", "region": code, "value": change}
+        for code, change in zip(REPORTING_2022, range(-8, 9), strict=True)
+    ]
+    text = portrait.regions_text(
+        portrait.compute(make_dataset(rows, tables={"population": POPULATION}))
+    )
+    assert "for all 17 regions: the largest rise in" in text
+    assert "(+8%); the largest fall in" in text and text.endswith("(−8%).")
+
+
+def test_regions_text_without_any_change():
+    rows = [r for r in portrait_rows() if r["indicator"] != "volunteers_change_pct"]
+    text = portrait.regions_text(
+        portrait.compute(make_dataset(rows, tables={"population": POPULATION}))
+    )
+    assert text.endswith("The report gives no change on 2021 by region.")
+
+
+def test_per_capita_text_when_the_stated_rate_matches():
+    text = portrait.per_capita_text(portrait.compute(portrait_dataset(persons_per_volunteer=141)))
+    assert text.endswith("as the recorded count gives.")
+
+
+def test_age_employment_text_when_every_region_is_given():
+    rows = [
+        r for r in portrait_rows() if r["indicator"] not in portrait.BREAKDOWN_INDICATORS.values()
+    ]
+    for indicator, groups in (("volunteers_share_by_age", portrait.AGE_BANDS),
+                              ("volunteers_share_by_employment", portrait.EMPLOYMENT)):  # fmt: skip
+        rows += [
+            {"indicator": indicator, "region": code, "category": group, "value": 10.0}
+            for code in REPORTING_2022
+            for group in groups
+        ]
+    rows.append({"indicator": "volunteers_share_by_age", "category": "18_29", "value": 40})
+    result = portrait.compute(make_dataset(rows, tables={"population": POPULATION}))
+    assert not result.extremes_only
+    assert result.nationally_unpublished == ["employment"]
+    text = portrait.age_employment_text(result)
+    assert text.startswith("The report gives the age and employment shares of every region")
+    assert "no national figures by employment;" in text
+
+
+def test_rounds_to_uses_the_published_precision():
+    assert portrait.decimals_of(1.0) == 0 and portrait.decimals_of(0.71) == 2
+    assert portrait.rounds_to(0.707, 1) and not portrait.rounds_to(0.707, 0.8)
+    assert portrait.rounds_to(0.75, 0.8) and not portrait.rounds_to(0.74, 0.8)
+
+
+def test_discrepancies_flag_a_share_that_does_not_round_from_the_count():
+    found = portrait.discrepancies(portrait_dataset(volunteers_share_of_population=2))
+    assert [d.topic for d in found][-1] == "Volunteers as a share of the population"
+    assert found[-1].recomputed == "0.71% with the recorded count"

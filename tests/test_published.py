@@ -1,0 +1,71 @@
+"""Unit tests of volreport.published: values with qualifier and provenance."""
+
+import math
+
+import pytest
+from builders import make_dataset
+
+from volreport.published import (
+    percent_change,
+    published,
+    region_names,
+    regional,
+    reporting_regions,
+)
+
+
+def test_published_keeps_qualifier_status_and_source():
+    ds = make_dataset(
+        [{"indicator": "volunteers_estimate", "value": 174, "qualifier": "at_least",
+          "source": "Report, §Portrait, text"}]
+    )  # fmt: skip
+    value = published(ds, "volunteers_estimate")
+    assert (value.value, value.qualifier, value.status) == (174.0, "at_least", "reported")
+    assert value.source == "Report, §Portrait, text"
+    assert value.text() == "at least 174"
+
+
+def test_published_empty_qualifier_means_exact_and_missing_value_is_none():
+    ds = make_dataset(
+        [{"indicator": "volunteers", "value": 5, "qualifier": ""},
+         {"indicator": "volunteers_share_by_cohort", "category": "child", "value": None}]
+    )  # fmt: skip
+    assert published(ds, "volunteers").qualifier == "exact"
+    gap = published(ds, "volunteers_share_by_cohort", category="child")
+    assert gap.missing and gap.status == "missing" and gap.text() == "—"
+
+
+def test_published_names_the_key_when_the_row_is_absent():
+    ds = make_dataset([{"indicator": "volunteers", "value": 5}])
+    with pytest.raises(KeyError, match="indicator=npo, year=2022, region=KZ"):
+        published(ds, "npo")
+
+
+def test_regional_drops_the_national_row_and_names_regions():
+    ds = make_dataset(
+        [{"indicator": "npo", "value": 10},
+         {"indicator": "npo", "region": "KZ-71", "value": 4},
+         {"indicator": "npo", "region": "KZ-75", "value": None}]
+    )  # fmt: skip
+    frame = regional(ds, "npo").set_index("region")
+    assert list(frame.index) == ["KZ-71", "KZ-75"]
+    assert frame.loc["KZ-71", "region_name"] == region_names(ds)["KZ-71"]
+    assert frame.loc["KZ-71", "value"] == 4.0 and math.isnan(frame.loc["KZ-75", "value"])
+
+
+def test_reporting_regions_are_the_seventeen_units_of_2022():
+    regions = reporting_regions(make_dataset([]))
+    assert len(regions) == 17
+    assert "KZ" not in set(regions["region"]) and "KZ-10" not in set(regions["region"])
+
+
+def test_reporting_regions_are_the_current_twenty_once_a_new_unit_appears():
+    regions = reporting_regions(make_dataset([{"indicator": "npo", "region": "KZ-62", "value": 1}]))
+    assert len(regions) == 20
+    assert {"KZ-10", "KZ-33", "KZ-62"} <= set(regions["region"])
+
+
+def test_percent_change_and_its_gaps():
+    assert percent_change(120, 100) == pytest.approx(20)
+    assert percent_change(None, 100) is None
+    assert percent_change(5, 0) is None
