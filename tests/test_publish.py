@@ -1,0 +1,272 @@
+"""The built-in publisher on a tiny staged book (tests/fixtures/publish/).
+
+The fixture holds two Markdown pages and one notebook as papermill leaves it: a parameters
+and an injected-parameters cell, Markdown output, a pandas Styler table labelled tbl-demo,
+an SVG figure labelled fig-demo, a remove-cell cell, stream noise and `#| output: false`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from volreport import paths
+from volreport.publish import (
+    Page,
+    PublishError,
+    cross_references,
+    expand_shortcodes,
+    number_chapters,
+    publish,
+    read_book,
+)
+
+FIXTURE = Path(__file__).parent / "fixtures" / "publish"
+YEAR = 2022
+PAGES = ("index.html", "01_demo.html", "appendix.html")
+TITLE = "Analytical report on the state of volunteering in Kazakhstan"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site")
+    written = publish(FIXTURE, out, year=YEAR, synthetic=True)
+    return out, written
+
+
+def html(site, name: str) -> str:
+    return (site[0] / name).read_text(encoding="utf-8")
+
+
+def body(site, name: str) -> str:
+    """The page's own content, without sidebar, contents and navigation."""
+    return re.search(r'<article class="page-body">(.*)</article>', html(site, name), re.S)[1]
+
+
+@pytest.fixture
+def staged(tmp_path):
+    """A copy of the fixture book to break."""
+    return Path(shutil.copytree(FIXTURE, tmp_path / "staging"))
+
+
+def test_writes_one_page_per_chapter_and_the_pdf(site):
+    out, written = site
+    assert [path.name for path in written] == [*PAGES, f"volunteering-kz-{YEAR}.pdf"]
+    assert all(path.parent == out and path.stat().st_size > 0 for path in written)
+
+
+def test_every_page_has_the_numbered_sidebar_and_marks_itself(site):
+    for name in PAGES:
+        sidebar = re.search(r'<nav class="sidebar".*?</nav>', html(site, name), re.S)[0]
+        assert re.findall(r'href="([^"]+\.html)"', sidebar) == list(PAGES)
+        assert re.search(rf'href="{name}" aria-current="page"', sidebar)
+        assert '<span class="chapter-number">1</span><span>Portrait of a volunteer' in sidebar
+        assert '<span class="chapter-number">A</span><span>Methodology' in sidebar
+        assert f'href="volunteering-kz-{YEAR}.pdf"' in sidebar
+
+
+def test_previous_and_next_follow_the_book_order(site):
+    middle = html(site, "01_demo.html")
+    assert re.search(r'href="index.html" rel="prev"', middle)
+    assert re.search(r'href="appendix.html" rel="next"', middle)
+    assert 'rel="prev"' not in html(site, "index.html")
+    assert 'rel="next"' not in html(site, "appendix.html")
+
+
+def test_notebook_shows_no_code_parameters_or_noise(site):
+    page = html(site, "01_demo.html")
+    assert "<pre" not in page and "<code" not in page
+    for hidden in ("display.setup", "output_dir", "/tmp/secret-build", "injected-parameters"):
+        assert hidden not in page
+    for noise in ("SCRATCH OUTPUT", "NOISY STDERR", "NOISY STDOUT", "HIDDEN RESULT", "<IPython"):
+        assert noise not in page
+
+
+def test_markdown_output_and_title_are_rendered(site):
+    page = html(site, "01_demo.html")
+    assert '<h1 class="title"><span class="chapter-number">1</span> Portrait of a volunteer' in page
+    assert "Computed prose: <em>most</em> volunteers are young." in body(site, "01_demo.html")
+    assert "<title>1 Portrait of a volunteer" in page
+
+
+def test_dataframe_output_becomes_a_numbered_real_table(site):
+    content = body(site, "01_demo.html")
+    table = re.search(r'<figure id="tbl-demo" class="table-figure">.*?</figure>', content, re.S)[0]
+    assert (
+        '<figcaption><span class="caption-number">Table 1.1:</span> Volunteers by region, 2022'
+        in table
+    )
+    assert "<th>Region</th>" in table
+    assert "<td>Қызылорда</td>" in table
+    assert '<td style="text-align: right;">3,400</td>' in table  # numbers align right
+    assert "T_demo" not in table  # Styler's random ids are dropped
+    assert table.count("Volunteers by region") == 1 and "<caption>" not in table
+
+
+def test_figure_has_number_caption_alt_text_and_bundled_svg(site):
+    out, _ = site
+    figure = re.search(r'<figure id="fig-demo">.*?</figure>', body(site, "01_demo.html"), re.S)[0]
+    assert '<span class="caption-number">Figure 1.1:</span> Volunteers by region' in figure
+    assert 'alt="Bar chart: Қызылорда has more volunteers than Astana."' in figure
+    source = re.search(r'src="([^"]+)"', figure)[1]
+    assert source.endswith(".svg") and (out / source).is_file()
+
+
+def test_cross_references_link_within_and_across_pages(site):
+    assert '<a href="#tbl-demo" class="cross-ref">Table 1.1</a>' in body(site, "01_demo.html")
+    appendix = body(site, "appendix.html")
+    assert '<a href="01_demo.html#fig-demo" class="cross-ref">Figure 1.1</a>' in appendix
+    assert '<a href="01_demo.html">the portrait chapter</a>' in appendix
+    assert '<a href="01_demo.html#sec-portrait" class="cross-ref">Chapter 1</a>' in appendix
+    assert '<span class="header-section-number">A.1</span> Names' in appendix
+
+
+def test_variables_and_includes_are_substituted(site):
+    index = body(site, "index.html")
+    assert "In 2022 the regional front offices counted 139,671 volunteers." in index
+    assert "<td>Support the regional front offices</td>" in index
+    assert "Volunteers in 2022: 139,671." in body(site, "01_demo.html")
+    assert all("{{&lt;" not in html(site, name) and "{{<" not in html(site, name) for name in PAGES)
+
+
+def test_csv_links_resolve_and_data_is_copied(site):
+    out, _ = site
+    links = re.findall(
+        r'href="(data/[^"]+\.csv)" class="data-download"', html(site, "01_demo.html")
+    )
+    assert links == ["data/tbl-demo.csv", "data/fig-demo.csv"]
+    assert all((out / link).read_text(encoding="utf-8").startswith("Region,") for link in links)
+    assert json.loads((out / "indicators.json").read_text(encoding="utf-8"))["year"] == YEAR
+
+
+def test_nothing_is_loaded_from_the_network(site):
+    out, _ = site
+    for path in [*out.glob("*.html"), *out.glob("assets/*")]:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"""(src|href)=["']?(https?:)?//""", text), path.name
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//|@import", text), path.name
+    assert (out / "assets" / "volreport.css").is_file()
+
+
+def test_synthetic_banner_on_every_page_only_when_synthetic(site, tmp_path):
+    banner = "Synthetic data — not official statistics"
+    assert all(banner in html(site, name) for name in PAGES)
+    publish(FIXTURE, tmp_path, year=YEAR, formats=("html",))
+    assert not any(banner in (tmp_path / name).read_text(encoding="utf-8") for name in PAGES)
+    assert not (tmp_path / f"volunteering-kz-{YEAR}.pdf").exists()
+
+
+def test_pdf_has_title_page_contents_chapters_tables_and_kazakh_letters(site):
+    out, _ = site
+    reader = PdfReader(out / f"volunteering-kz-{YEAR}.pdf")
+    pages = [page.extract_text() for page in reader.pages]
+    text = re.sub(r"\s+", " ", " ".join(pages))
+    assert TITLE in re.sub(r"\s+", " ", pages[0]) and str(YEAR) in pages[0]
+    assert all("Synthetic data — not official statistics" in page for page in pages)
+    assert "Contents" in pages[1] and "1 Portrait of a volunteer" in pages[1]
+    for heading in ("About this report", "1 Portrait of a volunteer", "A Methodology"):
+        assert heading in text
+    assert "Table 1.1: Volunteers by region, 2022" in text and "Қызылорда 3,400" in text
+    assert "Figure 1.1: Volunteers by region" in text
+    assert "Support the regional front offices" in text
+    assert "әғқңөұүһі" in text and "áýú" in text
+    assert "Download the data" not in text  # no data folder next to a PDF
+    assert pages[-1].rstrip().endswith(str(len(pages) - 1))  # page number in the footer
+
+
+def test_unknown_variable_is_an_error_naming_page_and_variable(tmp_path):
+    with pytest.raises(PublishError, match=r"index\.md: unknown variable 'nope'"):
+        expand_shortcodes("{{< var nope >}}", page="index.md", staging=tmp_path, variables={})
+
+
+def test_missing_include_is_an_error(tmp_path):
+    with pytest.raises(PublishError, match=r"intro\.md: \{\{< include tables/x\.md >\}\}: no such"):
+        expand_shortcodes(
+            "{{< include tables/x.md >}}", page="intro.md", staging=tmp_path, variables={}
+        )
+
+
+def test_unknown_variable_in_a_notebook_fails_the_publish(staged, tmp_path):
+    notebook = staged / "notebooks" / "01_demo.ipynb"
+    notebook.write_text(
+        notebook.read_text(encoding="utf-8").replace("{{< var year >}}", "{{< var yaer >}}"),
+        encoding="utf-8",
+    )
+    with pytest.raises(PublishError, match=r"notebooks/01_demo\.ipynb: unknown variable 'yaer'"):
+        publish(staged, tmp_path / "out", year=YEAR, formats=("html",))
+
+
+def test_figure_label_without_image_fails_naming_the_cell(staged, tmp_path):
+    notebook = staged / "notebooks" / "01_demo.ipynb"
+    cells = json.loads(notebook.read_text(encoding="utf-8"))
+    figure_cell = next(
+        cell
+        for cell in cells["cells"]
+        if cell["cell_type"] == "code" and "fig-demo" in "".join(cell["source"])
+    )
+    figure_cell["outputs"] = figure_cell["outputs"][1:]  # keep only the CSV link
+    notebook.write_text(json.dumps(cells), encoding="utf-8")
+    with pytest.raises(
+        PublishError, match=r"(?s)01_demo\.ipynb.*cell 8 .*fig-demo needs exactly one image"
+    ):
+        publish(staged, tmp_path / "out", year=YEAR, formats=("html",))
+
+
+def test_unknown_cross_reference_fails(staged, tmp_path):
+    page = staged / "appendix.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nSee @fig-nowhere.\n", encoding="utf-8")
+    with pytest.raises(PublishError, match=r"appendix.*@fig-nowhere refers to no labelled"):
+        publish(staged, tmp_path / "out", year=YEAR, formats=("html",))
+
+
+def test_missing_page_fails(staged, tmp_path):
+    (staged / "appendix.md").unlink()
+    with pytest.raises(PublishError, match=r"appendix\.md: listed in _quarto\.yml but missing"):
+        publish(staged, tmp_path / "out", year=YEAR)
+
+
+def test_chapters_are_numbered_appendices_lettered_and_labels_unique():
+    pages = [
+        Page("index.md", "index", False, unnumbered=True, figures=["fig-a"]),
+        Page("intro.md", "intro", False, tables=["tbl-a", "tbl-b"]),
+        Page("notebooks/02.ipynb", "02", False, figures=["fig-b"]),
+        Page("methods.md", "methods", True, figures=["fig-c"]),
+    ]
+    number_chapters(pages, number_sections=True)
+    assert [page.label for page in pages] == ["", "1", "2", "A"]
+    xref = cross_references(pages)
+    assert xref["fig-a"] == {"text": "Figure 1", "page": "index"}
+    assert xref["tbl-b"]["text"] == "Table 1.2"
+    assert xref["fig-b"]["text"] == "Figure 2.1"
+    assert xref["fig-c"] == {"text": "Figure A.1", "page": "methods"}
+    pages[3].figures = ["fig-b"]
+    with pytest.raises(
+        PublishError, match=r"methods\.md: label fig-b is also used in notebooks/02"
+    ):
+        cross_references(pages)
+
+
+def test_real_book_configuration_lists_the_chapters_in_order():
+    book = read_book(paths.QUARTO_CONFIG)
+    assert book.title == TITLE
+    assert book.author == "National Volunteer Network"
+    assert book.chapters == (
+        "index.md",
+        "introduction.md",
+        "notebooks/01_portrait.ipynb",
+        "notebooks/02_organizations.ipynb",
+        "notebooks/03_areas.ipynb",
+        "notebooks/04_grants.ipynb",
+        "notebooks/05_economic.ipynb",
+        "notebooks/06_public_interest.ipynb",
+        "international.md",
+        "outlook.md",
+        "conclusion.md",
+    )
+    assert book.appendices == ("methodology.md",)
+    assert book.html["toc"] is True and book.typst["toc"] is True
