@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from volreport import contract, paths
+from volreport import contract, paths, validate
 from volreport.validate import (
     Problem,
     ValidationError,
@@ -521,3 +522,15 @@ def test_broken_params_and_crlf(vintage: Path) -> None:
     assert len(problems) == 2, problems
     assert any("params.yml:2: not valid UTF-8 YAML" in p for p in problems)
     assert any("rfo_support.csv: Windows line endings (CRLF)" in p for p in problems)
+
+
+def test_require_valid_remembers_a_pass_only_for_the_same_bytes(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "BUILD_DIR", tmp_path / "build")
+    folder = tmp_path / "2022"
+    shutil.copytree(paths.year_data_dir(2022), folder)
+    validate.require_valid(2022, folder)
+    assert len(list((tmp_path / "build" / "validated").iterdir())) == 1
+    observations = folder / "observations.csv"
+    observations.write_text(observations.read_text(encoding="utf-8").replace(",KZ,", ",KZ-99,", 1))
+    with pytest.raises(validate.ValidationError, match="KZ-99"):
+        validate.require_valid(2022, folder)

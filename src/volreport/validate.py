@@ -783,13 +783,37 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (order[p.file], p.row or 0))
 
 
+def validation_digest(year: int, folder: Path, reference: Path) -> str:
+    """Digest of a vintage, the reference tables and the rules: equal digest, equal verdict."""
+    import hashlib
+
+    digest = hashlib.sha256(str(year).encode())
+    rules = [Path(__file__), Path(contract.__file__)]
+    for path in sorted([*folder.rglob("*"), *reference.rglob("*")]) + rules:
+        if path.is_file():
+            digest.update(f"{path.name}\0{path.stat().st_size}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def require_valid(
     year: int, data_dir: Path | str | None = None, *, reference_dir: Path | str | None = None
 ) -> None:
-    """Raise ValidationError listing every problem, unless the vintage is valid."""
+    """Raise ValidationError listing every problem, unless the vintage is valid.
+
+    A pass is remembered under _build/validated/ by content digest, so the chapter
+    notebooks of a build do not repeat the check the build just made on the same bytes.
+    """
+    folder = paths.year_data_dir(year, data_dir)
+    reference = Path(reference_dir) if reference_dir else paths.REFERENCE_DIR
+    stamp = paths.BUILD_DIR / "validated" / validation_digest(year, folder, reference)
+    if stamp.exists():
+        return
     problems = validate_year(year, data_dir, reference_dir=reference_dir)
     if problems:
         raise ValidationError(problems)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.touch()
 
 
 def main(argv: list[str] | None = None) -> int:
