@@ -33,8 +33,7 @@ format: $(STAMP) ## apply ruff formatting and safe fixes
 	$(VENV)/bin/ruff check --fix src tests notebooks
 
 test: lint ## lint, unit tests, back-tests, end-to-end build, nbval on notebooks/
-	$(PY) -m pytest -n 2 --dist loadfile tests
-	$(PY) -m pytest -n 2 --nbval-lax -p no:cacheprovider notebooks
+	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax tests notebooks
 
 notebooks: $(STAMP) ## re-run the chapter notebooks and store their headline outputs for nbval
 	$(PY) -m volreport.notebooks notebooks/*.ipynb

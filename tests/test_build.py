@@ -95,11 +95,12 @@ def test_strip_outputs_keeps_only_checked_cells():
     executed = nbformat.from_dict(json.loads(nbformat.writes(notebook)))
     result = nbformat.v4.new_output("execute_result", {"text/plain": "139"}, execution_count=3)
     executed.cells[1].outputs = [result]
+    executed.cells[1].execution_count = 3
     executed.cells[2].outputs = [nbformat.v4.new_output("stream", text="noise")]
     other.outputs = [nbformat.v4.new_output("stream", text="stale")]
     notebooks.strip_outputs(notebook, executed)
     assert notebook.cells[1].outputs[0]["data"]["text/plain"] == "139"
-    assert notebook.cells[1].outputs[0]["execution_count"] is None
+    assert notebook.cells[1].execution_count == 3
     assert notebook.cells[2].outputs == []
 
 

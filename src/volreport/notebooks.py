@@ -22,7 +22,7 @@ def is_checked(cell) -> bool:
 
 
 def strip_outputs(notebook, executed=None) -> None:
-    """Clear outputs and counts; checked cells take their outputs from `executed` (by cell id)."""
+    """Clear outputs and counts; checked cells take theirs from `executed` (by cell id)."""
     fresh = {cell.get("id"): cell for cell in executed.cells} if executed else {}
     for cell in notebook.cells:
         if cell.cell_type != "code":
@@ -30,10 +30,9 @@ def strip_outputs(notebook, executed=None) -> None:
         cell.execution_count = None
         cell.outputs = []
         if is_checked(cell) and cell.get("id") in fresh:
+            # nbval treats a cell with outputs but no execution count as never run.
             cell.outputs = fresh[cell.get("id")].outputs
-            for output in cell.outputs:
-                if output.get("output_type") == "execute_result":
-                    output["execution_count"] = None
+            cell.execution_count = fresh[cell.get("id")].execution_count
     notebook.metadata.pop("papermill", None)
 
 
