@@ -38,8 +38,9 @@ def strip_outputs(notebook, executed=None) -> None:
 
 def refresh(path: Path) -> None:
     """Execute `path` with papermill and store only the headline outputs back into it."""
-    import papermill
+    from volreport.build import import_papermill
 
+    papermill = import_papermill()
     notebook = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory() as scratch:
         executed_path = Path(scratch) / path.name

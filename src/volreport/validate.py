@@ -257,6 +257,9 @@ def problem_from_error(error, file: str, table_schema: dict) -> Problem:
 
 def row_problems(path: Path, table_schema: dict, encoding: str) -> list[Problem]:
     """Types, constraints and keys of every row, checked by Frictionless."""
+    from volreport.fastimport import skip_iri_grammar
+
+    skip_iri_grammar()
     from frictionless import Resource, Schema
 
     resource = Resource(
