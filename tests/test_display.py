@@ -20,13 +20,17 @@ def test_column_decimals_is_the_fewest_that_keep_every_value():
     assert display.column_decimals(pd.Series([1 / 3])) == 3
 
 
-def test_table_style_shows_gaps_as_dashes_and_separates_large_numbers_only():
+def test_table_style_shows_gaps_as_dashes_and_separates_thousands_except_years():
     frame = pd.DataFrame(
         {
             "Year": pd.array([2021, 2022], dtype="Int64"),
             "Hours": pd.array([1088387, None], dtype="Int64"),
+            "Inquiries": pd.array([2500, 600], dtype="Int64"),
             "Share, %": pd.array([38.35, None], dtype="Float64"),
             "Region": ["Astana", None],
         }
     )
-    assert cells(frame) == ["2021", "1,088,387", "38.35", "Astana", "2022", "—", "—", "—"]
+    assert cells(frame) == [
+        *("2021", "1,088,387", "2,500", "38.35", "Astana"),
+        *("2022", "—", "600", "—", "—"),
+    ]

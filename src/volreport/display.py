@@ -82,13 +82,12 @@ def column_decimals(values: pd.Series, most: int = 3) -> int:
 def table_style(frame: pd.DataFrame):
     """A table for display: no index, gaps as a dash, numbers at the decimals they carry.
 
-    Columns reaching 10,000 get thousands separators (years and small counts stay plain).
+    Numbers from 1,000 up get thousands separators, except in year columns.
     The CSV keeps the raw values and empty cells.
     """
     styler = frame.style.hide(axis="index").format(na_rep="—")
     for column in frame.select_dtypes("number").columns:
-        numbers = frame[column].dropna().astype(float)
-        thousands = "," if len(numbers) and numbers.abs().max() >= 10_000 else None
+        thousands = None if "year" in str(column).lower() else ","
         styler = styler.format(
             precision=column_decimals(frame[column]),
             thousands=thousands,
