@@ -10,24 +10,20 @@ import pytest
 from volreport import bench, build, notebooks, paths
 
 
-def test_book_files_follow_quarto_order_with_appendices():
-    config = {
-        "book": {
-            "chapters": ["index.md", {"href": "notebooks/01_a.ipynb"}, "end.md"],
-            "appendices": ["methodology.md"],
-        }
-    }
-    assert build.book_files(config) == [
-        "index.md",
-        "notebooks/01_a.ipynb",
-        "end.md",
-        "methodology.md",
-    ]
-    assert build.chapter_notebooks(config) == [paths.NOTEBOOKS_DIR / "01_a.ipynb"]
+def test_book_pages_follow_quarto_order_with_appendices(tmp_path):
+    config = tmp_path / "_quarto.yml"
+    config.write_text(
+        "project: {type: book}\n"
+        "book: {title: T, chapters: [index.md, notebooks/01_a.ipynb, end.md],"
+        " appendices: [methodology.md]}\n"
+    )
+    pages = build.book_pages(config)
+    assert pages == ["index.md", "notebooks/01_a.ipynb", "end.md", "methodology.md"]
+    assert build.chapter_notebooks(pages) == [paths.NOTEBOOKS_DIR / "01_a.ipynb"]
 
 
 def test_real_book_lists_every_notebook_in_notebooks_folder():
-    listed = {p.name for p in build.chapter_notebooks(build.book_config())}
+    listed = {p.name for p in build.chapter_notebooks(build.book_pages())}
     on_disk = {p.name for p in paths.NOTEBOOKS_DIR.glob("*.ipynb")}
     assert listed == on_disk
 

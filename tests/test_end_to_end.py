@@ -25,7 +25,7 @@ VOLREPORT = str(Path(sys.executable).with_name("volreport"))
 def chapter_titles() -> dict[str, str]:
     """Page stem -> title, from each page's first heading."""
     titles = {}
-    for entry in build.book_files(build.book_config()):
+    for entry in build.book_pages():
         stem = Path(entry).stem
         if entry.endswith(".ipynb"):
             text = (
@@ -61,7 +61,7 @@ def built(tmp_path_factory):
 
 def test_build_reports_each_chapter_and_the_outputs(built):
     _, book, stdout, _ = built
-    for notebook in build.chapter_notebooks(build.book_config()):
+    for notebook in build.chapter_notebooks(build.book_pages()):
         assert re.search(rf"{notebook.stem}\s+executed\s+[\d.]+ s", stdout), stdout
     assert str(book / "index.html") in stdout
     assert str(book / f"volunteering-kz-{YEAR}.pdf") in stdout

@@ -30,10 +30,10 @@ def naive_route(year: int, data_dir: Path, scratch: Path) -> float:
     from volreport import build, publish
 
     start = time.perf_counter()
-    config = build.book_config()
+    pages = build.book_pages()
     build_dir = scratch / "naive-build" / str(year)
     (build_dir / "notebooks").mkdir(parents=True)
-    for notebook in build.chapter_notebooks(config):
+    for notebook in build.chapter_notebooks(pages):
         output_dir = build_dir / "chapters" / notebook.stem
         output_dir.mkdir(parents=True)
         papermill.execute_notebook(
@@ -45,7 +45,7 @@ def naive_route(year: int, data_dir: Path, scratch: Path) -> float:
             cwd=str(paths.NOTEBOOKS_DIR),
         )
     generated = build.generate(year, data_dir)
-    stage = build.stage_book(year, config, build_dir, generated)
+    stage = build.stage_book(year, pages, build_dir, generated)
     out = scratch / "naive-book"
     out.mkdir()
     publish.publish(stage, out, year=year, synthetic=generated.synthetic)

@@ -68,21 +68,17 @@ class BuildResult:
 # Book description ----------------------------------------------------------------
 
 
-def book_config(config_path: Path = paths.QUARTO_CONFIG) -> dict:
-    """The parsed `_quarto.yml`, the single description of the book."""
-    return yaml.safe_load(config_path.read_text(encoding="utf-8"))
+def book_pages(config_path: Path | None = None) -> list[str]:
+    """Chapter and appendix files in book order, read from `_quarto.yml` by the publisher."""
+    from volreport.publish import read_book
+
+    book = read_book(config_path or paths.QUARTO_CONFIG)
+    return [*book.chapters, *book.appendices]
 
 
-def book_files(config: dict) -> list[str]:
-    """Chapter and appendix files in book order, as `_quarto.yml` lists them."""
-    book = config["book"]
-    entries = list(book.get("chapters", [])) + list(book.get("appendices", []))
-    return [entry if isinstance(entry, str) else entry["href"] for entry in entries]
-
-
-def chapter_notebooks(config: dict) -> list[Path]:
+def chapter_notebooks(pages: list[str]) -> list[Path]:
     """The chapter notebooks (source copies in notebooks/), in book order."""
-    return [paths.NOTEBOOKS_DIR / Path(f).name for f in book_files(config) if f.endswith(".ipynb")]
+    return [paths.NOTEBOOKS_DIR / Path(p).name for p in pages if p.endswith(".ipynb")]
 
 
 # Content hashing -----------------------------------------------------------------
@@ -305,7 +301,7 @@ def generate(year: int, data_dir: Path | None) -> Generated:
     return Generated(headline, pages, values, ds.synthetic)
 
 
-def stage_book(year: int, config: dict, build_dir: Path, generated: Generated) -> Path:
+def stage_book(year: int, pages: list[str], build_dir: Path, generated: Generated) -> Path:
     """Assemble the book as `_quarto.yml` describes it in `<build_dir>/stage/`.
 
     Editorial pages come from report/<year>/, chapters from the executed notebooks,
@@ -323,7 +319,7 @@ def stage_book(year: int, config: dict, build_dir: Path, generated: Generated) -
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     report_dir = paths.REPORT_DIR / str(year)
-    for entry in book_files(config):
+    for entry in pages:
         if entry.endswith(".ipynb"):
             shutil.copy2(build_dir / "notebooks" / Path(entry).name, stage / "notebooks")
             continue
@@ -368,9 +364,9 @@ def swap_in(new: Path, target: Path) -> None:
 # The build -----------------------------------------------------------------------
 
 
-def source_digest(year: int, data_dir: Path, config: dict, options: dict) -> str:
+def source_digest(year: int, data_dir: Path, pages: list[str], options: dict) -> str:
     """Digest of everything a build reads: a match with the last build means nothing to do."""
-    files = [paths.QUARTO_CONFIG, *chapter_notebooks(config)]
+    files = [paths.QUARTO_CONFIG, *chapter_notebooks(pages)]
     files += files_under(data_dir) + files_under(paths.REFERENCE_DIR)
     files += files_under(paths.REPORT_DIR / str(year)) + files_under(PACKAGE_DIR)
     payload = tree_digest(f for f in files if f.exists()) + json.dumps(options, sort_keys=True)
@@ -396,10 +392,10 @@ def build(
         raise BuildError(f"no data for {year}: {data_folder} does not exist")
     build_dir = (Path(build_root) if build_root else paths.BUILD_DIR) / str(year)
     book_dir = (Path(book_root) if book_root else paths.BOOK_DIR) / str(year)
-    config = book_config()
-    notebooks = chapter_notebooks(config)
+    pages = book_pages()
+    notebooks = chapter_notebooks(pages)
     options = {"formats": sorted(formats), "engine": engine, "data_dir": str(data_folder)}
-    digest = source_digest(year, data_folder, config, options)
+    digest = source_digest(year, data_folder, pages, options)
     record = build_dir / "cache" / "build.json"
     outputs = expected_outputs(book_dir, year, formats)
 
@@ -419,7 +415,7 @@ def build(
         pending_content = side.submit(generate, year, data_dir)
         runs = runner.run(notebooks, jobs or os.cpu_count() or 1, force)
         generated = pending_content.result()
-    stage = stage_book(year, config, build_dir, generated)
+    stage = stage_book(year, pages, build_dir, generated)
     book_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = book_dir.with_name(f".{book_dir.name}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -34,20 +35,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def page_title(text: str) -> str:
+    """The first level-one heading of a Markdown text, without its attributes."""
+    for line in text.splitlines():
+        if line.startswith("# "):
+            return re.sub(r"\s*\{[#.][^}]*\}\s*$", "", line[2:]).strip()
+    return ""
+
+
 def cmd_chapters(args: argparse.Namespace) -> int:
-    """List the book's pages in order, as _quarto.yml gives them."""
+    """List the book's pages in order, as _quarto.yml gives them, with their titles."""
     import json
 
-    from volreport.build import book_config, book_files
+    from volreport.build import book_pages
 
-    for number, entry in enumerate(book_files(book_config()), start=1):
-        kind = "notebook" if entry.endswith(".ipynb") else "page"
-        title = ""
-        if kind == "notebook":
+    for number, entry in enumerate(book_pages(), start=1):
+        if entry.endswith(".ipynb"):
+            kind = "notebook"
             notebook = json.loads((paths.NOTEBOOKS_DIR / Path(entry).name).read_text("utf-8"))
-            first = "".join(notebook["cells"][0]["source"]).splitlines()[0]
-            title = first.lstrip("# ").split(" {#")[0]
-        print(f"{number:>2}  {kind:<8}  {entry:<34} {title}")
+            title = page_title("".join(notebook["cells"][0]["source"]))
+        else:
+            page = paths.REPORT_DIR / str(args.year) / entry
+            kind = "page" if page.exists() else "generated"
+            title = page_title(page.read_text("utf-8")) if page.exists() else ""
+        print(f"{number:>2}  {kind:<9}  {entry:<34} {title}")
     return 0
 
 
@@ -207,6 +218,12 @@ def parser() -> argparse.ArgumentParser:
     synth.set_defaults(func=cmd_synth)
 
     chapters = sub.add_parser("chapters", help="list the book's pages in order")
+    chapters.add_argument(
+        "--year",
+        type=int,
+        default=2022,
+        help="edition whose editorial pages are listed (default 2022)",
+    )
     chapters.set_defaults(func=cmd_chapters)
     return root
 
