@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 STATUSES = ("reported", "derived", "missing")
+QUALIFIERS = ("exact", "at_least", "at_most", "approx")
 
 
 @dataclass(frozen=True)
@@ -15,7 +16,8 @@ class Indicator:
 
     `status` is "reported" when the value is published as such, "derived" when it is
     computed from published figures (the method is in the methodology appendix), and
-    "missing" when the data do not give it (then `value` is None).
+    "missing" when the data do not give it (then `value` is None). `qualifier` keeps the
+    source's wording of the value: exact, at_least, at_most or approx.
     """
 
     id: str
@@ -24,10 +26,15 @@ class Indicator:
     unit: str
     status: str
     source: str
+    qualifier: str = "exact"
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"indicator {self.id}: status {self.status!r} not in {STATUSES}")
+        if self.qualifier not in QUALIFIERS:
+            raise ValueError(
+                f"indicator {self.id}: qualifier {self.qualifier!r} not in {QUALIFIERS}"
+            )
         if (self.value is None) != (self.status == "missing"):
             raise ValueError(f"indicator {self.id}: value must be None exactly when missing")
 
