@@ -67,18 +67,42 @@ def region_names(ds: Dataset) -> pd.Series:
     return pd.Series(regions["short_name_en"].astype(str).to_numpy(), index=regions["code"])
 
 
+def _flag(regions: pd.DataFrame, column: str) -> pd.Series:
+    """A true/false column of regions.csv as booleans, empty as false."""
+    return regions[column].astype("boolean").fillna(False)
+
+
+def current_boundaries(ds: Dataset) -> bool:
+    """True when a vintage reports in the current 20 units, False for the 17 units of 2022.
+
+    The observations of the reporting year decide: any unit that exists only in the current
+    boundaries (Abai, Zhetisu, Ulytau) means the current 20.
+    """
+    regions = ds.reference["regions"]
+    new_units = set(
+        regions.loc[_flag(regions, "current") & ~_flag(regions, "reporting_2022"), "code"]
+    )
+    this_year = ds.observations[ds.observations["year"] == ds.year]
+    return bool(new_units & set(this_year["region"].dropna()))
+
+
+def split_units(ds: Dataset) -> set[str]:
+    """Codes whose territory changed in the June 2022 split: the pre-split units and the new
+    regions split from them (region_mapping.csv: one 2022 unit for several current ones)."""
+    parents = ds.reference["region_mapping"].set_index("current_code")["reporting_code_2022"]
+    split = parents[parents.duplicated(keep=False)]
+    return set(split.index) | set(split)
+
+
 def reporting_regions(ds: Dataset) -> pd.DataFrame:
     """The units a vintage reports for (code, region name), in reference order.
 
-    The 17 units of 2022 (before the June 2022 split), unless the observations use a unit
-    that exists only in the current 20 (Abai, Zhetisu, Ulytau): then the current 20.
+    The 17 units of 2022 (before the June 2022 split), unless the year's observations use a
+    unit that exists only in the current 20 (Abai, Zhetisu, Ulytau): then the current 20.
     """
     regions = ds.reference["regions"]
-    in_2022 = regions["reporting_2022"].astype("boolean").fillna(False)
-    current = regions["current"].astype("boolean").fillna(False)
-    new_units = set(regions.loc[current & ~in_2022, "code"])
-    boundaries = current if new_units & set(ds.observations["region"]) else in_2022
-    reporting = regions[boundaries & (regions["code"] != NATIONAL)]
+    column = "current" if current_boundaries(ds) else "reporting_2022"
+    reporting = regions[_flag(regions, column) & (regions["code"] != NATIONAL)]
     return pd.DataFrame(
         {"region": reporting["code"].to_numpy(), "region_name": reporting["short_name_en"]}
     ).reset_index(drop=True)
