@@ -81,11 +81,13 @@ def test_hours_text_says_when_shares_match_and_when_they_do_not():
     assert "differ from the published" in text and "Úmit" in text
 
 
-def test_hours_text_states_the_regional_gap():
-    rows = hours_rows() + [{"indicator": "hours", "region": "KZ-71", "value": None}]
-    result = areas.compute(dataset(rows))
+def test_hours_text_states_the_regional_gap_as_a_chart_only_when_the_source_is_one():
+    chart = {"indicator": "hours", "region": "KZ-71", "value": None, "source": "Report, chart"}
+    result = areas.compute(dataset(hours_rows() + [chart]))
     assert result.regional_hours_missing == 1
     assert "only as a chart without values" in areas.hours_text(result)
+    gap = areas.hours_text(areas.compute(dataset(hours_rows() + [{**chart, "source": "form"}])))
+    assert "chart" not in gap and gap.endswith("1 regional figures of hours are not in the data.")
 
 
 def test_share_discrepancy_reported_beyond_rounding_only():
@@ -183,13 +185,18 @@ def test_development_text_names_leaders_laggards_and_flags_an_impossible_total()
 
 def test_formats_text_says_plainly_when_only_a_chart_exists():
     rows = hours_rows() + [
-        {"indicator": "events_share_by_format", "category": f, "value": None}
+        {"indicator": "events_share_by_format", "category": f, "value": None,
+         "source": "Report, §Formats, chart"}
         for f in ("auto", "online", "offline")
-    ]
+    ]  # fmt: skip
     result = areas.compute(dataset(rows))
     assert result.formats["share_pct"].isna().all()
     assert "only as a chart without values" in areas.formats_text(result)
     assert areas.formats_display(result.formats)["Share of events, %"].isna().all()
+    unsourced = [{**row, "source": "form"} for row in rows]
+    assert areas.formats_text(areas.compute(dataset(unsourced))).startswith(
+        "The data give no shares of auto-volunteering"
+    )
 
 
 def test_formats_text_gives_shares_when_published():
@@ -234,3 +241,39 @@ def test_plot_hours_by_area_draws_one_bar_per_area():
     frame = areas.hours_by_area_table(dataset())
     figure = areas.plot_hours_by_area(frame)
     assert len(figure.axes[0].patches) == 2
+
+
+REPORTING_2022 = [
+    "KZ-71", "KZ-75", "KZ-79", "KZ-11", "KZ-15", "KZ-19", "KZ-23", "KZ-27", "KZ-31",
+    "KZ-35", "KZ-39", "KZ-43", "KZ-47", "KZ-55", "KZ-59", "KZ-61", "KZ-63",
+]  # fmt: skip
+
+
+def test_leaders_are_computed_when_every_region_has_a_share():
+    rows = hours_rows()
+    for measure in areas.LEADER_MEASURES:
+        rows += [
+            {"indicator": measure, "region": code, "category": "umit", "value": float(i)}
+            for i, code in enumerate(REPORTING_2022)
+        ]
+    result = areas.compute(dataset(rows))
+    assert result.leaders_computed
+    assert list(result.leaders["region"]) == ["KZ-63", "KZ-63"]  # one leader per measure
+    text = areas.leaders_text(result)
+    assert "computed from every region's figures" in text
+    assert text.endswith("Birgemiz: Úmit (emergencies): East Kazakhstan region (16.0%).")
+
+
+def test_development_names_only_the_most_and_fewest_when_every_region_is_given():
+    rows = hours_rows() + [{"indicator": "development_events", "value": 200}]
+    rows += [
+        {"indicator": "development_events", "region": code, "value": 5 + (code == "KZ-71")}
+        for code in REPORTING_2022
+    ]
+    rows[-1]["value"] = 1  # East Kazakhstan has the fewest
+    table = areas.development_table(dataset(rows))
+    assert list(zip(table["region"], table["rank"], strict=True)) == [
+        ("KZ-71", "most"), ("KZ-63", "fewest"),
+    ]  # fmt: skip
+    text = areas.development_text(areas.compute(dataset(rows)))
+    assert "Most events: Astana (6); fewest: East Kazakhstan region (1)." in text

@@ -160,7 +160,7 @@ def test_wage_bases_use_official_regional_wages_and_occupation_extremes():
         "Highest occupation group (Managers)",
     ]
     assert pd.isna(bases.loc[3, "wage_kzt"])  # the derived pre-split wage is not an extreme
-    assert "does not publish hours by region" in bases.loc[3, "note"]
+    assert bases.loc[3, "note"] == "not possible: the data hold no hours by region"
 
 
 def test_hours_weighted_wage_needs_every_region_s_hours():
@@ -221,6 +221,13 @@ def test_texts_state_double_count_and_implied_parameters():
     value = economics.value_text(result)
     assert "monthly wage of 25,600 KZT" in value and "at least 0.0 billion KZT" in value
     assert "cannot be recomputed" in value
+    assert "is not possible: the data hold no hours by region." in economics.sensitivity_text(
+        result
+    )
+    charted = [{"indicator": "hours", "region": "KZ-71", "value": None, "source": "Report, chart"}]
+    tables = {"wages": wages(), "wages_by_occupation": occupations()}
+    tables["unrecorded_initiatives"] = initiatives()
+    result = economics.compute(make_dataset(observations() + charted, tables, params=PARAMS))
     assert "hours by region only as a chart" in economics.sensitivity_text(result)
 
 
@@ -249,3 +256,15 @@ def test_plots_return_figures():
     assert len(economics.plot_hours(result.hours).axes[0].patches) == 3
     figure = economics.plot_sensitivity(result.sensitivity, result.published_value.value)
     assert len(figure.axes[0].patches) >= 2 * 5  # five wages with values, two hours bases
+
+
+def test_a_value_and_fte_equal_to_the_computed_ones_are_no_discrepancy():
+    # 12,500 hours x 320,000 KZT / 160 hours = 25,000,000 KZT; 12,500 / 1,920 = 6.5 -> 7 people.
+    ds = dataset(value=25_000_000, fte=7)
+    result = economics.compute(ds)
+    assert "25,000,000" not in economics.value_text(result)
+    assert "0.03 billion KZT, the value the data give." in economics.value_text(result)
+    assert "monthly wage of" not in economics.value_text(result)
+    assert economics.fte_text(result).endswith("The report gives the same number, 7.")
+    topics = [d.topic for d in economics.discrepancies(ds)]
+    assert "Economic value" not in topics and "Full-time equivalents" not in topics

@@ -152,3 +152,11 @@ def test_headline_uses_qualified_totals():
     text = grants.headline(grants.compute(dataset()))
     assert "**at least 1,000 volunteer hours**" in text
     assert "300 volunteers" in text and "at least 40 events" in text
+
+
+def test_discrepancy_without_a_blank_project_attributes_the_difference_to_none():
+    listed = [project("a", 600), project("b", 300)]
+    (found,) = grants.discrepancies(dataset(listed, total_hours=1000))
+    assert found.explanation == "The difference of 100 hours is not attributed to any project."
+    text = grants.hours_text(grants.compute(dataset(listed, total_hours=1000)))
+    assert "fall 100 hours short of the total; the data do not say where" in text

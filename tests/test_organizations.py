@@ -117,7 +117,7 @@ def test_headline_and_text_compute_their_numbers(result):
     assert "Counting all 20 NPOs instead, it would be 60.0%" in text
     regions = organizations.regions_text(result)
     assert "the counts below are derived from these shares" in regions
-    assert "outnumber initiative groups in 0 of the 2 regions" in regions
+    assert "outnumber initiative groups in none of the 2 regions" in regions
     assert "Mangystau region has the smallest share of NPOs (25.0%)" in regions
 
 
@@ -151,3 +151,30 @@ def test_no_discrepancies_when_the_figures_agree_within_rounding():
     assert organizations.discrepancies(consistent) == []
     text = organizations.totals_text(organizations.compute(consistent))
     assert "the share is 66.7%, the published figure within the rounding" in text
+
+
+def test_share_over_all_regions_when_every_region_counted_groups():
+    rows = [r for r in organization_rows() if r.get("region") != "KZ-75"]
+    rows = [r for r in rows if r["indicator"] != "initiative_groups_share_excl_almaty"]
+    rows.append({"indicator": "initiative_groups_share_excl_almaty", "value": None})
+    ds = make_dataset(rows)
+    result = organizations.compute(ds)
+    assert result.regions_without_group_data == []
+    assert result.groups_share_recomputed == pytest.approx(30 / 45 * 100)
+    assert "Over all regions, unregistered initiative groups make up **66.7%**" in (
+        organizations.headline(result)
+    )
+    text = organizations.totals_text(result)
+    assert "Over all regions, the 30 initiative groups are 66.7% of the volunteer associations" in (
+        text
+    )
+    assert "leaves" not in text and "Counting all" not in text
+    share = {i.id: i for i in organizations.indicators(ds)}["initiative_groups_share_pct"]
+    assert (share.value, share.status) == (pytest.approx(66.67, abs=0.01), "derived")
+
+
+def test_totals_say_so_when_no_previous_count_exists():
+    rows = [r for r in organization_rows() if r.get("year") != 2021]
+    result = organizations.compute(make_dataset(rows))
+    assert "(no 2021 count to compare)" in organizations.headline(result)
+    assert "no count for 2021 is available" in organizations.totals_text(result)

@@ -300,3 +300,54 @@ def test_discrepancies_flag_a_share_that_does_not_round_from_the_count():
     found = portrait.discrepancies(portrait_dataset(volunteers_share_of_population=2))
     assert [d.topic for d in found][-1] == "Volunteers as a share of the population"
     assert found[-1].recomputed == "0.71% with the recorded count"
+
+
+def test_per_capita_text_words_the_stated_rate_by_its_status():
+    derived = portrait_rows()
+    for row in derived:
+        if row["indicator"] in ("persons_per_volunteer", "volunteers_share_of_population"):
+            row["status"] = "derived"
+    result = portrait.compute(make_dataset(derived, tables={"population": POPULATION}))
+    text = portrait.per_capita_text(result)
+    assert "The report itself states" not in text
+    assert "The data's own derived rate is every 110th person (1% of the population)" in text
+    assert result.per_capita["Volunteers"].iloc[-1] == "Derived in the data"
+    missing = portrait.compute(
+        portrait_dataset(persons_per_volunteer=None, volunteers_share_of_population=None)
+    )
+    assert portrait.per_capita_text(missing).endswith("states no rate per head of its own.")
+    assert len(missing.per_capita) == 4  # no row for a rate the data do not give
+    assert (
+        portrait.discrepancies(
+            portrait_dataset(persons_per_volunteer=None, volunteers_share_of_population=None)
+        )
+        == []
+    )
+
+
+def test_headline_and_totals_say_so_without_a_previous_count():
+    rows = [r for r in portrait_rows() if r.get("year") != 2021]
+    result = portrait.compute(make_dataset(rows, tables={"population": POPULATION}))
+    assert result.volunteers_previous.status == "missing" and result.change_pct is None
+    assert "no count for 2021 is available to compare" in portrait.headline(result)
+    assert "No count for 2021 is available; in 2020" in portrait.totals_text(result)
+
+
+def test_extremes_table_keeps_only_the_extremes_when_every_region_is_given():
+    rows = [
+        {"indicator": "volunteers_share_by_age", "region": code, "category": "under_18",
+         "value": float(i)}
+        for i, code in enumerate(REPORTING_2022)
+    ]  # fmt: skip
+    table = portrait.age_extremes_table(make_dataset(rows))
+    names = region_names(make_dataset([]))
+    assert list(table["Region"]) == [names[REPORTING_2022[-1]], names[REPORTING_2022[0]]]
+
+
+def test_volunteers_by_year_takes_the_previous_count_the_chapter_uses():
+    from volreport.published import Published
+
+    previous = Published(850.0, "exact", "reported", "data/2021")
+    table = portrait.volunteers_by_year_table(portrait_dataset(), previous)
+    assert list(table["Year"]) == [2020, 2021, 2022]
+    assert list(table["As published"]) == ["at least 700", "850", "1,000"]

@@ -6,11 +6,13 @@ import pytest
 from builders import make_dataset
 
 from volreport.published import (
+    current_boundaries,
     percent_change,
     published,
     region_names,
     regional,
     reporting_regions,
+    split_units,
 )
 
 
@@ -69,3 +71,11 @@ def test_percent_change_and_its_gaps():
     assert percent_change(120, 100) == pytest.approx(20)
     assert percent_change(None, 100) is None
     assert percent_change(5, 0) is None
+
+
+def test_boundaries_follow_the_reporting_years_rows_and_the_split_is_from_the_mapping():
+    earlier_new_unit = make_dataset([{"indicator": "npo", "region": "KZ-62", "year": 2021,
+                                      "value": 1}])  # fmt: skip
+    assert not current_boundaries(earlier_new_unit)
+    assert len(reporting_regions(earlier_new_unit)) == 17
+    assert split_units(earlier_new_unit) == {"KZ-10", "KZ-33", "KZ-62", "KZ-19", "KZ-35", "KZ-63"}

@@ -9,7 +9,7 @@ import pandas as pd
 from volreport import fmt
 from volreport.dataset import NATIONAL, Dataset
 from volreport.indicators import Discrepancy, Indicator
-from volreport.published import region_names, reporting_regions
+from volreport.published import charted_only, region_names, reporting_regions
 
 CHAPTER = "areas"
 # Published shares carry two decimals; a recomputed share within half a unit of the last
@@ -177,15 +177,49 @@ def plot_hours_by_area(frame: pd.DataFrame):
 # --- leading regions per area ------------------------------------------------------------
 
 
-def area_leaders_table(ds: Dataset) -> pd.DataFrame:
-    """The regions the report names as leading each area, on both of its measures.
+def complete(rows: pd.DataFrame, regions: int) -> bool:
+    """True when every one of `regions` reporting regions has a value in `rows`."""
+    return int(rows["value"].notna().sum()) >= regions
 
-    Columns: area, area_name, measure (indicator id), measure_label, region, region_name,
-    value (percent), qualifier. Ordered by area (reference order), then measure.
+
+def leading_rows(rows: pd.DataFrame, regions: int) -> pd.DataFrame:
+    """Per area, the region(s) with the largest value when every region has one.
+
+    An area given only in part (the 2022 report names only the leaders) keeps its
+    published rows, as published.
+    """
+    kept = []
+    for _, group in rows.groupby("category", sort=False):
+        if complete(group, regions):
+            group = group[group["value"] == group["value"].max()]
+        kept.append(group.dropna(subset=["value"]))
+    return pd.concat(kept) if kept else rows.iloc[0:0]
+
+
+def leaders_computed(ds: Dataset) -> bool:
+    """True when both leader measures are given for every region and area, not only leaders."""
+    regions = len(reporting_regions(ds))
+    for measure in LEADER_MEASURES:
+        rows = ds.obs(measure)
+        counts = rows[rows["region"] != NATIONAL].groupby("category")["value"].count()
+        if counts.empty or not counts.ge(regions).all():
+            return False
+    return True
+
+
+def area_leaders_table(ds: Dataset) -> pd.DataFrame:
+    """The regions leading each area, on both measures: as named by the report, or computed.
+
+    Where every region has a value, the leader (ties kept) is computed; where only the
+    leaders are published (2022), they are kept as published. Columns: area, area_name,
+    measure (indicator id), measure_label, region, region_name, value (percent), qualifier.
+    Ordered by area (reference order), then measure.
     """
     names, regions = area_names(ds), region_names(ds)
+    units = len(reporting_regions(ds))
     published_rows = {
-        measure: ds.obs(measure).dropna(subset=["value"]) for measure in LEADER_MEASURES
+        measure: leading_rows(ds.obs(measure)[lambda f: f["region"] != NATIONAL], units)
+        for measure in LEADER_MEASURES
     }
     rows = [
         frame.assign(measure=measure) for measure, frame in published_rows.items() if len(frame)
@@ -371,26 +405,45 @@ def split_extremes(values: pd.Series) -> pd.Series:
     return labels
 
 
-def development_table(ds: Dataset) -> pd.DataFrame:
-    """Published regional figures on volunteering-development activities (leaders, laggards).
+def extreme_ranks(values: pd.Series, regions: int) -> pd.Series:
+    """'most' / 'fewest' for the regions to name; the others are left out (not in the result).
 
-    Columns: measure (events/volunteers/hours), region, region_name, value, rank ('most'
-    or 'fewest' among the published regions). Only regions with a published value.
+    Only the extremes published (2022): split them by the widest gap. Every region given:
+    the largest and the smallest value (ties kept).
+    """
+    if len(values) < regions:
+        return split_extremes(values)
+    values = values.astype(float)
+    ranks = pd.Series(pd.NA, index=values.index, dtype="object")
+    ranks[values == values.min()] = "fewest"
+    ranks[values == values.max()] = "most"
+    return ranks.dropna()
+
+
+def development_table(ds: Dataset) -> pd.DataFrame:
+    """Regional figures on volunteering-development activities: leaders and laggards.
+
+    The regions the report names (2022), or, when every region has a value, the regions
+    with the most and the fewest. Columns: measure (events/volunteers/hours), region,
+    region_name, value, rank ('most' or 'fewest').
     """
     regions = region_names(ds)
+    units = len(reporting_regions(ds))
     frames = []
     for indicator, measure in DEVELOPMENT_MEASURES.items():
         rows = ds.obs(indicator)
         rows = rows[(rows["region"] != NATIONAL) & rows["value"].notna()]
         if rows.empty:
             continue
+        ranks = extreme_ranks(rows["value"], units)
+        rows = rows.loc[ranks.index]
         frame = pd.DataFrame(
             {
                 "measure": measure,
                 "region": rows["region"].astype(str),
                 "region_name": rows["region"].map(regions),
                 "value": rows["value"].astype(float),
-                "rank": split_extremes(rows["value"]),
+                "rank": ranks,
             }
         )
         frames.append(frame.sort_values("value", ascending=False))
@@ -494,13 +547,16 @@ class AreasResult:
     hours_total_status: str
     hours_by_area: pd.DataFrame
     regional_hours_missing: int
+    regional_hours_charted: bool
     leaders: pd.DataFrame
+    leaders_computed: bool
     representation: pd.DataFrame
     band_conflicts: pd.DataFrame
     development_totals: dict
     development: pd.DataFrame
     development_ceilings: dict
     formats: pd.DataFrame
+    formats_charted: bool
     rfo_support: pd.DataFrame
 
 
@@ -517,13 +573,20 @@ def compute(ds: Dataset) -> AreasResult:
         hours_total_status=status,
         hours_by_area=hours_by_area_table(ds),
         regional_hours_missing=int(regional_hours["value"].isna().sum()),
+        regional_hours_charted=bool(
+            len(regional_hours)
+            and regional_hours["value"].isna().all()
+            and regional_hours["source"].astype(str).str.contains("chart").all()
+        ),
         leaders=area_leaders_table(ds),
+        leaders_computed=leaders_computed(ds),
         representation=representation_matrix(ds),
         band_conflicts=band_conflicts(ds),
         development_totals=totals,
         development=development,
         development_ceilings=development_ceiling(totals, development, len(reporting_regions(ds))),
         formats=formats_table(ds),
+        formats_charted=charted_only(ds, "events_share_by_format"),
         rfo_support=rfo_support_table(ds),
     )
 
@@ -585,10 +648,15 @@ def hours_text(result: AreasResult) -> str:
         else:
             names = join_words(disagreeing["area_name"].tolist())
             text += f" Recomputed from hours, the shares of {names} differ from the published."
-    if result.regional_hours_missing:
+    if result.regional_hours_charted:
         text += (
             " The report shows hours by region only as a chart without values; this "
             "edition therefore cannot give regional hours."
+        )
+    elif result.regional_hours_missing:
+        text += (
+            f" {fmt.number(result.regional_hours_missing)} regional figures of hours are not "
+            "in the data."
         )
     return text
 
@@ -599,6 +667,18 @@ def leaders_text(result: AreasResult) -> str:
     if frame.empty:
         return "The report names no leading regions by area."
     national = frame[frame["measure"] == "hours_share_of_area_national"]
+    if result.leaders_computed:
+        intro = (
+            "For each area, the table gives the region with the largest share of the area's "
+            "hours nationally and the region where the area makes up the largest share of "
+            "events, computed from every region's figures."
+        )
+    else:
+        intro = (
+            "The report names, for each area, the region with the largest share of the area's "
+            "hours nationally and the regions where the area makes up the largest share of "
+            "events."
+        )
     sentences = []
     for area_name, group in national.groupby("area_name", sort=False):
         places = [
@@ -606,11 +686,7 @@ def leaders_text(result: AreasResult) -> str:
             for row in group.itertuples()
         ]
         sentences.append(f"{area_name}: {join_words(places)}")
-    return (
-        "The report names, for each area, the region with the largest share of the area's "
-        "hours nationally and the regions where the area makes up the largest share of "
-        "events. Largest share of national hours — " + "; ".join(sentences) + "."
-    )
+    return intro + " Largest share of national hours — " + "; ".join(sentences) + "."
 
 
 def representation_text(result: AreasResult) -> str:
@@ -656,7 +732,7 @@ def development_text(result: AreasResult) -> str:
         f"{volunteers} volunteers, {hours_phrase} hours."
     )
     table = result.development
-    for measure in ("events", "hours"):
+    for measure in DEVELOPMENT_MEASURES.values():
         rows = table[table["measure"] == measure]
         if rows.empty:
             continue
@@ -686,6 +762,11 @@ def formats_text(result: AreasResult) -> str:
     """Event formats: the shares, or a plain statement that the report gives none."""
     frame = result.formats
     if frame["share_pct"].isna().all():
+        if not result.formats_charted:
+            return (
+                "The data give no shares of auto-volunteering, online and offline events; this "
+                "edition therefore cannot give them."
+            )
         return (
             f"The {result.year} report shows the shares of auto-volunteering, online and "
             f"offline events only as a chart without values; this edition therefore cannot "

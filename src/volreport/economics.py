@@ -20,6 +20,9 @@ CHAPTER = "economics"
 BILLION = 1e9
 # Id of the grant projects' row among the unrecorded initiatives (chapter 4's total).
 GRANT_INITIATIVE = "grant_projects"
+WEIGHTED_BASIS = "Regional, weighted by each region's hours"
+# Two values in KZT closer than this are the same figure (the data store whole tenge).
+SAME_KZT = 0.5
 HOURS_BASES = {
     "as_counted": "Hours as the report counts them",
     "net": "Without the double-counted hours",
@@ -291,6 +294,35 @@ def hours_frame(basis: HoursBasis) -> pd.DataFrame:
 # --- sensitivity ---------------------------------------------------------------------------
 
 
+def regional_hours(ds: Dataset) -> pd.DataFrame:
+    """The regions' total hours (all areas), one row per region."""
+    hours = ds.obs("hours")
+    return hours[(hours["region"] != NATIONAL) & hours["category"].isna()]
+
+
+def regional_hours_charted(ds: Dataset) -> bool:
+    """True when the regions' hours are shown only as a chart: no values, sources name a chart."""
+    hours = regional_hours(ds)
+    return bool(
+        len(hours)
+        and hours["value"].isna().all()
+        and hours["source"].astype(str).str.contains("chart").all()
+    )
+
+
+def regional_hours_gap(ds: Dataset) -> str:
+    """Why regional hours cannot weight the wages, in words; '' when every region has hours."""
+    hours = regional_hours(ds)
+    if hours.empty:
+        return "the data hold no hours by region"
+    if regional_hours_charted(ds):
+        return "the report shows hours by region only as a chart without values"
+    missing = int(hours["value"].isna().sum())
+    if not missing:
+        return ""
+    return f"hours are missing for {fmt.number(missing)} of {fmt.number(len(hours))} regions"
+
+
 def hours_weighted_wage(ds: Dataset) -> float | None:
     """Regional wages weighted by each region's recorded hours, as the report describes.
 
@@ -331,16 +363,17 @@ def wage_bases(ds: Dataset, params: MethodParameters) -> pd.DataFrame:
     low_occ = occupations.loc[occupations["wage_kzt"].astype(float).idxmin()]
     high_occ = occupations.loc[occupations["wage_kzt"].astype(float).idxmax()]
     weighted = hours_weighted_wage(ds)
+    gap = regional_hours_gap(ds) or "a region's wage is missing"
     weighted_note = (
         "official regional wages weighted by the regions' recorded hours"
         if weighted is not None
-        else "not possible: the report does not publish hours by region"
+        else f"not possible: {gap}"
     )
     rows = [
         ("National average", params.wage_kzt, "official national average"),
         (f"Lowest regional ({names.get(lowest['region'])})", lowest["wage_kzt"], "official"),
         (f"Highest regional ({names.get(highest['region'])})", highest["wage_kzt"], "official"),
-        ("Regional, weighted by each region's hours", weighted, weighted_note),
+        (WEIGHTED_BASIS, weighted, weighted_note),
         (f"Lowest occupation group ({low_occ['occupation']})", low_occ["wage_kzt"], "official"),
         (f"Highest occupation group ({high_occ['occupation']})", high_occ["wage_kzt"], "official"),
     ]
@@ -448,6 +481,7 @@ class EconomicsResult:
     implied_monthly_norm: float | None
     implied_wage: float | None
     implied_hours_per_fte: float | None
+    regional_hours_charted: bool
 
 
 def compute(ds: Dataset) -> EconomicsResult:
@@ -484,6 +518,7 @@ def compute(ds: Dataset) -> EconomicsResult:
         implied_hours_per_fte=None
         if fte.missing
         else implied_hours_per_person_year(adjusted, fte.value),
+        regional_hours_charted=regional_hours_charted(ds),
     )
 
 
@@ -537,6 +572,18 @@ def unrecorded_text(result: EconomicsResult) -> str:
     return text
 
 
+def same_value(result: EconomicsResult) -> bool:
+    """True when the computed value and the published one are the same to the tenge."""
+    stated = result.published_value.value
+    return stated is not None and abs(result.economic_value_kzt - stated) < SAME_KZT
+
+
+def same_fte(result: EconomicsResult) -> bool:
+    """True when the computed full-time equivalents round to the published number."""
+    stated = result.published_fte.value
+    return stated is not None and round(result.fte_equivalent) == round(stated)
+
+
 def value_text(result: EconomicsResult) -> str:
     """The replacement value and the parameters the published figure implies."""
     params = result.params
@@ -546,25 +593,39 @@ def value_text(result: EconomicsResult) -> str:
         f"{params.wage_label} ({fmt.number(params.wage_kzt)} KZT) divided by the monthly "
         f"working-time norm ({fmt.number(params.monthly_norm_hours, 1)} hours). For "
         f"{fmt.number(result.hours.adjusted)} hours that gives "
-        f"{billions(result.economic_value_kzt)}; the report says "
-        f"{fmt.QUALIFIER_WORDS.get(published_value.qualifier, '')}"
-        f"{billions(published_value.value, 1)}."
+        f"{billions(result.economic_value_kzt)}"
     )
-    if rounds_to(result.economic_value_kzt, published_value.value, BILLION, 1):
+    if published_value.missing:
+        text += "; the data give no value of their own."
+    elif same_value(result):
+        text += ", the value the data give."
+    else:
+        text += (
+            f"; the report says {fmt.QUALIFIER_WORDS.get(published_value.qualifier, '')}"
+            f"{billions(published_value.value, 1)}."
+        )
+    if not same_value(result) and rounds_to(
+        result.economic_value_kzt, published_value.value, BILLION, 1
+    ):
         text += (
             " Rounded to a tenth of a billion, as the report rounds, the two agree; but the "
             "computed value is below the published one, not above it."
             if result.economic_value_kzt < published_value.value
             else " Rounded to a tenth of a billion, as the report rounds, the two agree."
         )
-    if result.implied_monthly_norm is not None:
+    if result.implied_monthly_norm is not None and not same_value(result):
         text += (
             f" To reach the published figure exactly, the hours would have to be paid at "
             f"a monthly wage of {fmt.number(result.implied_wage)} KZT, or the month would "
             f"have to have {fmt.number(result.implied_monthly_norm, 1)} working hours."
         )
     low, high = result.published_value_low, result.published_value_high
-    if not low.missing and not high.missing:
+    if not low.missing and not high.missing and "reported" not in (low.status, high.status):
+        text += (
+            f" The data also give a second estimate, {fmt.number(low.value / BILLION, 1)} to "
+            f"{billions(high.value, 1)} (status derived; the method is in the data's notes)."
+        )
+    elif not low.missing and not high.missing:
         text += (
             f" The report's second estimate, {fmt.number(low.value / BILLION, 1)} to "
             f"{billions(high.value, 1)} with wages by type of economic activity, cannot be "
@@ -583,18 +644,19 @@ def sensitivity_text(result: EconomicsResult) -> str:
         f"The value depends above all on the wage. Across the official wages in the table "
         f"it ranges from {billions(lowest)} to {billions(highest)}."
     )
-    weighted = result.sensitivity.set_index("basis")["value_as_counted_kzt"].get(
-        "Regional, weighted by each region's hours"
-    )
+    weighted = result.sensitivity.set_index("basis")["value_as_counted_kzt"].get(WEIGHTED_BASIS)
     if weighted is None or pd.isna(weighted):
-        return text + (
-            " The report says it weighted regional wages by each region's hours; it "
-            "publishes hours by region only as a chart without values, so this edition "
-            "cannot repeat that weighting."
-        )
+        note = result.sensitivity.set_index("basis")["note"].get(WEIGHTED_BASIS, "")
+        if result.regional_hours_charted:
+            return text + (
+                " The report says it weighted regional wages by each region's hours; it "
+                "publishes hours by region only as a chart without values, so this edition "
+                "cannot repeat that weighting."
+            )
+        return text + f" Weighting the regional wages by each region's hours is {note}."
     return text + (
-        f" Weighted by each region's recorded hours, as the report describes its method, "
-        f"the regional wages give {billions(float(weighted))}."
+        f" Weighted by each region's recorded hours, the regional wages give "
+        f"{billions(float(weighted))}."
     )
 
 
@@ -610,7 +672,9 @@ def fte_text(result: EconomicsResult) -> str:
     if result.hours.double_counted:
         text += f" ({fmt.number(result.fte_equivalent_net)} without the double count)"
     text += "."
-    if result.implied_hours_per_fte is not None:
+    if same_fte(result):
+        text += f" The report gives the same number, {fte.text()}."
+    elif result.implied_hours_per_fte is not None:
         text += (
             f" The report's {fte.text()} people imply "
             f"{fmt.number(result.implied_hours_per_fte)} hours per person-year instead of "
@@ -680,7 +744,7 @@ def discrepancies(ds: Dataset) -> list[Discrepancy]:
                 f"notes, already in the regional front offices' figures.",
             )
         )
-    if not result.published_value.missing:
+    if not result.published_value.missing and not same_value(result):
         found.append(
             Discrepancy(
                 CHAPTER,
@@ -693,7 +757,7 @@ def discrepancies(ds: Dataset) -> list[Discrepancy]:
                 f"or a month of {fmt.number(result.implied_monthly_norm, 1)} hours.",
             )
         )
-    if not result.published_fte.missing:
+    if not result.published_fte.missing and not same_fte(result):
         found.append(
             Discrepancy(
                 CHAPTER,

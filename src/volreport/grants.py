@@ -222,6 +222,12 @@ def hours_text(result: GrantsResult) -> str:
             f" The text leaves the hours of {result.blank_project} blank; by difference "
             f"they are {fmt.number(difference)} hours."
         )
+    elif difference and abs(difference) >= 0.5:
+        text += (
+            f" The projects' hours fall {fmt.number(abs(difference))} hours "
+            f"{'short of' if difference > 0 else 'above'} the total; the data do not say where "
+            "the difference lies."
+        )
     if gaps:
         text += f" No hours are published for {join_words(gaps)}."
     if frame["volunteers"].isna().all() and frame["events"].isna().all():
@@ -292,14 +298,19 @@ def discrepancies(ds: Dataset) -> list[Discrepancy]:
     total = result.totals["grant_hours_total"]
     if total.value is None or abs(total.value - result.listed_hours) < 0.5:
         return []
-    blank = result.blank_project or "an unlisted project"
+    difference = fmt.number(total.value - result.listed_hours)
+    explanation = (
+        f"The difference of {difference} hours is most likely the hours of "
+        f"{result.blank_project}, left blank in the text."
+        if result.blank_project
+        else f"The difference of {difference} hours is not attributed to any project."
+    )
     return [
         Discrepancy(
             CHAPTER,
             "Grant projects: total hours",
             f"{total.text()} hours in total",
             f"{fmt.number(result.listed_hours)} hours listed project by project",
-            f"The difference of {fmt.number(total.value - result.listed_hours)} hours is "
-            f"most likely the hours of {blank}, left blank in the text.",
+            explanation,
         )
     ]

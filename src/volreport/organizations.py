@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from volreport import display, fmt
+from volreport import compare, display, fmt
 from volreport.dataset import Dataset
 from volreport.indicators import Discrepancy, Indicator
 from volreport.published import (
@@ -48,6 +48,7 @@ class OrganizationsResult:
     groups_previous: Published
     groups_change_pct: float | None
     groups_share_published: Published
+    groups_alongside: float | None
     groups_share_recomputed: float | None
     groups_share_tolerance_pp: float
     groups_share_all_npo: float | None
@@ -85,15 +86,26 @@ def regions_without(ds: Dataset, indicator: str) -> list[str]:
 
 
 def regions_with_both_counts(ds: Dataset) -> pd.Series:
-    """Derived NPO counts of the regions that also have an initiative-group count."""
+    """NPO counts of the regions that also have an initiative-group count."""
     groups = regional(ds, "initiative_groups").set_index("region")["value"]
     npo = regional(ds, "npo").set_index("region")["value"]
     return npo[groups.reindex(npo.index).notna() & npo.notna()]
 
 
 def npo_where_groups_reported(ds: Dataset) -> float:
-    """NPOs (derived regional counts) in the regions that reported initiative groups."""
+    """NPOs (regional counts, derived in 2022) in the regions that reported initiative groups."""
     return float(regions_with_both_counts(ds).sum())
+
+
+def groups_where_npo_reported(ds: Dataset, groups_total: float | None) -> float | None:
+    """Initiative groups of the regions with both counts; the national total without them.
+
+    The national count is all groups; it equals the regions' sum when every region that
+    counted groups also counted NPOs (2022: Almaty city counted neither by region).
+    """
+    groups = regional(ds, "initiative_groups").set_index("region")["value"]
+    both = groups.reindex(regions_with_both_counts(ds).index)
+    return float(both.sum()) if len(both) else groups_total
 
 
 def groups_share_excluding_gaps(groups_total: float | None, npo_alongside: float) -> float | None:
@@ -126,10 +138,12 @@ def groups_share_tolerance(
 
 def compute(ds: Dataset) -> OrganizationsResult:
     """Chapter 2 from a year's data."""
-    npo, npo_previous = published(ds, "npo"), published(ds, "npo", year=ds.year - 1)
+    before = compare.previous_vintage(ds)
+    npo, npo_previous = published(ds, "npo"), compare.previous_count(ds, before, "npo")
     groups = published(ds, "initiative_groups")
-    groups_previous = published(ds, "initiative_groups", year=ds.year - 1)
+    groups_previous = compare.previous_count(ds, before, "initiative_groups")
     alongside = npo_where_groups_reported(ds)
+    groups_alongside = groups_where_npo_reported(ds, groups.value)
     national_shares = regional(ds, "org_share_of_national")
     return OrganizationsResult(
         year=ds.year,
@@ -140,9 +154,10 @@ def compute(ds: Dataset) -> OrganizationsResult:
         groups_previous=groups_previous,
         groups_change_pct=percent_change(groups.value, groups_previous.value),
         groups_share_published=published(ds, "initiative_groups_share_excl_almaty"),
-        groups_share_recomputed=groups_share_excluding_gaps(groups.value, alongside),
+        groups_alongside=groups_alongside,
+        groups_share_recomputed=groups_share_excluding_gaps(groups_alongside, alongside),
         groups_share_tolerance_pp=groups_share_tolerance(
-            groups.value or 0, alongside, len(regions_with_both_counts(ds))
+            groups_alongside or 0, alongside, len(regions_with_both_counts(ds))
         ),
         groups_share_all_npo=groups_share_excluding_gaps(groups.value, npo.value or 0),
         npo_where_groups_reported=alongside,
@@ -212,8 +227,26 @@ def plot_mix(frame: pd.DataFrame) -> plt.Figure:
 def change_sentence(
     name: str, now: Published, before: Published, change: float | None, year: int
 ) -> str:
-    """'660 volunteer NPOs (491 in 2021, +34%)'."""
-    return f"**{now.text()}** {name} ({before.text()} in {year - 1}, {fmt.signed_percent(change)})"
+    """'660 volunteer NPOs (491 in 2021, +34%)', or '(no 2021 count to compare)'."""
+    if change is None:
+        return f"**{now.text()}** {name} (no {year - 1} count to compare)"
+    return (
+        f"**{now.text()}** {name} ({before.text()} in {year - 1}, {compare.signed_change(change)})"
+    )
+
+
+def groups_share(result: OrganizationsResult) -> float | None:
+    """The share to quote: as published when the data have it, else recomputed."""
+    published_share = result.groups_share_published
+    return result.groups_share_recomputed if published_share.missing else published_share.value
+
+
+def excluded_words(result: OrganizationsResult) -> str:
+    """Which regions the groups' share leaves out: 'without Almaty', or 'over all regions'."""
+    missing = result.regions_without_group_data
+    if not missing:
+        return "over all regions"
+    return f"without {' and '.join(missing)}, which gave no count of initiative groups"
 
 
 def headline(result: OrganizationsResult) -> str:
@@ -225,34 +258,63 @@ def headline(result: OrganizationsResult) -> str:
         "volunteer initiative groups", result.groups, result.groups_previous,
         result.groups_change_pct, result.year,
     )  # fmt: skip
+    where = "Where both are known" if result.regions_without_group_data else "Over all regions"
     return (
-        f"In {result.year} the regional front offices counted {npo} and {groups}. Where both "
-        f"are known, unregistered initiative groups make up "
-        f"**{fmt.percent(result.groups_share_published.value)}** of volunteer associations."
+        f"In {result.year} the regional front offices counted {npo} and {groups}. {where}, "
+        f"unregistered initiative groups make up **{fmt.percent(groups_share(result))}** of "
+        "volunteer associations."
     )
 
 
 def totals_text(result: OrganizationsResult) -> str:
     """National counts, their change, and the initiative-group share recomputed."""
-    missing = result.regions_without_group_data
-    text = (
+    return counts_text(result) + " " + share_text(result)
+
+
+def counts_text(result: OrganizationsResult) -> str:
+    """National counts and their change on the previous year, as far as the data give it."""
+
+    def against(before: Published, change: float | None, year: str) -> str:
+        if change is None:
+            return f"no count for {result.year - 1} is available"
+        return f"against {before.text()}{year} ({fmt.signed_percent(change, 1)})"
+
+    return (
         f"The report counts {result.npo.text()} non-governmental volunteer organizations "
-        f"(NPOs) in {result.year}, against {result.npo_previous.text()} in {result.year - 1} "
-        f"({fmt.signed_percent(result.npo_change_pct, 1)}), and {result.groups.text()} "
-        f"volunteer initiative groups, against {result.groups_previous.text()} "
-        f"({fmt.signed_percent(result.groups_change_pct, 1)}). "
+        f"(NPOs) in {result.year}, "
+        f"{against(result.npo_previous, result.npo_change_pct, f' in {result.year - 1}')}, and "
+        f"{result.groups.text()} volunteer initiative groups, "
+        f"{against(result.groups_previous, result.groups_change_pct, '')}."
     )
-    text += (
-        f"The report puts initiative groups at {fmt.percent(result.groups_share_published.value)} "
-        "of volunteer associations"
-    )
-    if missing:
-        text += (
-            f"; {' and '.join(missing)} gave no count of initiative groups, so the share leaves "
-            f"{'it' if len(missing) == 1 else 'them'} out"
+
+
+def share_text(result: OrganizationsResult) -> str:
+    """The initiative groups' share of associations, over the regions that counted groups."""
+    missing = result.regions_without_group_data
+    stated = result.groups_share_published
+    if not missing:
+        text = (
+            f"Over all regions, the {fmt.number(result.groups_alongside)} initiative groups are "
+            f"{fmt.percent(result.groups_share_recomputed)} of the volunteer associations, "
+            f"with {fmt.number(result.npo_where_groups_reported)} NPOs"
+        )
+        if not stated.missing and not groups_share_agrees(result):
+            text += f"; the data's stored share, {fmt.percent(stated.value)}, does not agree"
+        return text + "."
+    text = ""
+    if not stated.missing:
+        text = (
+            f"The report puts initiative groups at {fmt.percent(stated.value)} of volunteer "
+            f"associations; {' and '.join(missing)} gave no count of initiative groups, so the "
+            f"share leaves {'it' if len(missing) == 1 else 'them'} out. Recomputed from the counts"
+        )
+    else:
+        text = (
+            f"{' and '.join(missing)} gave no count of initiative groups. Without "
+            f"{'it' if len(missing) == 1 else 'them'}"
         )
     text += (
-        f". Recomputed from the counts — {result.groups.text()} groups against the "
+        f" — {fmt.number(result.groups_alongside)} groups against the "
         f"{fmt.number(result.npo_where_groups_reported)} NPOs of the regions that reported "
         f"groups — the share is {fmt.percent(result.groups_share_recomputed)}"
     )
@@ -276,6 +338,7 @@ def regions_text(result: OrganizationsResult) -> str:
     npo_majority = known[known[share] > 50]["Region"].tolist()
     smallest = known.loc[known[share].idxmin()]
     derived = (table[COUNT_STATUS] == "derived").any()
+    majority = fmt.number(len(npo_majority)) if npo_majority else "none"
     return (
         "The report gives, for each region, the shares of NPOs and initiative groups among the "
         "region's volunteer associations and each region's share of all NPOs and of all groups "
@@ -286,7 +349,7 @@ def regions_text(result: OrganizationsResult) -> str:
             if derived
             else ""
         )
-        + f"Registered organizations outnumber initiative groups in {len(npo_majority)} of the "
+        + f"Registered organizations outnumber initiative groups in {majority} of the "
         f"{len(known)} regions in the table; "
         f"{smallest['Region']} has the smallest share of NPOs "
         f"({fmt.percent(smallest[share])})."
@@ -297,6 +360,11 @@ def indicators(ds: Dataset) -> list[Indicator]:
     """Chapter 2's headline indicators with their provenance."""
     result = compute(ds)
     share = result.groups_share_published
+    if share.missing and result.groups_share_recomputed is not None:
+        share = Published(
+            result.groups_share_recomputed, "exact", "derived",
+            f"{result.groups.source}; groups ÷ (groups + NPOs), regions with both counts",
+        )  # fmt: skip
     return [
         Indicator("npo_total", "Volunteer NPOs", result.npo.value, "organizations",
                   result.npo.status, result.npo.source),

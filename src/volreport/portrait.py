@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from volreport import display, fmt
+from volreport import compare, display, fmt
 from volreport.dataset import NATIONAL, Dataset
 from volreport.indicators import Discrepancy, Indicator
 from volreport.published import (
@@ -41,6 +41,8 @@ BREAKDOWN_INDICATORS = {
     "age": "volunteers_share_by_age",
     "employment": "volunteers_share_by_employment",
 }
+# The per-capita table's row for the rate stored with the data, by the rate's status.
+STATED_ROW = {"reported": "As stated in the report", "derived": "Derived in the data"}
 # A bound on the count turns into the opposite bound on "persons per volunteer".
 INVERSE_QUALIFIER = {"at_least": "at_most", "at_most": "at_least"}
 
@@ -91,9 +93,11 @@ class PortraitResult:
     age_extremes: pd.DataFrame
     employment_extremes: pd.DataFrame
     nationally_unpublished: list[str]
+    national_breakdowns: dict[str, str]
     extremes_only: bool
     cohorts: pd.DataFrame
     change_by_region: pd.DataFrame
+    change_by_region_computed: bool
     regional_distribution_published: bool
     charted_only: frozenset[str]
 
@@ -117,16 +121,20 @@ def every_nth(persons_per_volunteer: float) -> int:
     return math.floor(persons_per_volunteer)
 
 
-def volunteers_by_year_table(ds: Dataset) -> pd.DataFrame:
-    """National volunteer counts of this and earlier years, as published, oldest first."""
+def volunteers_by_year_table(ds: Dataset, previous: Published | None = None) -> pd.DataFrame:
+    """National volunteer counts of this and earlier years, as published, oldest first.
+
+    `previous`, the count the chapter uses for the year before (from the previous vintage
+    when there is one), replaces this vintage's own row for that year, so table and text agree.
+    """
     rows = ds.observations
     rows = rows[
         (rows["indicator"] == "volunteers")
         & (rows["region"] == NATIONAL)
         & (rows["category"].fillna("") == "")
         & (rows["year"] <= ds.year)
-    ].sort_values("year")
-    return pd.DataFrame(
+    ]
+    frame = pd.DataFrame(
         {
             "Year": rows["year"].astype(int).to_numpy(),
             "Volunteers": rows["value"].astype("float64").to_numpy(),
@@ -136,6 +144,11 @@ def volunteers_by_year_table(ds: Dataset) -> pd.DataFrame:
             ],
         }
     )
+    if previous is not None and not previous.missing:
+        frame = frame[frame["Year"] != ds.year - 1]
+        row = {"Year": ds.year - 1, "Volunteers": previous.value, "As published": previous.text()}
+        frame = pd.concat([frame, pd.DataFrame([row])], ignore_index=True)
+    return frame.sort_values("Year").reset_index(drop=True)
 
 
 def national_population(ds: Dataset) -> pd.DataFrame:
@@ -200,16 +213,19 @@ def per_capita_table(ds: Dataset) -> pd.DataFrame:
                     "Share of population, %": round(rate.share_pct, 2),
                 }
             )
-    rows.append(
-        {
-            "Volunteers": "As stated in the report",
-            "Volunteers, persons": math.nan,
-            "Population date": "not stated",
-            "Population, persons": math.nan,
-            "Persons per volunteer": published(ds, "persons_per_volunteer").value,
-            "Share of population, %": published(ds, "volunteers_share_of_population").value,
-        }
-    )
+    stated = published(ds, "persons_per_volunteer")
+    stated_share = published(ds, "volunteers_share_of_population")
+    if not (stated.missing and stated_share.missing):
+        rows.append(
+            {
+                "Volunteers": STATED_ROW.get(stated.status, STATED_ROW["reported"]),
+                "Volunteers, persons": math.nan,
+                "Population date": "not stated",
+                "Population, persons": math.nan,
+                "Persons per volunteer": stated.value,
+                "Share of population, %": stated_share.value,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -229,12 +245,29 @@ def sex_by_region_table(ds: Dataset) -> pd.DataFrame:
     )
 
 
-def extremes_table(ds: Dataset, indicator: str, labels: dict[str, str]) -> pd.DataFrame:
-    """The published regional shares of a breakdown (the report gives only the extremes).
+def only_extremes(rows: pd.DataFrame, regions: int) -> pd.DataFrame:
+    """The highest and lowest rows (ties kept) of each category given for all `regions`.
 
-    One row per published value, grouped in category order, highest share first.
+    A category given only in part (the 2022 report names only the extremes) keeps every
+    published row; a complete one keeps its extremes, so the table names the same regions.
+    """
+    kept = []
+    for _, group in rows.groupby("category", sort=False):
+        if len(group) >= regions:
+            extreme = group["value"].isin([group["value"].max(), group["value"].min()])
+            group = group[extreme]
+        kept.append(group)
+    return pd.concat(kept) if kept else rows
+
+
+def extremes_table(ds: Dataset, indicator: str, labels: dict[str, str]) -> pd.DataFrame:
+    """The regions with the highest and lowest share of each group of a breakdown.
+
+    One row per published value when the report gives only the extremes; the extremes
+    alone when every region is given. Grouped in category order, highest share first.
     """
     rows = regional(ds, indicator).dropna(subset=["value"])
+    rows = only_extremes(rows, len(reporting_regions(ds)))
     rows = rows.assign(order=rows["category"].map(list(labels).index))
     rows = rows.sort_values(["order", "value"], ascending=[True, False])
     return pd.DataFrame(
@@ -273,13 +306,14 @@ def cohort_table(ds: Dataset) -> pd.DataFrame:
     )
 
 
-def change_by_region_table(ds: Dataset) -> pd.DataFrame:
+def change_by_region_table(ds: Dataset, previous: Dataset | None = None) -> pd.DataFrame:
     """Change in volunteers on the previous year for every reporting region, largest rise first.
 
-    Regions whose change the report does not publish stay in the table with no value.
+    Computed from both years' counts where they exist (see `compare`), else as published;
+    regions with neither stay in the table with no value.
     """
-    changes = regional(ds, "volunteers_change_pct").set_index("region")["value"]
-    frame = reporting_regions(ds).assign(change=lambda f: f["region"].map(changes))
+    found = compare.regional_changes(ds, previous, ("volunteers",)).set_index("region")
+    frame = reporting_regions(ds).assign(change=lambda f: f["region"].map(found["change_pct"]))
     frame = frame.sort_values("change", ascending=False, na_position="last")
     return pd.DataFrame(
         {
@@ -294,6 +328,23 @@ def change_by_region_table(ds: Dataset) -> pd.DataFrame:
 def regional_distribution_published(ds: Dataset) -> bool:
     """True when the report gives any value for the regions' shares of all volunteers."""
     return bool(regional(ds, "volunteers_share_by_region")["value"].notna().any())
+
+
+def national_breakdown(ds: Dataset, indicator: str, labels: dict[str, str]) -> str:
+    """The national shares of a breakdown as prose ('Under 18 25.0%, ...'), '' when none."""
+    rows = ds.obs(indicator, region=NATIONAL).dropna(subset=["value"])
+    values = rows.set_index(rows["category"].fillna("").astype(str))["value"]
+    return (
+        join_names(
+            [
+                f"{label} {fmt.percent(float(values[c]))}"
+                for c, label in labels.items()
+                if c in values
+            ]
+        )
+        if len(values)
+        else ""
+    )
 
 
 def nationally_unpublished(ds: Dataset) -> list[str]:
@@ -316,9 +367,10 @@ def extremes_only(ds: Dataset) -> bool:
 
 
 def compute(ds: Dataset) -> PortraitResult:
-    """Chapter 1 from a year's data."""
+    """Chapter 1 from a year's data (and the previous year's vintage, when there is one)."""
+    before = compare.previous_vintage(ds)
     volunteers = published(ds, "volunteers")
-    previous = published(ds, "volunteers", year=ds.year - 1)
+    previous = compare.previous_count(ds, before, "volunteers")
     estimate = published(ds, "volunteers_estimate")
     date = per_capita_date(ds)
     population = population_on(ds, date)
@@ -335,15 +387,21 @@ def compute(ds: Dataset) -> PortraitResult:
         published_share_of_population=published(ds, "volunteers_share_of_population"),
         female=published(ds, "volunteers_share_by_sex", category="female"),
         male=published(ds, "volunteers_share_by_sex", category="male"),
-        volunteers_by_year=volunteers_by_year_table(ds),
+        volunteers_by_year=volunteers_by_year_table(ds, previous),
         per_capita=per_capita_table(ds),
         sex_by_region=sex_by_region_table(ds),
         age_extremes=age_extremes_table(ds),
         employment_extremes=employment_extremes_table(ds),
         nationally_unpublished=nationally_unpublished(ds),
+        national_breakdowns={
+            "age": national_breakdown(ds, BREAKDOWN_INDICATORS["age"], AGE_BANDS),
+            "employment": national_breakdown(ds, BREAKDOWN_INDICATORS["employment"], EMPLOYMENT),
+        },
         extremes_only=extremes_only(ds),
         cohorts=cohort_table(ds),
-        change_by_region=change_by_region_table(ds),
+        change_by_region=change_by_region_table(ds, before),
+        change_by_region_computed=compare.BASIS_COMPUTED
+        in set(compare.regional_changes(ds, before, ("volunteers",))["basis"]),
         regional_distribution_published=regional_distribution_published(ds),
         charted_only=frozenset(i for i in CHARTED_CANDIDATES if charted_only(ds, i)),
     )
@@ -371,14 +429,23 @@ def join_names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def previous_phrase(result: PortraitResult) -> str:
+    """'+20% on 2021 (116,694)', or that the previous year's count is not available."""
+    if result.change_pct is None:
+        return f"no count for {result.year - 1} is available to compare"
+    return (
+        f"{compare.signed_change(result.change_pct)} on {result.year - 1} "
+        f"({result.volunteers_previous.text()})"
+    )
+
+
 def headline(result: PortraitResult) -> str:
     """The chapter's key numbers as a Markdown paragraph."""
     rate = result.recorded_per_capita
     return (
         f"In {result.year} the regional front offices recorded "
-        f"**{result.volunteers.text()} volunteers**, "
-        f"{fmt.signed_percent(result.change_pct)} on {result.year - 1} "
-        f"({result.volunteers_previous.text()}); the National Volunteer Network estimates "
+        f"**{result.volunteers.text()} volunteers**, {previous_phrase(result)}; "
+        f"the National Volunteer Network estimates "
         f"{result.estimate.text()}. Against the official population on "
         f"{long_date(rate.population_date)} ({fmt.number(rate.population)}), every "
         f"**{fmt.ordinal(every_nth(rate.persons_per_volunteer))} person** is a recorded "
@@ -400,9 +467,14 @@ def totals_text(result: PortraitResult) -> str:
         f"{result.year}: citizens active in volunteer organizations during the year. The "
         f"National Volunteer Network's estimate is {result.estimate.text()}, and "
         f"{result.systematic.text()} people can be recruited for volunteer work on a "
-        f"systematic basis. In {result.year - 1} the offices recorded "
-        f"{result.volunteers_previous.text()}, so the recorded count changed by "
-        f"{fmt.signed_percent(result.change_pct, 1)}" + (f"; {earlier}." if earlier else ".")
+        f"systematic basis. "
+        + (
+            f"No count for {result.year - 1} is available"
+            if result.change_pct is None
+            else f"In {result.year - 1} the offices recorded {result.volunteers_previous.text()}, "
+            f"so the recorded count changed by {fmt.signed_percent(result.change_pct, 1)}"
+        )
+        + (f"; {earlier}." if earlier else ".")
     )
 
 
@@ -410,8 +482,6 @@ def per_capita_text(result: PortraitResult) -> str:
     """'Every Nth person' for the recorded count and the estimate, beside the report's figures."""
     recorded, estimate = result.recorded_per_capita, result.estimate_per_capita
     estimate_words = fmt.QUALIFIER_WORDS[estimate.volunteers.qualifier]
-    stated = result.published_persons_per_volunteer.value
-    stated_share = result.published_share_of_population.value
     text = (
         f"Rates per head use the official population on "
         f"{long_date(recorded.population_date)} ({fmt.number(recorded.population)}), the end "
@@ -421,17 +491,34 @@ def per_capita_text(result: PortraitResult) -> str:
         f"{fmt.ordinal(every_nth(recorded.persons_per_volunteer))} person. The network's "
         f"estimate of {estimate.volunteers.text()} would make {estimate_words}"
         f"{fmt.percent(estimate.share_pct, 2)} of the population volunteers, every "
-        f"{fmt.ordinal(every_nth(estimate.persons_per_volunteer))} person. The report itself "
-        f"states that every {fmt.ordinal(every_nth(stated))} person is a volunteer and that "
-        f"volunteers are {fmt.percent(stated_share, decimals_of(stated_share))} of the "
-        "population"
+        f"{fmt.ordinal(every_nth(estimate.persons_per_volunteer))} person. "
     )
-    if every_nth(recorded.persons_per_volunteer) == every_nth(stated):
+    return text + stated_rate_text(result)
+
+
+def stated_rate_text(result: PortraitResult) -> str:
+    """The rate per head stored with the data, worded by its status (reported, derived, missing)."""
+    recorded = result.recorded_per_capita
+    stated = result.published_persons_per_volunteer
+    share = result.published_share_of_population
+    if stated.missing:
+        return "The report states no rate per head of its own."
+    nth = fmt.ordinal(every_nth(stated.value))
+    share_text = "" if share.missing else fmt.percent(share.value, decimals_of(share.value))
+    if stated.status == "reported":
+        text = f"The report itself states that every {nth} person is a volunteer" + (
+            f" and that volunteers are {share_text} of the population" if share_text else ""
+        )
+    else:
+        text = f"The data's own derived rate is every {nth} person" + (
+            f" ({share_text} of the population)" if share_text else ""
+        )
+    if every_nth(recorded.persons_per_volunteer) == every_nth(stated.value):
         return text + ", as the recorded count gives."
     return text + (
         f"; the recorded count does not give that rate, which needs about "
-        f"{fmt.number(recorded.population / stated)} volunteers against this population. The "
-        "table gives the rates for every population date in the data."
+        f"{fmt.number(recorded.population / stated.value)} volunteers against this population. "
+        "The table gives the rates for every population date in the data."
     )
 
 
@@ -488,6 +575,9 @@ def age_employment_text(result: PortraitResult) -> str:
             f" It gives no national figures by {' or '.join(result.nationally_unpublished)}; "
             "this edition therefore cannot give them."
         )
+    for name, shares in result.national_breakdowns.items():
+        if shares:
+            text += f" Nationally by {name}: {shares}."
     sentences = extremes_sentences(result.age_extremes) + extremes_sentences(
         result.employment_extremes
     )
@@ -550,6 +640,12 @@ def regions_text(result: PortraitResult) -> str:
             f"The report gives the change on {result.year - 1} for only {len(changes)} of the "
             f"{total} regions"
         )
+    elif result.change_by_region_computed:
+        text += (
+            f"Computed from both years' counts, the change on {result.year - 1} is known for "
+            f"all {total} regions"
+        )
+        rises, falls = rises.head(1), falls.head(1)
     else:
         text += f"The report gives the change on {result.year - 1} for all {total} regions"
         rises, falls = rises.head(1), falls.head(1)
@@ -603,7 +699,7 @@ def discrepancies(ds: Dataset) -> list[Discrepancy]:
     found = []
     recorded, estimate = result.recorded_per_capita, result.estimate_per_capita
     stated = result.published_persons_per_volunteer.value
-    if every_nth(recorded.persons_per_volunteer) != every_nth(stated):
+    if stated is not None and every_nth(recorded.persons_per_volunteer) != every_nth(stated):
         found.append(
             Discrepancy(
                 chapter=CHAPTER,
@@ -625,7 +721,7 @@ def discrepancies(ds: Dataset) -> list[Discrepancy]:
             )
         )
     stated_share = result.published_share_of_population.value
-    if not rounds_to(recorded.share_pct, stated_share):
+    if stated_share is not None and not rounds_to(recorded.share_pct, stated_share):
         found.append(
             Discrepancy(
                 chapter=CHAPTER,

@@ -1,0 +1,164 @@
+"""Unit tests of volreport.compare: change on the previous year, and where the figures came from."""
+
+import dataclasses
+import json
+
+import pytest
+from builders import make_dataset
+
+from volreport import compare
+from volreport.published import Published
+
+CURRENT_20 = [
+    "KZ-71", "KZ-75", "KZ-79", "KZ-10", "KZ-11", "KZ-15", "KZ-19", "KZ-23", "KZ-27", "KZ-31",
+    "KZ-33", "KZ-35", "KZ-39", "KZ-43", "KZ-47", "KZ-55", "KZ-59", "KZ-61", "KZ-62", "KZ-63",
+]  # fmt: skip
+ORGANIZATIONS = (("npo", ""), ("initiative_groups", ""))
+
+
+def test_change_row_computes_when_both_years_have_a_value():
+    row = compare.change_row(
+        Published(120.0, "exact", "reported", "a"), Published(100.0, "exact", "reported", "b")
+    )
+    assert (row["value_prev"], row["value"], row["change"]) == (100.0, 120.0, 20.0)
+    assert row["change_pct"] == pytest.approx(20)
+    assert (row["status"], row["basis"]) == ("derived", compare.BASIS_COMPUTED)
+
+
+def test_change_row_falls_back_to_a_published_change_then_to_missing():
+    published_change = Published(201.0, "exact", "reported", "Report, text")
+    row = compare.change_row(None, None, published_change)
+    assert (row["change"], row["change_pct"], row["status"]) == (None, 201.0, "reported")
+    assert row["basis"] == compare.BASIS_PUBLISHED
+    gap = compare.change_row(Published(5.0, "exact", "reported", "a"), None)
+    assert (gap["value"], gap["change_pct"], gap["status"]) == (5.0, None, "missing")
+
+
+def test_national_changes_prefer_the_previous_vintage_and_keep_the_other_figure_in_a_note():
+    ds = make_dataset(
+        [{"indicator": "npo", "value": 120}, {"indicator": "npo", "year": 2021, "value": 90},
+         {"indicator": "initiative_groups", "value": 50},
+         {"indicator": "initiative_groups", "year": 2021, "value": 40}]
+    )  # fmt: skip
+    previous = make_dataset(
+        [{"indicator": "npo", "year": 2021, "value": 100},
+         {"indicator": "initiative_groups", "year": 2021, "value": None}],
+        year=2021,
+    )  # fmt: skip
+    frame = compare.national_changes(ds, previous, ORGANIZATIONS).set_index("indicator")
+    assert frame.loc["npo", "value_prev"] == 100
+    assert frame.loc["npo", "change_pct"] == pytest.approx(20)
+    assert frame.loc["npo", "previous_from"] == compare.FROM_VINTAGE
+    assert frame.loc["npo", "note"] == "the 2022 data give 90 for 2021"
+    # The previous vintage has no value: this vintage's own 2021 row fills in.
+    assert frame.loc["initiative_groups", "value_prev"] == 40
+    assert frame.loc["initiative_groups", "previous_from"] == compare.FROM_OWN_ROWS
+
+
+def test_national_changes_from_the_vintages_own_prior_year_rows_only():
+    ds = make_dataset([{"indicator": "npo", "value": 120}, {"indicator": "npo", "year": 2021,
+                                                              "value": 100}])  # fmt: skip
+    changes = compare.changes(ds, None, "organizations")
+    npo = changes.national.set_index("indicator").loc["npo"]
+    assert npo["change_pct"] == pytest.approx(20) and npo["previous_from"] == compare.FROM_OWN_ROWS
+    groups = changes.national.set_index("indicator").loc["initiative_groups"]
+    assert groups["basis"] == compare.BASIS_NONE and groups["status"] == "missing"
+    assert changes.text.startswith("No 2021 data set is available beside this year's.")
+    assert "The 2022 data themselves give 2021 figures for volunteer NPOs." in changes.text
+    assert "No 2021 figure is published for initiative groups." in changes.text
+
+
+def test_without_any_earlier_figure_everything_is_missing_and_said_so():
+    ds = make_dataset([{"indicator": "volunteers", "value": 10}])
+    changes = compare.changes(ds, None, "portrait")
+    assert changes.national["change_pct"].isna().all()
+    assert len(changes.regional) == 17 and changes.regional["status"].eq("missing").all()
+    assert "No national figure for 2021 is published" in changes.text
+    assert "No regional figure for 2021 is published." in changes.text
+
+
+def test_regional_changes_use_a_published_change_when_the_counts_are_not_published():
+    ds = make_dataset(
+        [{"indicator": "volunteers", "region": "KZ-47", "value": None},
+         {"indicator": "volunteers_change_pct", "region": "KZ-47", "value": 201}]
+    )  # fmt: skip
+    frame = compare.regional_changes(ds, None, ("volunteers",)).set_index("region")
+    assert frame.loc["KZ-47", "change_pct"] == 201
+    assert frame.loc["KZ-47", "basis"] == compare.BASIS_PUBLISHED
+    assert frame.loc["KZ-71", "basis"] == compare.BASIS_NONE
+    text = compare.changes(ds, None, "portrait").text
+    assert "the change on 2021 is published for 1 of the 17 regions" in text
+
+
+def test_regional_changes_against_a_previous_vintage_flag_a_different_published_change():
+    ds = make_dataset(
+        [{"indicator": "volunteers", "region": "KZ-47", "value": 300},
+         {"indicator": "volunteers_change_pct", "region": "KZ-47", "value": 10}]
+    )  # fmt: skip
+    previous = make_dataset(
+        [{"indicator": "volunteers", "region": "KZ-47", "year": 2021, "value": 200}], year=2021
+    )
+    frame = compare.regional_changes(ds, previous, ("volunteers",)).set_index("region")
+    assert frame.loc["KZ-47", "change_pct"] == pytest.approx(50)
+    assert frame.loc["KZ-47", "note"] == "the 2022 data give a change of 10.0%"
+
+
+def test_regions_split_between_the_vintages_are_not_compared():
+    ds = make_dataset(
+        [{"indicator": "volunteers", "region": code, "value": 100, "year": 2023}
+         for code in CURRENT_20],
+        year=2023,
+    )  # fmt: skip
+    previous = make_dataset(
+        [{"indicator": "volunteers", "region": code, "value": 80}
+         for code in CURRENT_20 if code not in ("KZ-10", "KZ-33", "KZ-62")]
+    )  # fmt: skip
+    changes = compare.changes(ds, previous, "portrait")
+    frame = changes.regional.set_index("region")
+    assert len(frame) == 20
+    split = {"KZ-10", "KZ-33", "KZ-62", "KZ-19", "KZ-35", "KZ-63"}
+    assert set(frame.index[frame["basis"] == compare.BASIS_BOUNDARIES]) == split
+    assert frame.loc["KZ-71", "change_pct"] == pytest.approx(25)
+    assert "cannot be compared: their boundaries changed between 2022 and 2023" in changes.text
+
+
+def test_previous_vintage_is_found_next_to_this_one(tmp_path):
+    ds = dataclasses.replace(make_dataset([]), path=tmp_path / "2022")
+    assert compare.previous_vintage(ds) is None
+    folder = tmp_path / "2021"
+    folder.mkdir()
+    (folder / "observations.csv").write_text(
+        "indicator,year,region,category,value,qualifier,unit,status,source,note\n"
+        "npo,2021,KZ,,7,exact,organizations,reported,test,\n"
+        "inquiries,2021,KZ,other,3,exact,inquiries,reported,test,\n",
+        encoding="utf-8",
+    )
+    descriptor = {"resources": [{"name": "observations", "path": "observations.csv"}]}
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    previous = compare.previous_vintage(ds)
+    assert previous.year == 2021 and previous.value("npo") == 7
+
+
+def test_displays_name_the_years_and_sort_regions_by_change():
+    ds = make_dataset(
+        [{"indicator": "npo", "region": "KZ-71", "value": 10},
+         {"indicator": "npo", "region": "KZ-75", "value": 30}]
+    )  # fmt: skip
+    previous = make_dataset(
+        [{"indicator": "npo", "region": "KZ-71", "value": 20},
+         {"indicator": "npo", "region": "KZ-75", "value": 20}],
+        year=2021,
+    )  # fmt: skip
+    changes = compare.changes(ds, previous, "organizations")
+    shown = compare.regional_display(changes.regional, 2022)
+    assert list(shown.columns[:4]) == ["Measure", "Region", "2021", "2022"]
+    assert list(shown["Change, %"][:2]) == [50.0, -50.0]
+    national = compare.national_display(changes.national, 2022)
+    assert list(national["Measure"]) == ["Volunteer NPOs", "Initiative groups"]
+    assert changes.text.startswith("Figures for 2021 come from the 2021 edition's data.")
+
+
+def test_signed_change_shows_a_tenth_below_one_percent():
+    assert compare.signed_change(-0.45) == "\u22120.5%"
+    assert compare.signed_change(19.7) == "+20%"
+    assert compare.signed_change(None) == "—"
