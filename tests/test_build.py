@@ -118,3 +118,26 @@ def test_touch_one_value_changes_last_number(tmp_path):
     path.write_text("occupation,wage_kzt,source\nManagers,534211,BNS\n")
     bench.touch_one_value(path)
     assert path.read_text().splitlines()[-1] == "Managers,534212,BNS"
+
+
+def test_build_refuses_a_year_without_editorial_pages(tmp_path):
+    data = tmp_path / "data" / "2030"
+    data.mkdir(parents=True)
+    with pytest.raises(build.BuildError, match="no editorial pages for 2030"):
+        build.build(2030, data_dir=data, report_dir=tmp_path / "absent", build_root=tmp_path)
+
+
+def test_source_digest_follows_the_previous_vintage(tmp_path):
+    current, previous, report = (
+        tmp_path / "data" / "2023",
+        tmp_path / "data" / "2022",
+        tmp_path / "report",
+    )
+    for folder in (current, previous, report):
+        folder.mkdir(parents=True)
+    (current / "observations.csv").write_text("a\n1\n")
+    (previous / "observations.csv").write_text("a\n1\n")
+    pages = build.book_pages()
+    before = build.source_digest(2023, current, report, pages, {})
+    (previous / "observations.csv").write_text("a\n2\n")
+    assert build.source_digest(2023, current, report, pages, {}) != before

@@ -301,10 +301,17 @@ def generate(year: int, data_dir: Path | None) -> Generated:
     return Generated(headline, pages, values, ds.synthetic)
 
 
-def stage_book(year: int, pages: list[str], build_dir: Path, generated: Generated) -> Path:
+def stage_book(
+    year: int,
+    pages: list[str],
+    build_dir: Path,
+    generated: Generated,
+    report_dir: Path | None = None,
+) -> Path:
     """Assemble the book as `_quarto.yml` describes it in `<build_dir>/stage/`.
 
-    Editorial pages come from report/<year>/, chapters from the executed notebooks,
+    Editorial pages come from `report_dir` (default report/<year>/), chapters from the
+    executed notebooks,
     generated pages, `indicators.json` and `_variables.yml` from `generate`.
     """
     from volreport import indicators
@@ -318,7 +325,7 @@ def stage_book(year: int, pages: list[str], build_dir: Path, generated: Generate
         target = stage / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    report_dir = paths.REPORT_DIR / str(year)
+    report_dir = report_dir or paths.REPORT_DIR / str(year)
     for entry in pages:
         if entry.endswith(".ipynb"):
             shutil.copy2(build_dir / "notebooks" / Path(entry).name, stage / "notebooks")
@@ -327,7 +334,7 @@ def stage_book(year: int, pages: list[str], build_dir: Path, generated: Generate
             continue
         source = report_dir / entry
         if not source.exists():
-            raise BuildError(f"{source.relative_to(paths.PROJECT_ROOT)}: editorial page missing")
+            raise BuildError(f"{source}: editorial page missing (see report/template/)")
         shutil.copy2(source, stage / entry)
     for chapter_data in (build_dir / "chapters").glob("*/data"):
         shutil.copytree(chapter_data, stage / "data", dirs_exist_ok=True)
@@ -364,11 +371,15 @@ def swap_in(new: Path, target: Path) -> None:
 # The build -----------------------------------------------------------------------
 
 
-def source_digest(year: int, data_dir: Path, pages: list[str], options: dict) -> str:
+def source_digest(
+    year: int, data_dir: Path, report_dir: Path, pages: list[str], options: dict
+) -> str:
     """Digest of everything a build reads: a match with the last build means nothing to do."""
     files = [paths.QUARTO_CONFIG, *chapter_notebooks(pages)]
     files += files_under(data_dir) + files_under(paths.REFERENCE_DIR)
-    files += files_under(paths.REPORT_DIR / str(year)) + files_under(PACKAGE_DIR)
+    # The previous vintage feeds the year-on-year comparisons.
+    files += files_under(data_dir.parent / str(year - 1))
+    files += files_under(report_dir) + files_under(PACKAGE_DIR)
     payload = tree_digest(f for f in files if f.exists()) + json.dumps(options, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -381,6 +392,7 @@ def build(
     force: bool = False,
     engine: str = "builtin",
     data_dir: Path | None = None,
+    report_dir: Path | None = None,
     book_root: Path | None = None,
     build_root: Path | None = None,
     echo: Echo = print,
@@ -390,12 +402,18 @@ def build(
     data_folder = paths.year_data_dir(year, data_dir)
     if not data_folder.is_dir():
         raise BuildError(f"no data for {year}: {data_folder} does not exist")
+    report_folder = Path(report_dir) if report_dir else paths.REPORT_DIR / str(year)
+    if not report_folder.is_dir():
+        raise BuildError(
+            f"no editorial pages for {year}: {report_folder} does not exist "
+            "(copy report/template/ there and write them)"
+        )
     build_dir = (Path(build_root) if build_root else paths.BUILD_DIR) / str(year)
     book_dir = (Path(book_root) if book_root else paths.BOOK_DIR) / str(year)
     pages = book_pages()
     notebooks = chapter_notebooks(pages)
     options = {"formats": sorted(formats), "engine": engine, "data_dir": str(data_folder)}
-    digest = source_digest(year, data_folder, pages, options)
+    digest = source_digest(year, data_folder, report_folder, pages, options)
     record = build_dir / "cache" / "build.json"
     outputs = expected_outputs(book_dir, year, formats)
 
@@ -415,7 +433,7 @@ def build(
         pending_content = side.submit(generate, year, data_dir)
         runs = runner.run(notebooks, jobs or os.cpu_count() or 1, force)
         generated = pending_content.result()
-    stage = stage_book(year, pages, build_dir, generated)
+    stage = stage_book(year, pages, build_dir, generated, report_folder)
     book_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = book_dir.with_name(f".{book_dir.name}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -463,6 +481,7 @@ def main_build(args) -> int:
             force=args.force,
             engine=args.engine,
             data_dir=args.data_dir,
+            report_dir=args.report_dir,
             book_root=args.book_dir,
             build_root=args.build_dir,
         )

@@ -147,6 +147,12 @@ def parser() -> argparse.ArgumentParser:
         "--data-dir", type=Path, default=None, help="data folder (default: data/<year>)"
     )
     build.add_argument(
+        "--report-dir",
+        type=Path,
+        default=None,
+        help="editorial pages of the edition (default: report/<year>)",
+    )
+    build.add_argument(
         "--book-dir",
         type=Path,
         default=None,
