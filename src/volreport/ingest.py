@@ -1090,6 +1090,7 @@ def write_vintage(
         raise IngestError([validate.Problem(validate.display_path(target), None, None, None, rule)])
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; a vintage is readable like its siblings
     try:
         write_csv(vintage.observations, staging / "observations.csv")
         for name, frame in vintage.tables.items():
