@@ -108,11 +108,14 @@ def test_area_leaders_table_names_regions_and_keeps_qualifiers():
          "value": 50, "qualifier": "at_least"},
     ]  # fmt: skip
     frame = areas.area_leaders_table(dataset(rows))
-    assert frame["region_name"].tolist() == ["Astana", "Almaty"]
+    assert frame["region_name"].tolist() == ["Astana", "Almaty city"]
     assert frame["qualifier"].tolist() == ["exact", "at_least"]
-    display = areas.area_leaders_display(frame)
-    assert display["As published"].tolist() == ["", "at least"]
-    assert display["Share, %"].tolist() == [49.9, 50.0]
+    shown = areas.area_leaders_display(frame)
+    assert shown.columns.tolist() == ["Area", "Measure", "Region", "Share, %"]
+    assert shown["Share, %"].tolist() == ["49.9", "at least 50"]
+    data = areas.area_leaders_data(frame)
+    assert data["As published"].tolist() == ["", "at least"]
+    assert data["Share, %"].tolist() == [49.9, 50.0]
 
 
 @pytest.mark.parametrize(
@@ -173,7 +176,7 @@ def test_development_text_names_leaders_laggards_and_flags_an_impossible_total()
     units = len(areas.reporting_regions(dataset()))
     impossible = areas.compute(dataset(development_rows(national_hours=10 * units + 1)))
     text = areas.development_text(impossible)
-    assert "Most hours: Astana (10); fewest: Almaty (1)." in text
+    assert "Most hours: Astana (10); fewest: Almaty city (1)." in text
     assert "cannot all be right" in text
     assert any(
         d.topic == "Development activities: hours"
@@ -209,7 +212,7 @@ def test_formats_text_gives_shares_when_published():
 def test_rfo_support_ordered_by_level():
     frame = areas.rfo_support_table(dataset())
     assert frame["level"].tolist() == ["regular", "one_time", "none"]
-    assert frame["region_name"].tolist() == ["Astana", "Shymkent", "Almaty"]
+    assert frame["region_name"].tolist() == ["Astana", "Shymkent", "Almaty city"]
     text = areas.rfo_support_text(areas.compute(dataset()))
     assert "mention it regularly in 1 regions, refer to it in 0" in text
     assert "do not mention it at all in 1." in text
@@ -228,6 +231,23 @@ def test_indicators_carry_status_and_gaps():
     assert found["hours_media"].value is None and found["hours_media"].status == "missing"
     assert found["development_events"].status == "missing"
     assert len(found) == 1 + 11 + 3
+    assert {i.qualifier for i in found.values()} == {"exact"}
+
+
+def test_indicators_keep_the_published_qualifier_and_a_sum_of_bounds_is_a_bound():
+    rows = hours_rows(parts={"umit": 400, "other_social": 600})
+    for row in rows:
+        if row.get("category") == "umit":
+            row["qualifier"] = "at_least"
+    rows.append({"indicator": "development_hours", "value": 50, "qualifier": "approx"})
+    found = {i.id: i for i in areas.indicators(dataset(rows))}
+    assert found["hours_umit"].qualifier == "at_least"
+    assert found["hours_other_social"].qualifier == "exact"
+    assert found["hours_total"].qualifier == "exact"  # published total, as the report words it
+    assert found["development_hours"].qualifier == "approx"
+    no_total = [r for r in rows if not (r["indicator"] == "hours" and not r.get("category"))]
+    total = {i.id: i for i in areas.indicators(dataset(no_total))}["hours_total"]
+    assert (total.value, total.status, total.qualifier) == (1000, "derived", "at_least")
 
 
 def test_headline_formats_the_computed_numbers():

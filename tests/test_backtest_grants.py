@@ -65,3 +65,11 @@ def test_grantee_feedback_lists(result):
     assert len(result.feedback["difficulty"]) >= 2
     assert len(result.feedback["positive"]) == 4
     assert len(result.feedback["recommendation"]) >= 3
+
+
+def test_indicators_carry_the_published_qualifiers(ds):
+    found = {i.id: i for i in grants.indicators(ds)}
+    hours = found["grant_hours_total"]
+    assert (hours.value, hours.qualifier) == (45_182, "at_least")
+    assert found["grant_volunteers_total"].qualifier == "exact"
+    assert found["grant_events_total"].qualifier == "at_least"

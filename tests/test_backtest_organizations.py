@@ -70,3 +70,11 @@ def test_npo_shares_are_of_the_npos_outside_almaty_city(result, ds):
     (found,) = [d for d in organizations.discrepancies(ds) if d.topic.startswith("Regional")]
     assert "adding up to 99.8%" in found.published
     assert 632 <= result.npo_where_groups_reported <= 634
+
+
+def test_indicators_are_exact_as_published(ds):
+    found = {i.id: i for i in organizations.indicators(ds)}
+    assert {i.id: i.qualifier for i in found.values()} == {
+        "npo_total": "exact", "initiative_groups_total": "exact",
+        "initiative_groups_share_pct": "exact",
+    }  # fmt: skip

@@ -132,3 +132,17 @@ def test_cohorts_seven_categories_composition_not_published(result):
     assert len(result.cohorts) == 7
     assert result.cohorts["Share of volunteers at events, %"].isna().all()
     assert not result.regional_distribution_published
+
+
+def test_indicators_carry_the_published_qualifiers(ds):
+    found = {i.id: i for i in portrait.indicators(ds)}
+    assert (found["volunteers_total"].value, found["volunteers_total"].qualifier) == (
+        139_671,
+        "exact",
+    )
+    assert found["volunteers_prev_year"].qualifier == "exact"
+    assert found["volunteers_change_pct"].qualifier == "exact"
+    # "At least 174,000" volunteers: at most about 114 persons per volunteer.
+    estimate = found["persons_per_volunteer_estimate"]
+    assert (round(estimate.value), estimate.qualifier) == (114, "at_most")
+    assert "most" not in estimate.label

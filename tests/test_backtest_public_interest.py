@@ -30,3 +30,13 @@ def test_foreign_countries_in_the_reports_order(result):
 
 def test_breakdowns_published_only_as_charts(result):
     assert len(result.unpublished_breakdowns) == 4
+
+
+def test_indicators_carry_the_published_qualifiers():
+    found = {i.id: i for i in public_interest.indicators(dataset.load_year(2022))}
+    assert (found["inquiries_volunteering"].value, found["inquiries_volunteering"].qualifier) == (
+        2_500,
+        "approx",
+    )
+    assert (found["inquiries_other"].value, found["inquiries_other"].qualifier) == (600, "at_least")
+    assert not any("(" in i.label for i in found.values())

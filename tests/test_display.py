@@ -34,3 +34,34 @@ def test_table_style_shows_gaps_as_dashes_and_separates_thousands_except_years()
         *("2021", "1,088,387", "2,500", "38.35", "Astana"),
         *("2022", "—", "600", "—", "—"),
     ]
+
+
+def test_show_table_writes_the_shown_frame_or_the_separate_data_as_csv(tmp_path):
+    numbers = pd.DataFrame(
+        {
+            "Initiative": ["Zhenis", "NVN events"],
+            "hours": [2200, 16155],
+            "hours_qualifier": ["approx", "at_least"],
+        }
+    )
+    shown = pd.DataFrame(
+        {"Initiative": numbers["Initiative"], "Hours": ["about 2,200", "at least 16,155"]}
+    )
+    display.show_table(shown, label="tbl-shown", year=2022, output_dir=tmp_path)
+    display.show_table(shown, label="tbl-split", year=2022, output_dir=tmp_path, data=numbers)
+    folder = tmp_path / "data"
+    assert pd.read_csv(folder / "tbl-shown.csv").equals(shown)  # by default, what is shown
+    assert (folder / "tbl-split.csv").read_text(encoding="utf-8").splitlines() == [
+        "Initiative,hours,hours_qualifier",
+        "Zhenis,2200,approx",
+        "NVN events,16155,at_least",
+    ]
+
+
+def test_qualified_cells_put_the_words_before_the_number_and_keep_gaps_plain():
+    values = pd.Series([16155, 2200, None, 49.9, 25.23], dtype="Float64")
+    qualifiers = pd.Series(["at_least", "approx", "at_least", "exact", None])
+    assert display.qualified_cells(values[:3], qualifiers[:3]) == [
+        "at least 16,155", "about 2,200", "—",
+    ]  # fmt: skip
+    assert display.qualified_cells(values[3:], qualifiers[3:], None) == ["49.9", "25.23"]

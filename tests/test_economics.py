@@ -132,6 +132,26 @@ def test_grant_projects_join_the_unrecorded_initiatives_once():
     assert listed["hours"].sum() == 2500
 
 
+def test_unrecorded_display_puts_each_qualifier_in_its_number_and_the_data_keeps_them_apart():
+    frame = economics.unrecorded_table(dataset())
+    frame.loc[frame["id"] == "loops", "volunteers"] = pd.NA
+    shown = economics.unrecorded_display(frame)
+    assert shown.columns.tolist() == [
+        "Initiative", "Volunteers", "Hours", "Of which already in the RFO figures, hours"
+    ]  # fmt: skip
+    assert shown["Volunteers"].tolist() == ["—", "at least 5", "50"]
+    assert shown["Hours"].tolist() == ["at least 800", "at least 1,200", "at least 500"]
+    assert shown["Of which already in the RFO figures, hours"].tolist() == [0, 300, 0]
+    data = economics.unrecorded_data(frame)
+    assert data.columns.tolist() == [
+        "Initiative", "Volunteers", "Volunteers as published", "Hours", "Hours as published",
+        "Of which already in the RFO figures, hours",
+    ]  # fmt: skip
+    assert data["Hours"].tolist() == [800, 1200, 500]
+    assert data["Hours as published"].tolist() == ["at least"] * 3
+    assert data["Volunteers as published"].tolist() == ["", "at least", ""]
+
+
 def test_hours_basis_with_and_without_the_double_count():
     basis = economics.hours_basis(dataset())
     assert (basis.recorded, basis.added, basis.double_counted) == (10_000, 2500, 300)
@@ -249,6 +269,17 @@ def test_indicators_are_derived_by_the_method():
     }  # fmt: skip
     assert found["hours_adjusted_total"].value == 12_500
     assert {i.status for i in found.values()} == {"derived"}
+    # Exact recorded hours plus "at least" initiatives: every figure is a lower bound.
+    assert {i.qualifier for i in found.values()} == {"at_least"}
+
+
+def test_indicators_are_only_approximate_when_an_added_part_is_about():
+    ds = dataset()
+    table = ds.tables["unrecorded_initiatives"]
+    table.loc[table["id"] == "loops", "hours_qualifier"] = "approx"
+    found = {i.id: i for i in economics.indicators(ds)}
+    assert found["unrecorded_hours_total"].qualifier == "approx"
+    assert found["economic_value_kzt"].qualifier == "approx"
 
 
 def test_plots_return_figures():

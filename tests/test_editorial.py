@@ -67,6 +67,8 @@ OBSERVATIONS = [
 HEADLINE = [
     Indicator("volunteers_total", "Volunteers recorded", 139671.0, "persons", "reported", "R"),
     Indicator("npo_total", "Volunteer NPOs", None, "organizations", "missing", "R"),
+    Indicator("grant_hours_total", "Grant hours", 45182.0, "hours", "reported", "R", "at_least"),
+    Indicator("economic_value_kzt", "Value", 2.555e9, "KZT", "derived", "R", "approx"),
 ]
 FOUND = [
     Discrepancy("economics", "Economic value <b>", "2.6 billion", "2.56 billion", "A | wage."),
@@ -189,15 +191,18 @@ def test_recommendations_in_published_order_with_a_capital(pages):
     assert "2023" in pages["tables/recommendations.md"]  # caption: the outlook's year
 
 
-def test_key_figures_show_value_status_source_and_gaps(pages):
+def test_key_figures_show_value_with_qualifier_status_source_and_gaps(pages):
     rows = table_cells(to_html(pages["tables/key_figures.md"]))
     assert rows == [
         ["Volunteers recorded", "139,671", "reported", "R"],
         ["Volunteer NPOs", "not published", "missing", "R"],
+        ["Grant hours", "at least 45,182", "reported", "R"],
+        ["Value", "about 2.56 billion KZT", "derived", "R"],
     ]
     csv = pages["data/tbl-key-figures.csv"].splitlines()
-    assert csv[0] == "id,label,value,unit,status,source"
-    assert csv[2] == "npo_total,Volunteer NPOs,,organizations,missing,R"
+    assert csv[0] == "id,label,value,qualifier,unit,status,source"
+    assert csv[2] == "npo_total,Volunteer NPOs,,exact,organizations,missing,R"
+    assert csv[3] == "grant_hours_total,Grant hours,45182.0,at_least,hours,reported,R"
 
 
 def test_hostile_record_text_is_escaped_in_the_included_table():
@@ -226,7 +231,12 @@ def test_methodology_lists_discrepancies_gaps_and_missing_headline_figures(pages
     assert r"Economic value \<b\>" in text and r"A \| wage." in text
     assert "Among the headline figures, these are not published: Volunteer NPOs." in text
     gaps = table_cells(to_html(text.split("## Data gaps")[1]))
-    assert ["Volunteers", "Astana and Almaty", "2", "chart only, values not in the text"] in gaps
+    assert [
+        "Volunteers",
+        "Astana and Almaty city",
+        "2",
+        "chart only, values not in the text",
+    ] in gaps
     assert [
         "Volunteers available systematically",
         "Kazakhstan",

@@ -146,6 +146,9 @@ def test_indicators_keep_published_values_and_status():
     assert found["grant_hours_total"].value == 1000
     assert found["grant_hours_total"].status == "reported"
     assert found["grant_volunteers_total"].value == 300
+    assert found["grant_hours_total"].qualifier == "at_least"
+    assert found["grant_volunteers_total"].qualifier == "exact"
+    assert found["grant_events_total"].qualifier == "at_least"
 
 
 def test_headline_uses_qualified_totals():

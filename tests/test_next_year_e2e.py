@@ -151,14 +151,16 @@ def test_a_wrong_cell_is_named_and_nothing_is_written(returned, tmp_path):
 
 def test_refused_files_are_all_named_in_one_run(returned, tmp_path):
     _, paths, _, _ = returned
-    encrypted = tmp_path / "KZ-75_almaty.xlsx"
+    encrypted = tmp_path / "KZ-75_almaty_city.xlsx"
     encrypted.write_bytes(ingest.OLE2_MAGIC + b"\0" * 100)
     malformed = tmp_path / "KZ-79_shymkent.xlsx"
     malformed.write_text("not a workbook")
     with pytest.raises(ingest.IngestError) as error:
         ingest.ingest(YEAR, [paths[0], encrypted, malformed], data_dir=tmp_path / "data")
     text = str(error.value)
-    assert "KZ-75_almaty.xlsx: encrypted" in text and "KZ-79_shymkent.xlsx: not an .xlsx" in text
+    assert (
+        "KZ-75_almaty_city.xlsx: encrypted" in text and "KZ-79_shymkent.xlsx: not an .xlsx" in text
+    )
     assert not (tmp_path / "data").exists()
 
 

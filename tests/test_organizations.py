@@ -112,7 +112,7 @@ def test_headline_and_text_compute_their_numbers(result):
     assert "**30** volunteer initiative groups (24 in 2021, +25%)" in headline
     assert "**75.0%**" in headline
     text = organizations.totals_text(result)
-    assert "Almaty gave no count of initiative groups" in text
+    assert "Almaty city gave no count of initiative groups" in text
     assert "against the 15 NPOs" in text and "the share is 66.7%." in text
     assert "Counting all 20 NPOs instead, it would be 60.0%" in text
     regions = organizations.regions_text(result)
@@ -126,6 +126,7 @@ def test_indicators_keep_the_published_share(ds):
     assert found["npo_total"].value == 20
     assert found["initiative_groups_share_pct"].value == 75.0
     assert found["initiative_groups_share_pct"].status == "reported"
+    assert {i.qualifier for i in found.values()} == {"exact"}
 
 
 def test_discrepancies_when_shares_are_not_of_the_national_total_or_the_share_is_off(ds):
@@ -134,7 +135,7 @@ def test_discrepancies_when_shares_are_not_of_the_national_total_or_the_share_is
         "Regional shares of all volunteer NPOs",
         "Initiative groups' share of volunteer associations",
     ]
-    assert "about 15 NPOs, leaving about 5 for Almaty" in found[0].recomputed
+    assert "about 15 NPOs, leaving about 5 for Almaty city" in found[0].recomputed
     assert found[1].recomputed == "66.7%"
 
 

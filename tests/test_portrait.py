@@ -111,6 +111,9 @@ def test_volunteers_by_year_keeps_each_years_wording(result):
     table = result.volunteers_by_year
     assert list(table["Year"]) == [2020, 2021, 2022]
     assert list(table["As published"]) == ["at least 700", "800", "1,000"]
+    shown = portrait.volunteers_by_year_display(table)
+    assert shown.columns.tolist() == ["Year", "Volunteers"]
+    assert list(shown["Volunteers"]) == ["at least 700", "800", "1,000"]
 
 
 def test_per_capita_table_has_both_counts_on_both_dates_and_the_published_row(result):
@@ -138,6 +141,9 @@ def test_extremes_table_groups_in_category_order_and_words_qualifiers(result):
     assert list(table["Group"]) == ["Under 18", "Under 18", "Retirement age", "Retirement age"]
     assert list(table["Share of the region's volunteers, %"]) == [72, 0.9, 7.7, 1]
     assert list(table["As published"]) == ["72%", "0.9%", "7.7%", "up to 1%"]
+    shown = portrait.extremes_display(table)
+    assert shown.columns.tolist() == ["Group", "Region", "Share of the region's volunteers"]
+    assert list(shown["Share of the region's volunteers"]) == ["72%", "0.9%", "7.7%", "up to 1%"]
 
 
 def test_cohorts_show_definitions_and_missing_shares(result):
@@ -203,7 +209,30 @@ def test_indicators_carry_status_and_provenance():
     assert found["volunteers_change_pct"].status == "derived"
     assert found["persons_per_volunteer"].value == pytest.approx(141.5)
     assert found["population"].source == "BNS 2023"
-    assert "at most" in found["persons_per_volunteer_estimate"].label
+
+
+def test_indicators_carry_the_qualifier_not_in_the_label():
+    found = {i.id: i for i in portrait.indicators(portrait_dataset())}
+    assert found["volunteers_total"].qualifier == "exact"
+    assert found["persons_per_volunteer"].qualifier == "exact"
+    # "at least 1,250 volunteers" gives "at most population / 1,250 persons per volunteer".
+    estimate = found["persons_per_volunteer_estimate"]
+    assert estimate.qualifier == "at_most"
+    assert not any(word in estimate.label for word in ("at most", "at_most", "at least", "about"))
+
+
+def test_change_is_qualified_when_the_previous_count_is_a_bound():
+    rows = [r for r in portrait_rows() if r.get("year") != 2021]
+    rows.append({"indicator": "volunteers", "year": 2021, "value": 800, "qualifier": "at_least"})
+    found = {
+        i.id: i for i in portrait.indicators(make_dataset(rows, tables={"population": POPULATION}))
+    }
+    assert found["volunteers_prev_year"].qualifier == "at_least"
+    # At least 800 the year before: the rise to 1,000 is at most 25%.
+    assert (found["volunteers_change_pct"].value, found["volunteers_change_pct"].qualifier) == (
+        pytest.approx(25.0),
+        "at_most",
+    )
 
 
 def test_change_is_missing_when_the_previous_year_is():

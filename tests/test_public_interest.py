@@ -40,6 +40,11 @@ def test_inquiries_table_keeps_the_reports_wording(result):
     table = result.inquiries
     assert list(table["Inquiries"]) == [250, 60]
     assert list(table["As published"]) == ["about 250", "at least 60"]
+    shown = public_interest.inquiries_display(table)
+    assert shown.to_dict("list") == {
+        "Topic": ["About volunteering", "Not related to volunteering"],
+        "Inquiries": ["about 250", "at least 60"],
+    }
 
 
 def test_countries_in_the_reports_order(result):
@@ -78,10 +83,11 @@ def test_no_foreign_countries_is_said_plainly():
     assert public_interest.countries_text(empty).startswith("The report names no foreign")
 
 
-def test_indicators_put_the_qualifier_in_the_label():
+def test_indicators_carry_the_qualifier_not_in_the_label():
     ds = make_dataset(interest_rows(), tables={"inquiry_countries": COUNTRIES})
     found = {i.id: i for i in public_interest.indicators(ds)}
     assert found["inquiries_volunteering"].value == 250
-    assert found["inquiries_volunteering"].label.endswith("(about)")
-    assert found["inquiries_other"].label.endswith("(at least)")
+    assert found["inquiries_volunteering"].qualifier == "approx"
+    assert found["inquiries_other"].qualifier == "at_least"
+    assert not any("(" in i.label for i in found.values())
     assert public_interest.discrepancies(ds) == []

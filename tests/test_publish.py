@@ -104,6 +104,7 @@ def test_dataframe_output_becomes_a_numbered_real_table(site):
     assert "<th>Region</th>" in table
     assert "<td>Қызылорда</td>" in table
     assert '<td style="text-align: right;">3,400</td>' in table  # numbers align right
+    assert '<td style="text-align: right;">at least 1,200</td>' in table  # also as published
     assert "T_demo" not in table  # Styler's random ids are dropped
     assert table.count("Volunteers by region") == 1 and "<caption>" not in table
 

@@ -9,10 +9,12 @@ from volreport.published import (
     current_boundaries,
     percent_change,
     published,
+    ratio_qualifier,
     region_names,
     regional,
     reporting_regions,
     split_units,
+    sum_qualifier,
 )
 
 
@@ -79,3 +81,27 @@ def test_boundaries_follow_the_reporting_years_rows_and_the_split_is_from_the_ma
     assert not current_boundaries(earlier_new_unit)
     assert len(reporting_regions(earlier_new_unit)) == 17
     assert split_units(earlier_new_unit) == {"KZ-10", "KZ-33", "KZ-62", "KZ-19", "KZ-35", "KZ-63"}
+
+
+@pytest.mark.parametrize(
+    ("parts", "qualifier"),
+    [
+        ([], "exact"),
+        (["exact", "exact"], "exact"),
+        (["exact", "at_least", "at_least"], "at_least"),
+        (["at_most", "exact"], "at_most"),
+        (["approx", "exact", ""], "approx"),
+        (["at_least", "at_most"], "approx"),  # bounds in opposite directions: no bound
+        (["at_least", "approx"], "approx"),  # an "about" part breaks the lower bound
+    ],
+)
+def test_sum_qualifier(parts, qualifier):
+    assert sum_qualifier(parts) == qualifier
+
+
+def test_ratio_qualifier_turns_the_divisors_bound_round():
+    assert ratio_qualifier("exact", "at_least") == "at_most"
+    assert ratio_qualifier("at_least", "at_most") == "at_least"
+    assert ratio_qualifier("at_least", "at_least") == "approx"
+    assert ratio_qualifier("exact", "approx") == "approx"
+    assert ratio_qualifier("exact", "exact") == "exact"

@@ -28,7 +28,7 @@ REFERENCE = {
     "regions": [
         ["KZ", "Republic of Kazakhstan", "Kazakhstan", "", "", "country", "true", "true", "ISO"],
         ["KZ-71", "Astana", "Astana", "", "", "city", "true", "true", "ISO"],
-        ["KZ-75", "Almaty", "Almaty", "", "", "city", "true", "true", "ISO"],
+        ["KZ-75", "Almaty city", "Almaty city", "", "", "city", "true", "true", "ISO"],
         ["KZ-19", "Almaty Region", "Almaty region", "", "", "region", "true", "true", "ISO"],
         ["KZ-33", "Zhetisu Region", "Zhetisu region", "", "", "region", "false", "true", "ISO"],
     ],

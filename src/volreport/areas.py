@@ -6,10 +6,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from volreport import fmt
+from volreport import display, fmt
 from volreport.dataset import NATIONAL, Dataset
 from volreport.indicators import Discrepancy, Indicator
-from volreport.published import charted_only, region_names, reporting_regions
+from volreport.published import (
+    Published,
+    charted_only,
+    region_names,
+    reporting_regions,
+    sum_qualifier,
+)
 
 CHAPTER = "areas"
 # Published shares carry two decimals; a recomputed share within half a unit of the last
@@ -100,20 +106,34 @@ def _optional(value) -> float | None:
 # --- hours by area -----------------------------------------------------------------------
 
 
-def hours_total(ds: Dataset) -> tuple[float | None, str]:
-    """National recorded hours and their status.
+def national_hours(ds: Dataset) -> Published:
+    """National recorded hours with their qualifier, status and source.
 
     The published total when there is one; otherwise the sum of the areas' hours
-    (status derived) when every area has a value; otherwise missing.
+    (status derived, qualified as the sum of its parts, see `sum_qualifier`) when every
+    area has a value; otherwise missing.
     """
     rows = ds.obs("hours", region=NATIONAL, category="")
     if len(rows) == 1 and pd.notna(rows["value"].iloc[0]):
-        return float(rows["value"].iloc[0]), str(rows["status"].iloc[0])
+        row = rows.iloc[0]
+        qualifier = "exact" if pd.isna(row["qualifier"]) else str(row["qualifier"])
+        return Published(float(row["value"]), qualifier, str(row["status"]), str(row["source"]))
     parts = ds.obs("hours", region=NATIONAL)
     parts = parts[parts["category"].notna()]
     if len(parts) and parts["value"].notna().all():
-        return float(parts["value"].sum()), "derived"
-    return None, "missing"
+        return Published(
+            float(parts["value"].sum()),
+            sum_qualifier(parts["qualifier"].fillna("exact").astype(str)),
+            "derived",
+            "; ".join(dict.fromkeys(parts["source"].astype(str))),
+        )
+    return Published(None, "exact", "missing", "")
+
+
+def hours_total(ds: Dataset) -> tuple[float | None, str]:
+    """National recorded hours and their status (see `national_hours`)."""
+    total = national_hours(ds)
+    return total.value, total.status
 
 
 def hours_by_area_table(ds: Dataset) -> pd.DataFrame:
@@ -257,7 +277,21 @@ def area_leaders_table(ds: Dataset) -> pd.DataFrame:
 
 
 def area_leaders_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """Human headers for `area_leaders_table`; the qualifier ("at least") in its own column."""
+    """Human headers for `area_leaders_table`; each share as published, its qualifier in the
+    same cell ('at least 50', '46.52'). `area_leaders_data` is the CSV, numbers apart."""
+    return pd.DataFrame(
+        {
+            "Area": frame["area_name"],
+            "Measure": frame["measure_label"],
+            "Region": frame["region_name"],
+            "Share, %": display.qualified_cells(frame["value"], frame["qualifier"], None),
+        }
+    )
+
+
+def area_leaders_data(frame: pd.DataFrame) -> pd.DataFrame:
+    """The CSV behind `area_leaders_display`: the share as a number, its qualifier ("at
+    least"; empty when exact) in a column of its own."""
     return pd.DataFrame(
         {
             "Area": frame["area_name"],
@@ -806,10 +840,16 @@ def rfo_support_text(result: AreasResult) -> str:
 def indicators(ds: Dataset) -> list[Indicator]:
     """Headline indicators of chapter 3: total hours, hours per area, development activities."""
     source = f"Report {ds.year}, §Volunteering areas and the format of events"
-    total, status = hours_total(ds)
+    total = national_hours(ds)
     result = [
         Indicator(
-            "hours_total", "Volunteer hours recorded by the RFO", total, "hours", status, source
+            "hours_total",
+            "Volunteer hours recorded by the RFO",
+            total.value,
+            "hours",
+            total.status,
+            source,
+            total.qualifier,
         )
     ]
     frame = hours_by_area_table(ds).set_index("area")
@@ -817,6 +857,7 @@ def indicators(ds: Dataset) -> list[Indicator]:
     for area in area_order(ds):
         value = _optional(frame["hours"].get(area)) if area in frame.index else None
         area_status = str(frame.at[area, "status"]) if value is not None else "missing"
+        qualifier = str(frame.at[area, "qualifier"]) if value is not None else "exact"
         result.append(
             Indicator(
                 f"hours_{area}",
@@ -825,6 +866,7 @@ def indicators(ds: Dataset) -> list[Indicator]:
                 "hours",
                 area_status,
                 source,
+                qualifier,
             )
         )
     units = {
@@ -832,9 +874,10 @@ def indicators(ds: Dataset) -> list[Indicator]:
         "development_volunteers": "persons",
         "development_hours": "hours",
     }
+    development = development_totals(ds)
     for indicator, measure in DEVELOPMENT_MEASURES.items():
+        value, qualifier = development[indicator]
         rows = ds.obs(indicator, region=NATIONAL, category="")
-        value = _optional(rows["value"].iloc[0]) if len(rows) == 1 else None
         status = str(rows["status"].iloc[0]) if value is not None else "missing"
         result.append(
             Indicator(
@@ -844,6 +887,7 @@ def indicators(ds: Dataset) -> list[Indicator]:
                 units[indicator],
                 status,
                 source,
+                qualifier,
             )
         )
     return result

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from volreport import paths
+from volreport import fmt, paths
 
 # Colour-blind-safe (Okabe-Ito), used by every chart in the report.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -79,6 +79,28 @@ def column_decimals(values: pd.Series, most: int = 3) -> int:
     return most
 
 
+def qualified_cells(
+    values: pd.Series, qualifiers: pd.Series, decimals: int | None = 0
+) -> list[str]:
+    """Numbers as table text with the source's qualifier words: 'at least 16,155', '3,600'.
+
+    For a table that shows a qualified number in one cell instead of a number column
+    beside an "as published" column (the CSV keeps them apart: `show_table(data=...)`).
+    `decimals=None` writes each value at the decimals it carries (49.9, 25.23, 50). A gap
+    is an em dash, without qualifier words.
+    """
+    cells = []
+    for value, qualifier in zip(values, qualifiers, strict=True):
+        if pd.isna(value):
+            cells.append(fmt.number(None))
+            continue
+        places = column_decimals(pd.Series([float(value)])) if decimals is None else decimals
+        cells.append(
+            fmt.qualified(float(value), "exact" if pd.isna(qualifier) else qualifier, places)
+        )
+    return cells
+
+
 def table_style(frame: pd.DataFrame):
     """A table for display: no index, gaps as a dash, numbers at the decimals they carry.
 
@@ -97,14 +119,24 @@ def table_style(frame: pd.DataFrame):
     return styler
 
 
-def show_table(frame: pd.DataFrame, *, label: str, year: int, output_dir=None) -> None:
+def show_table(
+    frame: pd.DataFrame,
+    *,
+    label: str,
+    year: int,
+    output_dir=None,
+    data: pd.DataFrame | None = None,
+) -> None:
     """Show a table (rendered as a real table in HTML and PDF) and its CSV link.
 
     The caption comes from the cell's `#| tbl-cap:` option, the label from `#| label:`.
+    The CSV holds `frame` itself, or `data` when given: a table that shows a number and
+    its qualifier as one text cell ("at least 16,155") offers the number and the
+    qualifier in separate columns for download.
     """
     from IPython.display import display
 
-    write_csv(frame, label, output_data_dir(year, output_dir))
+    write_csv(frame if data is None else data, label, output_data_dir(year, output_dir))
     display(table_style(frame))
     markdown(download_link(label))
 

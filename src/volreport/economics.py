@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from volreport import areas, fmt
+from volreport import areas, display, fmt
 from volreport.dataset import NATIONAL, Dataset
 from volreport.indicators import Discrepancy, Indicator
-from volreport.published import Published, published, region_names
+from volreport.published import Published, published, region_names, sum_qualifier
 
 CHAPTER = "economics"
 BILLION = 1e9
@@ -178,8 +178,30 @@ def unrecorded_table(ds: Dataset) -> pd.DataFrame:
     return frame
 
 
+RFO_HOURS_COLUMN = "Of which already in the RFO figures, hours"
+
+
 def unrecorded_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """Human headers for `unrecorded_table`; qualifiers ("at least") in their own columns."""
+    """Human headers for `unrecorded_table`, each qualifier in its number's cell.
+
+    Volunteers and hours are text as published ("at least 16,155"), so the table stays
+    four columns wide; `unrecorded_data` is the CSV with numbers and qualifiers apart.
+    """
+    return pd.DataFrame(
+        {
+            "Initiative": frame["name"],
+            "Volunteers": display.qualified_cells(
+                frame["volunteers"].round(0), frame["volunteers_qualifier"]
+            ),
+            "Hours": display.qualified_cells(frame["hours"].round(0), frame["hours_qualifier"]),
+            RFO_HOURS_COLUMN: frame["hours_already_in_rfo"].round(0).astype("Int64"),
+        }
+    )
+
+
+def unrecorded_data(frame: pd.DataFrame) -> pd.DataFrame:
+    """The CSV behind `unrecorded_display`: numbers, with the qualifiers in columns of their
+    own ("at least"; empty when exact)."""
     return pd.DataFrame(
         {
             "Initiative": frame["name"],
@@ -187,20 +209,29 @@ def unrecorded_display(frame: pd.DataFrame) -> pd.DataFrame:
             "Volunteers as published": frame["volunteers_qualifier"].map(areas.qualifier_words),
             "Hours": frame["hours"].round(0).astype("Int64"),
             "Hours as published": frame["hours_qualifier"].map(areas.qualifier_words),
-            "Of which already in the RFO figures, hours": frame["hours_already_in_rfo"]
-            .round(0)
-            .astype("Int64"),
+            RFO_HOURS_COLUMN: frame["hours_already_in_rfo"].round(0).astype("Int64"),
         }
     )
 
 
 @dataclass(frozen=True)
 class HoursBasis:
-    """Recorded hours, the additions and the adjusted totals, with and without double count."""
+    """Recorded hours, the additions and the adjusted totals, with and without double count.
+
+    The qualifiers say how the source words the recorded hours and the sum of the added
+    ones (see `sum_qualifier`); exact unless given.
+    """
 
     recorded: float
     added: float
     double_counted: float
+    recorded_qualifier: str = "exact"
+    added_qualifier: str = "exact"
+
+    @property
+    def adjusted_qualifier(self) -> str:
+        """The qualifier of the adjusted total: of the sum of recorded and added hours."""
+        return sum_qualifier([self.recorded_qualifier, self.added_qualifier])
 
     @property
     def adjusted(self) -> float:
@@ -229,14 +260,18 @@ class HoursBasis:
 
 def hours_basis(ds: Dataset) -> HoursBasis:
     """Recorded hours (chapter 3) and the unrecorded initiatives' hours."""
-    recorded, _ = areas.hours_total(ds)
-    if recorded is None:
+    recorded = areas.national_hours(ds)
+    if recorded.value is None:
         raise ValueError("observations.csv: national hours are missing; no economic value")
     unrecorded = unrecorded_table(ds)
     return HoursBasis(
-        recorded=recorded,
+        recorded=recorded.value,
         added=float(unrecorded["hours"].sum()),
         double_counted=float(unrecorded["hours_already_in_rfo"].sum()),
+        recorded_qualifier=recorded.qualifier,
+        added_qualifier=sum_qualifier(
+            unrecorded.loc[unrecorded["hours"].notna(), "hours_qualifier"]
+        ),
     )
 
 
@@ -687,25 +722,33 @@ def fte_text(result: EconomicsResult) -> str:
 
 
 def indicators(ds: Dataset) -> list[Indicator]:
-    """Headline indicators of chapter 5, computed by the documented method (status derived)."""
+    """Headline indicators of chapter 5, computed by the documented method (status derived).
+
+    Each carries the qualifier of the hours it is computed from: the sum of the
+    initiatives' hours is qualified by its parts (`sum_qualifier`), and the value and the
+    full-time equivalents scale the adjusted hours by exact parameters, keeping its qualifier.
+    """
     result = compute(ds)
     source = f"Report {ds.year}, §Economic contribution; computed (replacement cost)"
+    hours = result.hours
     return [
         Indicator(
             "unrecorded_hours_total",
             "Hours of initiatives outside the RFO figures",
-            result.hours.added,
+            hours.added,
             "hours",
             "derived",
             source,
+            hours.added_qualifier,
         ),
         Indicator(
             "hours_adjusted_total",
             "Recorded and unrecorded volunteer hours",
-            result.hours.adjusted,
+            hours.adjusted,
             "hours",
             "derived",
             source,
+            hours.adjusted_qualifier,
         ),
         Indicator(
             "economic_value_kzt",
@@ -714,6 +757,7 @@ def indicators(ds: Dataset) -> list[Indicator]:
             "KZT",
             "derived",
             source,
+            hours.adjusted_qualifier,
         ),
         Indicator(
             "fte_equivalent",
@@ -722,6 +766,7 @@ def indicators(ds: Dataset) -> list[Indicator]:
             "persons",
             "derived",
             source,
+            hours.adjusted_qualifier,
         ),
     ]
 

@@ -129,12 +129,21 @@ def distinct_sources(source: str) -> str:
     return "; ".join(dict.fromkeys(part.strip() for part in source.split(";")))
 
 
+def key_figure_value(indicator: Indicator) -> str:
+    """An indicator's value as the key figures show it, with the source's qualifier words:
+    'at least 45,182', 'about 2.56 billion KZT'; 'not published' when missing."""
+    if indicator.value is None:
+        return MISSING_TEXT
+    return fmt.QUALIFIER_WORDS.get(indicator.qualifier, "") + format_value(indicator)
+
+
 def key_figures_table(indicators: list[Indicator]) -> Table:
-    """Headline indicators: label, value as prose quotes it, status and source."""
+    """Headline indicators: label, value as prose quotes it (with its qualifier), status and
+    source. The CSV keeps the bare value and the qualifier in columns of their own."""
     shown = pd.DataFrame(
         {
             "Indicator": [i.label for i in indicators],
-            "Value": [format_value(i) if i.value is not None else MISSING_TEXT for i in indicators],
+            "Value": [key_figure_value(i) for i in indicators],
             "Status": [i.status for i in indicators],
             "Source": [distinct_sources(i.source) for i in indicators],
         }
@@ -144,6 +153,7 @@ def key_figures_table(indicators: list[Indicator]) -> Table:
             "id": [i.id for i in indicators],
             "label": [i.label for i in indicators],
             "value": [i.value for i in indicators],
+            "qualifier": [i.qualifier for i in indicators],
             "unit": [i.unit for i in indicators],
             "status": [i.status for i in indicators],
             "source": [i.source for i in indicators],

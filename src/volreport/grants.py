@@ -288,7 +288,11 @@ def indicators(ds: Dataset) -> list[Indicator]:
     result = []
     for indicator, (label, unit) in TOTALS.items():
         value = published(ds, indicator)
-        result.append(Indicator(indicator, label, value.value, unit, value.status, value.source))
+        result.append(
+            Indicator(
+                indicator, label, value.value, unit, value.status, value.source, value.qualifier
+            )
+        )
     return result
 
 

@@ -242,7 +242,7 @@ def groups_share(result: OrganizationsResult) -> float | None:
 
 
 def excluded_words(result: OrganizationsResult) -> str:
-    """Which regions the groups' share leaves out: 'without Almaty', or 'over all regions'."""
+    """Which regions the groups' share leaves out: 'without Almaty city', or 'over all regions'."""
     missing = result.regions_without_group_data
     if not missing:
         return "over all regions"
@@ -367,12 +367,13 @@ def indicators(ds: Dataset) -> list[Indicator]:
         )  # fmt: skip
     return [
         Indicator("npo_total", "Volunteer NPOs", result.npo.value, "organizations",
-                  result.npo.status, result.npo.source),
+                  result.npo.status, result.npo.source, result.npo.qualifier),
         Indicator("initiative_groups_total", "Volunteer initiative groups", result.groups.value,
-                  "groups", result.groups.status, result.groups.source),
+                  "groups", result.groups.status, result.groups.source, result.groups.qualifier),
         Indicator("initiative_groups_share_pct",
                   "Initiative groups among volunteer associations, without regions that gave "
-                  "no group count", share.value, "percent", share.status, share.source),
+                  "no group count", share.value, "percent", share.status, share.source,
+                  share.qualifier),
     ]  # fmt: skip
 
 

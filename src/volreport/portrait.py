@@ -17,6 +17,7 @@ from volreport.published import (
     charted_only,
     percent_change,
     published,
+    ratio_qualifier,
     regional,
     reporting_regions,
 )
@@ -43,8 +44,6 @@ BREAKDOWN_INDICATORS = {
 }
 # The per-capita table's row for the rate stored with the data, by the rate's status.
 STATED_ROW = {"reported": "As stated in the report", "derived": "Derived in the data"}
-# A bound on the count turns into the opposite bound on "persons per volunteer".
-INVERSE_QUALIFIER = {"at_least": "at_most", "at_most": "at_least"}
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ class PerCapita:
     @property
     def ratio_qualifier(self) -> str:
         """'at least N volunteers' means 'at most population/N persons per volunteer'."""
-        return INVERSE_QUALIFIER.get(self.volunteers.qualifier, self.volunteers.qualifier)
+        return ratio_qualifier("exact", self.volunteers.qualifier)
 
 
 @dataclass(frozen=True)
@@ -149,6 +148,12 @@ def volunteers_by_year_table(ds: Dataset, previous: Published | None = None) -> 
         row = {"Year": ds.year - 1, "Volunteers": previous.value, "As published": previous.text()}
         frame = pd.concat([frame, pd.DataFrame([row])], ignore_index=True)
     return frame.sort_values("Year").reset_index(drop=True)
+
+
+def volunteers_by_year_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """`volunteers_by_year_table` as shown: each year's count as published, qualifier and
+    number in one cell ('at least 120,000'). The table itself is the CSV."""
+    return pd.DataFrame({"Year": frame["Year"], "Volunteers": frame["As published"]})
 
 
 def national_population(ds: Dataset) -> pd.DataFrame:
@@ -279,6 +284,18 @@ def extremes_table(ds: Dataset, indicator: str, labels: dict[str, str]) -> pd.Da
                 fmt.qualified(v, q, 0 if float(v).is_integer() else 1) + "%"
                 for v, q in zip(rows["value"], rows["qualifier"], strict=True)
             ],
+        }
+    )
+
+
+def extremes_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """`extremes_table` as shown: each share as published ('up to 1%') in one column, not a
+    number beside its wording. The table itself is the CSV."""
+    return pd.DataFrame(
+        {
+            "Group": frame["Group"],
+            "Region": frame["Region"],
+            "Share of the region's volunteers": frame["As published"],
         }
     )
 
@@ -668,28 +685,30 @@ def indicators(ds: Dataset) -> list[Indicator]:
     return [
         Indicator("volunteers_total", "Volunteers recorded by the regional front offices",
                   result.volunteers.value, "persons", result.volunteers.status,
-                  result.volunteers.source),
+                  result.volunteers.source, result.volunteers.qualifier),
         Indicator("volunteers_prev_year", f"Volunteers recorded in {ds.year - 1}",
                   result.volunteers_previous.value, "persons", result.volunteers_previous.status,
-                  result.volunteers_previous.source),
+                  result.volunteers_previous.source, result.volunteers_previous.qualifier),
         Indicator("volunteers_change_pct", f"Change in recorded volunteers on {ds.year - 1}",
                   result.change_pct, "percent",
                   "missing" if result.change_pct is None else "derived",
-                  f"{result.volunteers.source}; {result.volunteers_previous.source}"),
+                  f"{result.volunteers.source}; {result.volunteers_previous.source}",
+                  ratio_qualifier(result.volunteers.qualifier,
+                                  result.volunteers_previous.qualifier)),
         Indicator("volunteers_female_pct", "Women among volunteers", result.female.value,
-                  "percent", result.female.status, result.female.source),
+                  "percent", result.female.status, result.female.source, result.female.qualifier),
         Indicator("volunteers_male_pct", "Men among volunteers", result.male.value, "percent",
-                  result.male.status, result.male.source),
+                  result.male.status, result.male.source, result.male.qualifier),
         Indicator("population", f"Official population on {long_date(recorded.population_date)}",
                   recorded.population, "persons", "reported", population_source),
         Indicator("persons_per_volunteer",
                   "Persons per recorded volunteer (population / recorded volunteers)",
-                  recorded.persons_per_volunteer, "persons", "derived", derived_source),
+                  recorded.persons_per_volunteer, "persons", "derived", derived_source,
+                  recorded.ratio_qualifier),
         Indicator("persons_per_volunteer_estimate",
-                  "Persons per volunteer by the network's estimate (population / estimate; "
-                  f"{estimate.ratio_qualifier.replace('_', ' ')})",
+                  "Persons per volunteer by the network's estimate (population / estimate)",
                   estimate.persons_per_volunteer, "persons", "derived",
-                  f"{result.estimate.source}; {population_source}"),
+                  f"{result.estimate.source}; {population_source}", estimate.ratio_qualifier),
     ]  # fmt: skip
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from volreport.dataset import Dataset
-from volreport.fmt import QUALIFIER_WORDS
 from volreport.indicators import Discrepancy, Indicator
 from volreport.published import Published, charted_only, published
 
@@ -43,6 +42,12 @@ def inquiries_table(ds: Dataset) -> pd.DataFrame:
             "As published": [row.text() for row in rows.values()],
         }
     )
+
+
+def inquiries_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """`inquiries_table` as shown: each count as published ('about 2,500') in one column.
+    The table itself, with the numbers, is the CSV."""
+    return pd.DataFrame({"Topic": frame["Topic"], "Inquiries": frame["As published"]})
 
 
 def countries_table(ds: Dataset) -> pd.DataFrame:
@@ -118,20 +123,17 @@ def countries_text(result: PublicInterestResult) -> str:
 
 
 def indicators(ds: Dataset) -> list[Indicator]:
-    """Chapter 6's headline indicators with their provenance.
-
-    `Indicator` has no qualifier field, so "about" / "at least" goes into the label.
-    """
+    """Chapter 6's headline indicators with their provenance and the published qualifier."""
     result = compute(ds)
     return [
         Indicator(
             f"inquiries_{topic}",
-            f"Inquiries {label.lower()} received by the information centre"
-            + (f" ({QUALIFIER_WORDS[row.qualifier].strip()})" if row.qualifier != "exact" else ""),
+            f"Inquiries {label.lower()} received by the information centre",
             row.value,
             "inquiries",
             row.status,
             row.source,
+            row.qualifier,
         )
         for topic, label, row in (
             ("volunteering", TOPICS["volunteering"], result.volunteering),

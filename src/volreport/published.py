@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -31,6 +32,35 @@ class Published:
     def text(self, decimals: int = 0) -> str:
         """The value as prose, with its qualifier: 'at least 174,000'."""
         return fmt.qualified(self.value, self.qualifier, decimals)
+
+
+# A bound on a divisor turns into the opposite bound on the quotient.
+INVERSE_QUALIFIER = {"at_least": "at_most", "at_most": "at_least"}
+
+
+def sum_qualifier(qualifiers: Iterable[str]) -> str:
+    """The qualifier of a sum of published values, from the parts' qualifiers.
+
+    Exact parts change nothing: a sum of exact and "at least" parts is "at least", of exact
+    and "about" parts "about". When bounds point in opposite directions, or a bound meets
+    an "about", no bound holds for the sum and it is only approximate ("approx"); a sum
+    of inexact parts is never called exact. Multiplying by an exact positive constant (a
+    wage, a norm) keeps the qualifier.
+    """
+    inexact = {q or "exact" for q in qualifiers} - {"exact"}
+    if not inexact:
+        return "exact"
+    return inexact.pop() if len(inexact) == 1 else "approx"
+
+
+def ratio_qualifier(numerator: str, denominator: str) -> str:
+    """The qualifier of a quotient of two positive published values.
+
+    A bound on the numerator carries over; a bound on the denominator turns round
+    (population / "at least N" volunteers is "at most" so many persons per volunteer).
+    """
+    flipped = INVERSE_QUALIFIER.get(denominator or "exact", denominator or "exact")
+    return sum_qualifier([numerator, flipped])
 
 
 def _qualifier(raw: object) -> str:

@@ -19,6 +19,8 @@ local stringify = pandoc.utils.stringify
 local DROPPED_CELL_TAGS = { "parameters", "injected-parameters", "remove-cell" }
 local IMAGE_PREFERENCE = { svg = 1, png = 2, jpg = 3, jpeg = 3, gif = 4 }
 local GAP_MARKS = { [""] = true, ["—"] = true, ["–"] = true, ["-"] = true } -- no value
+-- Words a published number may carry in its cell (volreport.fmt.QUALIFIER_WORDS).
+local QUALIFIER_PREFIXES = { "at least ", "up to ", "about " }
 
 local cell_number = 0 -- position of the cell being read, counted from 1 like Jupyter
 
@@ -92,6 +94,12 @@ local function first_table(html)
 end
 
 local function looks_numeric(text)
+  for _, prefix in ipairs(QUALIFIER_PREFIXES) do -- "at least 16,155" is a number as published
+    if text:sub(1, #prefix) == prefix then
+      text = text:sub(#prefix + 1)
+      break
+    end
+  end
   local bare = text:gsub("\u{2212}", "-") -- minus sign
   bare = bare:gsub("\u{2009}", ""):gsub("\u{202F}", ""):gsub("\u{A0}", "") -- thin, no-break spaces
   return bare:match("^[%+%-]?[%d,%.%s]*%d[%d,%.%s]*%%?$") ~= nil
