@@ -141,3 +141,21 @@ def test_source_digest_follows_the_previous_vintage(tmp_path):
     before = build.source_digest(2023, current, report, pages, {})
     (previous / "observations.csv").write_text("a\n2\n")
     assert build.source_digest(2023, current, report, pages, {}) != before
+
+
+def test_chapter_is_reused_only_while_the_files_it_read_are_unchanged(tmp_path):
+    notebook = tmp_path / "01_x.ipynb"
+    notebook.write_text("{}")
+    data = tmp_path / "wages.csv"
+    data.write_text("region,wage\nKZ,1\n")
+    runner = build.ChapterRunner(2022, tmp_path / "build", None, echo=lambda _: None)
+    files = build.ChapterFiles.of(runner.build_dir, notebook)
+    assert not runner.reusable(notebook)
+    for folder in (files.executed.parent, files.output_dir, files.record.parent):
+        folder.mkdir(parents=True, exist_ok=True)
+    files.executed.write_text("{}")
+    files.access_log.write_text(f"{data}\n")
+    runner._record(notebook)
+    assert runner.reusable(notebook)
+    data.write_text("region,wage\nKZ,2\n")
+    assert not runner.reusable(notebook)

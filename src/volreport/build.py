@@ -188,34 +188,43 @@ def _execute(notebook: str, output: str, parameters: dict, access_log: str, log:
     return result
 
 
+@dataclass(frozen=True)
+class ChapterFiles:
+    """Where one chapter's run leaves its files inside `<build_dir>`."""
+
+    executed: Path  # the executed notebook
+    output_dir: Path  # the chapter's CSVs, under data/
+    record: Path  # cache record: key and digests of the files read
+    access_log: Path  # data files the chapter read, one path a line
+    kernel_log: Path  # the kernel's own messages
+
+    @classmethod
+    def of(cls, build_dir: Path, notebook: Path) -> ChapterFiles:
+        """The files of `notebook`'s chapter."""
+        cache = build_dir / "cache"
+        return cls(
+            executed=build_dir / "notebooks" / notebook.name,
+            output_dir=build_dir / "chapters" / notebook.stem,
+            record=cache / f"{notebook.stem}.json",
+            access_log=cache / f"{notebook.stem}.inputs",
+            kernel_log=cache / f"{notebook.stem}.log",
+        )
+
+
 class ChapterRunner:
     """Runs the chapters of one year into `<build_dir>/notebooks/` and `<build_dir>/chapters/`."""
 
     def __init__(self, year: int, build_dir: Path, data_dir: Path | None, echo: Echo) -> None:
-        self.year, self.build_dir, self.data_dir, self.echo = year, build_dir, data_dir, echo
+        self.build_dir, self.echo = build_dir, echo
         self.package = package_digest()
-        self.parameters = {
-            "year": year,
-            "data_dir": str(data_dir) if data_dir else None,
-        }
-
-    def paths_for(self, notebook: Path) -> tuple[Path, Path, Path, Path, Path]:
-        """Executed notebook, output folder, cache record, access log and kernel log."""
-        stem = notebook.stem
-        return (
-            self.build_dir / "notebooks" / notebook.name,
-            self.build_dir / "chapters" / stem,
-            self.build_dir / "cache" / f"{stem}.json",
-            self.build_dir / "cache" / f"{stem}.inputs",
-            self.build_dir / "cache" / f"{stem}.log",
-        )
+        self.parameters = {"year": year, "data_dir": str(data_dir) if data_dir else None}
 
     def reusable(self, notebook: Path) -> bool:
         """True when the chapter's last successful run is still valid."""
-        executed, output_dir, record, _, _ = self.paths_for(notebook)
-        if not (record.exists() and executed.exists() and output_dir.exists()):
+        files = ChapterFiles.of(self.build_dir, notebook)
+        if not (files.record.exists() and files.executed.exists() and files.output_dir.exists()):
             return False
-        cached = json.loads(record.read_text(encoding="utf-8"))
+        cached = json.loads(files.record.read_text(encoding="utf-8"))
         key = chapter_key(notebook, self.parameters, self.package)
         return cached.get("key") == key and inputs_unchanged(cached.get("inputs", {}))
 
@@ -242,14 +251,17 @@ class ChapterRunner:
         workers = max(1, min(jobs, len(todo)))
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             for notebook in todo:
-                executed, output_dir, record, access_log, log = self.paths_for(notebook)
-                shutil.rmtree(output_dir, ignore_errors=True)
-                output_dir.mkdir(parents=True)
-                record.unlink(missing_ok=True)
-                access_log.unlink(missing_ok=True)
-                parameters = {**self.parameters, "output_dir": str(output_dir)}
-                arguments = (str(notebook), str(executed), parameters, str(access_log), str(log))
-                started[pool.submit(_execute, *arguments)] = notebook
+                files = ChapterFiles.of(self.build_dir, notebook)
+                shutil.rmtree(files.output_dir, ignore_errors=True)
+                files.output_dir.mkdir(parents=True)
+                files.record.unlink(missing_ok=True)
+                files.access_log.unlink(missing_ok=True)
+                parameters = {**self.parameters, "output_dir": str(files.output_dir)}
+                logs = (str(files.access_log), str(files.kernel_log))
+                future = pool.submit(
+                    _execute, str(notebook), str(files.executed), parameters, *logs
+                )
+                started[future] = notebook
             pending = set(started)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -260,7 +272,7 @@ class ChapterRunner:
                         self.echo(f"  {notebook.stem:<24} FAILED   {seconds:6.1f} s")
                         for other in pending:
                             other.cancel()
-                        executed = self.paths_for(notebook)[0]
+                        executed = ChapterFiles.of(self.build_dir, notebook).executed
                         raise ChapterError(
                             notebook.stem, outcome["cell"], outcome["error"], executed
                         )
@@ -270,11 +282,13 @@ class ChapterRunner:
 
     def _record(self, notebook: Path) -> None:
         """Save the cache record: the key and the digest of every file the chapter read."""
-        _, _, record, access_log, _ = self.paths_for(notebook)
-        read = set(access_log.read_text(encoding="utf-8").split()) if access_log.exists() else set()
+        files = ChapterFiles.of(self.build_dir, notebook)
+        log = files.access_log
+        read = set(log.read_text(encoding="utf-8").splitlines()) if log.exists() else set()
         inputs = {p: file_digest(Path(p)) for p in sorted(read) if Path(p).is_file()}
         key = chapter_key(notebook, self.parameters, self.package)
-        record.write_text(json.dumps({"key": key, "inputs": inputs}, indent=1), encoding="utf-8")
+        payload = json.dumps({"key": key, "inputs": inputs}, indent=1)
+        files.record.write_text(payload, encoding="utf-8")
 
 
 # Staging and publishing ------------------------------------------------------------
