@@ -297,3 +297,20 @@ def test_development_names_only_the_most_and_fewest_when_every_region_is_given()
     ]  # fmt: skip
     text = areas.development_text(areas.compute(dataset(rows)))
     assert "Most events: Astana (6); fewest: East Kazakhstan region (1)." in text
+
+
+def test_development_position_is_singular_for_a_region_alone_plural_for_several():
+    frame = pd.DataFrame(
+        {
+            "measure": ["events", "events", "events", "hours", "hours"],
+            "region": ["KZ-71", "KZ-75", "KZ-79", "KZ-71", "KZ-75"],
+            "region_name": ["Astana", "Almaty city", "Shymkent", "Astana", "Almaty city"],
+            "value": [9.0, 8.0, 1.0, 10.0, 1.0],
+            "rank": ["most", "most", "fewest", "most", "fewest"],
+        }
+    )
+    assert list(areas.development_display(frame)["Position"]) == [
+        "among the most", "among the most", "the fewest", "the most", "the fewest",
+    ]  # fmt: skip
+    empty = areas.development_display(areas.development_table(dataset()))
+    assert list(empty.columns) == ["Measure", "Region", "Value", "Position"] and empty.empty

@@ -65,3 +65,14 @@ def test_qualified_cells_put_the_words_before_the_number_and_keep_gaps_plain():
         "at least 16,155", "about 2,200", "—",
     ]  # fmt: skip
     assert display.qualified_cells(values[3:], qualifiers[3:], None) == ["49.9", "25.23"]
+
+
+def test_show_table_if_any_shows_and_saves_only_a_table_with_rows(tmp_path, monkeypatch):
+    shown = []
+    monkeypatch.setattr(display, "show_table", lambda frame, **kw: shown.append((frame, kw)))
+    empty = pd.DataFrame(columns=["Region", "Share, %"])
+    display.show_table_if_any(empty, label="tbl-none", year=2022, output_dir=tmp_path)
+    assert shown == []
+    frame = pd.DataFrame({"Region": ["Astana"], "Share, %": [40.5]})
+    display.show_table_if_any(frame, label="tbl-one", year=2022, output_dir=tmp_path)
+    assert shown[0][0] is frame and shown[0][1]["label"] == "tbl-one"

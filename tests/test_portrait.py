@@ -380,3 +380,39 @@ def test_volunteers_by_year_takes_the_previous_count_the_chapter_uses():
     table = portrait.volunteers_by_year_table(portrait_dataset(), previous)
     assert list(table["Year"]) == [2020, 2021, 2022]
     assert list(table["As published"]) == ["at least 700", "850", "1,000"]
+
+
+def test_volunteers_by_region_table_is_empty_without_regional_counts(result):
+    assert result.volunteers_by_region.empty
+    assert "cannot give regional counts" in portrait.regions_text(result)
+
+
+def test_volunteers_by_region_with_counts_shares_and_rates_per_1000():
+    rows = [r for r in portrait_rows() if r["indicator"] != "volunteers_share_by_region"]
+    rows += [
+        {"indicator": "volunteers", "region": "KZ-71", "value": 600},
+        {"indicator": "volunteers", "region": "KZ-75", "value": 400, "qualifier": "at_least"},
+        {"indicator": "volunteers_share_by_region", "region": "KZ-71", "value": 60},
+        {"indicator": "volunteers_share_by_region", "region": "KZ-75", "value": 40},
+    ]
+    population = POPULATION + [
+        {"region": code, "boundaries": "current", "date": "2023-01-01", "population": people,
+         "status": "reported", "source": "BNS 2023"}
+        for code, people in (("KZ-71", 100_000), ("KZ-75", 20_000))
+    ]  # fmt: skip
+    result = portrait.compute(make_dataset(rows, tables={"population": population}))
+    table = result.volunteers_by_region
+    names = region_names(portrait_dataset())
+    assert list(table["Region"]) == [names["KZ-71"], names["KZ-75"]]
+    assert list(table["Share of all volunteers, %"]) == [60, 40]
+    assert list(table["Population"]) == [100_000, 20_000]
+    assert list(table["Volunteers per 1,000 population"]) == [6.0, 20.0]
+    shown = portrait.volunteers_by_region_display(table)
+    assert list(shown["Volunteers"]) == ["600", "at least 400"] and "qualifier" not in shown
+    text = portrait.regions_text(result)
+    assert "cannot give regional counts" not in text
+    assert (
+        f"the most volunteers in {names['KZ-71']} (600, 60.0% of all) and the fewest in "
+        f"{names['KZ-75']} (at least 400, 40.0% of all). Per 1,000 population they range "
+        f"from 6.0 in {names['KZ-71']} to at least 20.0 in {names['KZ-75']}." in text
+    )

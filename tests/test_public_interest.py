@@ -91,3 +91,53 @@ def test_indicators_carry_the_qualifier_not_in_the_label():
     assert found["inquiries_other"].qualifier == "at_least"
     assert not any("(" in i.label for i in found.values())
     assert public_interest.discrepancies(ds) == []
+
+
+def complete_rows() -> list[dict]:
+    """A complete year's shares: by sex (one about), by region; none by channel or topic."""
+    rows = [r for r in interest_rows() if r["indicator"] == "inquiries"]
+    rows += [
+        {"indicator": "inquiries_share_by_sex", "category": "female", "value": 40,
+         "qualifier": "approx"},
+        {"indicator": "inquiries_share_by_sex", "category": "male", "value": 60},
+        {"indicator": "inquiries_share_by_channel", "value": None},
+        {"indicator": "inquiries_share_by_topic_detail", "value": None},
+    ]  # fmt: skip
+    shares = {"KZ-71": 50, "KZ-75": 30, "KZ-79": 15, "KZ-11": 5}
+    rows += [
+        {"indicator": "inquiries_share_by_region", "region": code, "value": value}
+        for code, value in shares.items()
+    ]
+    return rows
+
+
+def test_shares_tables_are_empty_when_the_data_give_no_shares(result):
+    assert result.shares.empty and result.shares_by_region.empty
+    assert "By sex" not in public_interest.inquiries_text(result)
+
+
+def test_shares_tables_and_text_when_the_data_give_them():
+    complete = public_interest.compute(
+        make_dataset(complete_rows(), tables={"inquiry_countries": COUNTRIES})
+    )
+    shares = complete.shares
+    assert list(zip(shares["Group"], shares["Share of inquiries, %"], strict=True)) == [
+        ("Men", 60), ("Women", 40),
+    ]  # fmt: skip
+    shown = public_interest.shares_display(shares)
+    assert list(shown["Share of inquiries, %"]) == ["60", "about 40"]
+    assert "qualifier" not in shown
+    regions = complete.shares_by_region
+    assert list(regions["Region"]) == ["Astana", "Almaty city", "Shymkent", "Akmola region"]
+    assert public_interest.shares_display(regions).dtypes.iloc[1] == "float64"
+    text = public_interest.inquiries_text(complete)
+    assert "By sex: Men 60.0% and Women about 40.0%." in text
+    assert (
+        "the most came from Astana (50.0%), Almaty city (30.0%) and Shymkent (15.0%), the "
+        "fewest from Akmola region (5.0%); the table gives all 4 regions." in text
+    )
+    assert text.endswith(
+        "gives no figures by the channel of contact and the detailed topic; this edition "
+        "therefore cannot give these breakdowns."
+    )
+    assert "the applicant's sex" not in complete.unpublished_breakdowns

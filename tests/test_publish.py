@@ -218,6 +218,12 @@ def test_figure_label_without_image_fails_naming_the_cell(staged, tmp_path):
         publish(staged, tmp_path / "out", year=YEAR, formats=("html",))
 
 
+def test_labelled_cell_that_shows_nothing_is_left_out(site):
+    page = html(site, "01_demo.html")
+    assert "tbl-demo-absent" not in page
+    assert "A table this year does not have" not in page
+
+
 def test_unknown_cross_reference_fails(staged, tmp_path):
     page = staged / "appendix.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nSee @fig-nowhere.\n", encoding="utf-8")

@@ -90,3 +90,30 @@ def test_synth_refuses_to_overwrite(written):
     folder, _ = written
     with pytest.raises(ingest.IngestError, match="pass --force"):
         synth.synth(YEAR, SEED, 100, data_dir=folder)
+
+
+def test_previous_year_comes_from_the_earlier_vintage_next_to_it(tmp_path):
+    earlier, _ = synth.synth(
+        YEAR - 1, SEED + 1, 300, data_dir=tmp_path / str(YEAR - 1), report_dir=tmp_path
+    )
+    folder, _ = synth.synth(YEAR, SEED, 300, data_dir=tmp_path / str(YEAR), report_dir=tmp_path)
+    before, after = load_year(YEAR - 1, earlier), load_year(YEAR, folder)
+    for indicator in ("volunteers", "npo", "initiative_groups"):
+        assert after.value(indicator, year=YEAR - 1) == before.value(indicator)
+    regional = after.obs("volunteers_change_pct").set_index("region")["value"]
+    for code in ("KZ-71", "KZ-10"):
+        now, then = after.value("volunteers", code), before.value("volunteers", code)
+        assert regional[code] == pytest.approx(round((now / then - 1) * 100, 1))
+    assert validate.validate_year(YEAR, folder) == []
+    # Same seed, same vintage; this year's own figures do not depend on the earlier one.
+    again = synth.synthesize(YEAR, SEED, 300, previous_dir=earlier)
+    twice = synth.synthesize(YEAR, SEED, 300, previous_dir=earlier)
+    pd.testing.assert_frame_equal(again.observations, twice.observations)
+    alone = synth.synthesize(YEAR, SEED, 300)
+    own = [
+        frame[
+            (frame["year"] == YEAR) & (frame["indicator"] != "volunteers_change_pct")
+        ].reset_index(drop=True)
+        for frame in (alone.observations, again.observations)
+    ]
+    pd.testing.assert_frame_equal(*own)

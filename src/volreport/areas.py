@@ -486,14 +486,21 @@ def development_table(ds: Dataset) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def position_words(frame: pd.DataFrame) -> pd.Series:
+    """'the most' / 'the fewest' for a region alone in its group of a measure, 'among the
+    most' / 'among the fewest' when the group names several regions."""
+    size = frame.groupby(["measure", "rank"])["rank"].transform("size")
+    return ("among the " + frame["rank"]).where(size > 1, "the " + frame["rank"])
+
+
 def development_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """Human headers for `development_table`."""
+    """Human headers for `development_table`; the position worded by how many share it."""
     return pd.DataFrame(
         {
             "Measure": frame["measure"].str.capitalize(),
             "Region": frame["region_name"],
             "Value": frame["value"].round(0).astype("Int64"),
-            "Position": frame["rank"].map({"most": "among the most", "fewest": "among the fewest"}),
+            "Position": position_words(frame) if len(frame) else frame["rank"],
         }
     )
 

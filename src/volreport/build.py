@@ -14,9 +14,11 @@ import multiprocessing
 import os
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,6 +142,23 @@ def source_cell_number(executed: Path, index: int) -> int:
     return index - injected + 1
 
 
+@contextmanager
+def kernel_config():
+    """Configuration for one kernel: it talks over IPC files in a folder of its own.
+
+    Kernels started side by side pick TCP ports at random and sometimes the same one
+    ("Address already in use", then "Kernel didn't respond"); IPC files in a private,
+    short-pathed folder cannot clash.
+    """
+    from traitlets.config import Config
+
+    folder = tempfile.mkdtemp(prefix="volreport-kernel-")
+    try:
+        yield Config({"KernelManager": {"transport": "ipc", "ip": f"{folder}/kernel"}})
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def import_papermill():
     """Import papermill in about 0.4 s instead of 1.5 s (see `fastimport`)."""
     from volreport.fastimport import skip_iri_grammar
@@ -166,16 +185,18 @@ def _execute(notebook: str, output: str, parameters: dict, access_log: str, log:
 
     result: dict = {}
     try:
-        papermill.execute_notebook(
-            notebook,
-            output,
-            parameters=parameters,
-            kernel_name="python3",
-            progress_bar=False,
-            request_save_on_cell_execute=False,  # one write at the end, not one per cell
-            shutdown_kernel="immediate",  # all cells have run: no graceful wait
-            cwd=str(paths.NOTEBOOKS_DIR),
-        )
+        with kernel_config() as config:
+            papermill.execute_notebook(
+                notebook,
+                output,
+                parameters=parameters,
+                kernel_name="python3",
+                progress_bar=False,
+                request_save_on_cell_execute=False,  # one write at the end, not one per cell
+                shutdown_kernel="immediate",  # all cells have run: no graceful wait
+                config=config,
+                cwd=str(paths.NOTEBOOKS_DIR),
+            )
     except PapermillExecutionError as error:
         first_line = next((line for line in error.source.splitlines() if line.strip()), "")
         number = source_cell_number(Path(output), error.cell_index)
@@ -416,7 +437,7 @@ def build(
     data_folder = paths.year_data_dir(year, data_dir)
     if not data_folder.is_dir():
         raise BuildError(f"no data for {year}: {data_folder} does not exist")
-    report_folder = Path(report_dir) if report_dir else paths.REPORT_DIR / str(year)
+    report_folder = (Path(report_dir) if report_dir else paths.REPORT_DIR) / str(year)
     if not report_folder.is_dir():
         raise BuildError(
             f"no editorial pages for {year}: {report_folder} does not exist "

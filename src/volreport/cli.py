@@ -150,7 +150,8 @@ def parser() -> argparse.ArgumentParser:
         "--report-dir",
         type=Path,
         default=None,
-        help="editorial pages of the edition (default: report/<year>)",
+        help="root of the editorial pages; the edition's are in <report-dir>/<year>/ "
+        "(default: report)",
     )
     build.add_argument(
         "--book-dir",

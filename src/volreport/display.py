@@ -153,3 +153,15 @@ def show_figure(figure, *, label: str, data: pd.DataFrame, year: int, output_dir
     display(figure)
     plt.close(figure)
     markdown(download_link(label))
+
+
+def show_table_if_any(
+    frame: pd.DataFrame, *, label: str, year: int, output_dir=None, data=None
+) -> None:
+    """`show_table` for a table that only some years have: nothing at all when it is empty.
+
+    The publisher leaves out a labelled cell that shows nothing, so the chapter of a
+    year without these figures reads as if the table were never there.
+    """
+    if len(frame):
+        show_table(frame, label=label, year=year, output_dir=output_dir, data=data)

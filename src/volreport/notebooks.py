@@ -38,19 +38,21 @@ def strip_outputs(notebook, executed=None) -> None:
 
 def refresh(path: Path) -> None:
     """Execute `path` with papermill and store only the headline outputs back into it."""
-    from volreport.build import import_papermill
+    from volreport.build import import_papermill, kernel_config
 
     papermill = import_papermill()
     notebook = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory() as scratch:
         executed_path = Path(scratch) / path.name
-        papermill.execute_notebook(
-            str(path),
-            str(executed_path),
-            kernel_name="python3",
-            progress_bar=False,
-            cwd=str(path.parent),
-        )
+        with kernel_config() as config:
+            papermill.execute_notebook(
+                str(path),
+                str(executed_path),
+                kernel_name="python3",
+                progress_bar=False,
+                config=config,
+                cwd=str(path.parent),
+            )
         executed = nbformat.read(executed_path, as_version=4)
     strip_outputs(notebook, executed)
     nbformat.write(notebook, path)

@@ -15,6 +15,7 @@ from volreport.indicators import Discrepancy, Indicator
 from volreport.published import (
     Published,
     charted_only,
+    current_boundaries,
     percent_change,
     published,
     ratio_qualifier,
@@ -99,6 +100,7 @@ class PortraitResult:
     change_by_region_computed: bool
     regional_distribution_published: bool
     charted_only: frozenset[str]
+    volunteers_by_region: pd.DataFrame
 
 
 def decimals_of(published: float) -> int:
@@ -343,8 +345,68 @@ def change_by_region_table(ds: Dataset, previous: Dataset | None = None) -> pd.D
 
 
 def regional_distribution_published(ds: Dataset) -> bool:
-    """True when the report gives any value for the regions' shares of all volunteers."""
-    return bool(regional(ds, "volunteers_share_by_region")["value"].notna().any())
+    """True when the data give any value for the regions' volunteers or their shares."""
+    return any(
+        regional(ds, indicator)["value"].notna().any()
+        for indicator in ("volunteers", "volunteers_share_by_region")
+    )
+
+
+def regional_population(ds: Dataset, date: str) -> pd.Series:
+    """Official population of each region on `date` (ISO text), by region code.
+
+    A code whose territory changed in 2022 has a row in the vintage's boundaries (current,
+    or those of 2022 for a vintage reporting in the 17 units); the others only current rows.
+    """
+    table = ds.tables["population"]
+    rows = table[(table["date"].astype(str) == date) & (table["region"] != NATIONAL)]
+    own = "current" if current_boundaries(ds) else "reporting_2022"
+    rows = rows.assign(rank=(rows["boundaries"] != own).astype(int))
+    rows = rows.sort_values("rank", kind="stable").drop_duplicates("region")
+    return rows.set_index("region")["population"].astype("float64")
+
+
+def volunteers_by_region_table(ds: Dataset) -> pd.DataFrame:
+    """Volunteers of every reporting region: count, share of all volunteers, population and
+    volunteers per 1,000 population (population on the per-capita date), most first.
+
+    No rows when the data give no regional count (the 2022 report only charts the shares).
+    Columns Region, Volunteers, the count's qualifier, Share of all volunteers, %,
+    Population and Volunteers per 1,000 population.
+    """
+    counts = regional(ds, "volunteers").dropna(subset=["value"])
+    columns = [
+        "Region", "Volunteers", "qualifier", "Share of all volunteers, %", "Population",
+        "Volunteers per 1,000 population",
+    ]  # fmt: skip
+    if counts.empty:
+        return pd.DataFrame(columns=columns)
+    shares = regional(ds, "volunteers_share_by_region").set_index("region")["value"]
+    population = regional_population(ds, per_capita_date(ds))
+    frame = reporting_regions(ds).merge(counts, on=["region", "region_name"], how="inner")
+    people = frame["region"].map(population).astype("float64")
+    frame = pd.DataFrame(
+        {
+            "Region": frame["region_name"].to_numpy(),
+            "Volunteers": frame["value"].to_numpy(),
+            "qualifier": frame["qualifier"].to_numpy(),
+            "Share of all volunteers, %": frame["region"].map(shares).astype("float64").to_numpy(),
+            "Population": people.to_numpy(),
+            "Volunteers per 1,000 population": (frame["value"] / people * 1000).round(1).to_numpy(),
+        }
+    )
+    return frame.sort_values(["Volunteers", "Region"], ascending=[False, True]).reset_index(
+        drop=True
+    )[columns]
+
+
+def volunteers_by_region_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """`volunteers_by_region_table` as shown: the qualifier folded into the count ('at least
+    1,200') when any count is not exact, else dropped. The table itself is the CSV."""
+    shown = frame.drop(columns="qualifier")
+    if (frame["qualifier"] != "exact").any():
+        shown["Volunteers"] = display.qualified_cells(frame["Volunteers"], frame["qualifier"])
+    return shown
 
 
 def national_breakdown(ds: Dataset, indicator: str, labels: dict[str, str]) -> str:
@@ -421,6 +483,7 @@ def compute(ds: Dataset) -> PortraitResult:
         in set(compare.regional_changes(ds, before, ("volunteers",))["basis"]),
         regional_distribution_published=regional_distribution_published(ds),
         charted_only=frozenset(i for i in CHARTED_CANDIDATES if charted_only(ds, i)),
+        volunteers_by_region=volunteers_by_region_table(ds),
     )
 
 
@@ -633,6 +696,31 @@ def changes_phrase(frame: pd.DataFrame, column: str) -> str:
     )
 
 
+def distribution_text(frame: pd.DataFrame) -> str:
+    """Where most and fewest volunteers are, in numbers and per 1,000 population, as a
+    sentence ending with a space; '' without regional counts."""
+    if frame.empty:
+        return ""
+    rate = "Volunteers per 1,000 population"
+
+    def count(row) -> str:
+        share = row["Share of all volunteers, %"]
+        of_all = "" if pd.isna(share) else f", {fmt.percent(share)} of all"
+        return f"{row['Region']} ({fmt.qualified(row['Volunteers'], row['qualifier'])}{of_all})"
+
+    text = f"The regional front offices recorded the most volunteers in {count(frame.iloc[0])}"
+    text += f" and the fewest in {count(frame.iloc[-1])}. " if len(frame) > 1 else ". "
+    rates = frame.dropna(subset=[rate]).sort_values(rate, ascending=False)
+    if len(rates) > 1:
+        high, low = rates.iloc[0], rates.iloc[-1]
+        text += (
+            f"Per 1,000 population they range from "
+            f"{fmt.qualified(low[rate], low['qualifier'], 1)} in {low['Region']} to "
+            f"{fmt.qualified(high[rate], high['qualifier'], 1)} in {high['Region']}. "
+        )
+    return text
+
+
 def regions_text(result: PortraitResult) -> str:
     """Regional distribution and growth by region, as far as published.
 
@@ -648,6 +736,7 @@ def regions_text(result: PortraitResult) -> str:
             f"The report {gap_words(result, 'volunteers_share_by_region', 'volunteers by region')}"
             "; this edition therefore cannot give regional counts. "
         )
+    text += distribution_text(result.volunteers_by_region)
     if changes.empty:
         return text + f"The report gives no change on {result.year - 1} by region."
     rises = changes[changes[column] > 0]

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from volreport.dataset import Dataset
+from volreport import display, fmt
+from volreport.dataset import NATIONAL, Dataset
 from volreport.indicators import Discrepancy, Indicator
-from volreport.published import Published, charted_only, published
+from volreport.published import Published, charted_only, published, regional
 
 TOPICS = {"volunteering": "About volunteering", "other": "Not related to volunteering"}
 BREAKDOWNS = {
@@ -17,6 +18,15 @@ BREAKDOWNS = {
     "inquiries_share_by_topic_detail": "the detailed topic",
     "inquiries_share_by_region": "the applicant's region",
 }
+# The national breakdowns of inquiries by a category, as the table names them.
+GROUPED_BREAKDOWNS = {
+    "inquiries_share_by_sex": "Sex",
+    "inquiries_share_by_channel": "Channel",
+    "inquiries_share_by_topic_detail": "Topic",
+}
+GROUP_LABELS = {"female": "Women", "male": "Men"}
+SHARE = "Share of inquiries, %"
+REGION_SHARE = "Share of inquiries with a region, %"
 
 
 @dataclass(frozen=True)
@@ -30,6 +40,8 @@ class PublicInterestResult:
     countries: pd.DataFrame
     unpublished_breakdowns: list[str]
     charted_breakdowns: list[str]
+    shares: pd.DataFrame
+    shares_by_region: pd.DataFrame
 
 
 def inquiries_table(ds: Dataset) -> pd.DataFrame:
@@ -56,6 +68,55 @@ def countries_table(ds: Dataset) -> pd.DataFrame:
     return pd.DataFrame({"Country": countries["country"].astype(str).to_numpy()})
 
 
+def shares_table(ds: Dataset) -> pd.DataFrame:
+    """National shares of inquiries by sex, channel and detailed topic, where the data give
+    them (complete years; the 2022 report shows them only as charts): columns Breakdown,
+    Group, the share and its qualifier, in breakdown order, largest share first."""
+    frames = []
+    for indicator, name in GROUPED_BREAKDOWNS.items():
+        rows = ds.obs(indicator, region=NATIONAL).dropna(subset=["value"])
+        if rows.empty:
+            continue
+        groups = rows["category"].fillna("").astype(str)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "Breakdown": name,
+                    "Group": [GROUP_LABELS.get(g, g.capitalize()) for g in groups],
+                    SHARE: rows["value"].astype("float64").to_numpy(),
+                    "qualifier": rows["qualifier"].fillna("exact").astype(str).to_numpy(),
+                }
+            ).sort_values(SHARE, ascending=False, kind="stable")
+        )
+    if not frames:
+        return pd.DataFrame(columns=["Breakdown", "Group", SHARE, "qualifier"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def region_shares_table(ds: Dataset) -> pd.DataFrame:
+    """Each region's share of the inquiries that give a region, largest first; no rows when
+    the data give none (2022). Columns Region, the share and its qualifier."""
+    rows = regional(ds, "inquiries_share_by_region").dropna(subset=["value"])
+    rows = rows.sort_values(["value", "region_name"], ascending=[False, True])
+    return pd.DataFrame(
+        {
+            "Region": rows["region_name"].to_numpy(),
+            REGION_SHARE: rows["value"].to_numpy(),
+            "qualifier": rows["qualifier"].to_numpy(),
+        }
+    )
+
+
+def shares_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """A shares table as shown: the qualifier column folded into the share ('about 40.5')
+    when any share is not exact, else dropped. The table itself, apart, is the CSV."""
+    column = next(c for c in frame.columns if c.endswith(", %"))
+    shown = frame.drop(columns="qualifier")
+    if (frame["qualifier"] != "exact").any():
+        shown[column] = display.qualified_cells(frame[column], frame["qualifier"], decimals=None)
+    return shown
+
+
 def unpublished_breakdowns(ds: Dataset) -> list[str]:
     """The breakdowns of inquiries for which the report gives no value (charts only)."""
     return [
@@ -75,6 +136,8 @@ def compute(ds: Dataset) -> PublicInterestResult:
         countries=countries_table(ds),
         unpublished_breakdowns=unpublished_breakdowns(ds),
         charted_breakdowns=[w for i, w in BREAKDOWNS.items() if charted_only(ds, i)],
+        shares=shares_table(ds),
+        shares_by_region=region_shares_table(ds),
     )
 
 
@@ -99,6 +162,7 @@ def inquiries_text(result: PublicInterestResult) -> str:
         f"The centre received {result.volunteering.text()} inquiries about volunteering and "
         f"{result.other.text()} more not related to it."
     )
+    text += shares_text(result)
     charted = result.charted_breakdowns
     absent = [w for w in result.unpublished_breakdowns if w not in charted]
     if charted:
@@ -109,6 +173,35 @@ def inquiries_text(result: PublicInterestResult) -> str:
         text += f"{';' if charted else ' The report'} gives no figures by {list_words(absent)}"
     if result.unpublished_breakdowns:
         text += "; this edition therefore cannot give these breakdowns."
+    return text
+
+
+def share_words(frame: pd.DataFrame, names: str, column: str, brackets: bool = False) -> list[str]:
+    """'Women 49.7%' (or 'Astana (8.7%)') per row, with the share's qualifier ('about 40%')."""
+    words = []
+    for name, value, qualifier in zip(frame[names], frame[column], frame["qualifier"], strict=True):
+        share = fmt.QUALIFIER_WORDS.get(qualifier, "") + fmt.percent(value)
+        words.append(f"{name} ({share})" if brackets else f"{name} {share}")
+    return words
+
+
+def shares_text(result: PublicInterestResult) -> str:
+    """Sentences on the shares of inquiries the data give (by sex, channel, topic, region),
+    each with a leading space; '' when there are none (2022)."""
+    text = ""
+    for name, rows in result.shares.groupby("Breakdown", sort=False):
+        text += f" By {name.lower()}: {list_words(share_words(rows, 'Group', SHARE))}."
+    regions = result.shares_by_region
+    if len(regions) > 3:
+        top = share_words(regions.head(3), "Region", REGION_SHARE, brackets=True)
+        fewest = share_words(regions.tail(1), "Region", REGION_SHARE, brackets=True)[0]
+        text += (
+            f" Of the inquiries that name a region, the most came from {list_words(top)}, "
+            f"the fewest from {fewest}; the table gives all {len(regions)} regions."
+        )
+    elif len(regions):
+        words = share_words(regions, "Region", REGION_SHARE, brackets=True)
+        text += f" By region, of the inquiries that name one: {list_words(words)}."
     return text
 
 

@@ -8,7 +8,10 @@ split, hours by area, organization counts, grant totals, inquiries); splits the 
 does not publish (age, employment, cohorts, formats) are drawn around an even split.
 Record logs come first — `logs/events.csv` with the requested number of events and
 `logs/inquiries.csv` — and the observations are aggregated from them by the same code as
-`volreport ingest`, so the logs add up to the observations exactly.
+`volreport ingest`, so the logs add up to the observations exactly. The year before's
+figures come from the vintage next to the target (`<data-dir parent>/<year-1>/`, synthetic
+or not) when there is one, as ingest takes them, so consecutive synthetic years agree;
+otherwise they are invented.
 
 The vintage says `"synthetic": true` in datapackage.json, its title says SYNTHETIC, and
 every row's source is "synthetic (volreport synth, seed S)". The same seed gives the same
@@ -23,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from volreport import contract, ingest
+from volreport import contract, ingest, paths
 from volreport.dataset import Dataset, load_reference, load_year
 
 PRIOR_YEAR = 2022
@@ -285,6 +288,16 @@ def previous_observations(rng, year: int, returns, label: str) -> pd.DataFrame:
     )
 
 
+def previous_vintage_observations(folder: Path | str | None) -> pd.DataFrame | None:
+    """The observations of an earlier vintage in `folder` (synthetic or not), read as
+    `volreport ingest` reads its previous vintage; None when there is none."""
+    from volreport.dataset import read_csv
+
+    if folder is None or not (Path(folder) / "observations.csv").is_file():
+        return None
+    return read_csv(Path(folder) / "observations.csv")
+
+
 def official_tables(rng, year: int, priors: Priors, label: str) -> dict[str, pd.DataFrame]:
     """Synthetic population (1 January of the year and the next) and wages, around 2022."""
     ds = priors.dataset
@@ -440,8 +453,15 @@ def synthesize(
     n_events: int = DEFAULT_EVENTS,
     *,
     prior_dir: Path | str | None = None,
+    previous_dir: Path | str | None = None,
 ) -> ingest.Vintage:
-    """The synthetic vintage in memory (observations, tables, logs, params)."""
+    """The synthetic vintage in memory (observations, tables, logs, params).
+
+    The year before's figures (national counts, regional changes) come from the vintage in
+    `previous_dir` when it holds one, as `volreport ingest` takes them, so consecutive
+    synthetic years agree; otherwise they are invented around this year's. The draws of
+    this year's own figures are the same either way (same seed, same year).
+    """
     rng = np.random.default_rng(seed)
     label = source_label(seed)
     reference = load_reference()
@@ -455,6 +475,9 @@ def synthesize(
     params = synthetic_params(priors, label)
     records = record_tables(rng, national_ret, label)
     sources = ingest.Sources(form=lambda _: label, derived=label, log=lambda _: label)
+    previous = previous_vintage_observations(previous_dir)
+    if previous is None:  # drawn last, so this year's figures do not depend on it
+        previous = previous_observations(rng, year, returns, label)
     vintage = ingest.assemble(
         year,
         [*returns, national_ret],
@@ -462,7 +485,7 @@ def synthesize(
         sources,
         inquiries=ingest.aggregate_inquiries(inquiries.astype(object).where(inquiries.notna())),
         population=official["population"],
-        previous=previous_observations(rng, year, returns, label),
+        previous=previous,
     )
     tables = {**vintage.tables, **records, **official}
     vintage.observations = report_level_rows(vintage, tables, params, priors, label)
@@ -482,8 +505,15 @@ def synth(
     report_dir: Path | str | None = None,
     prior_dir: Path | str | None = None,
 ) -> tuple[Path, Path | None]:
-    """Write the synthetic vintage (validated) and the editorial template for the year."""
-    vintage = synthesize(year, seed, n_events, prior_dir=prior_dir)
+    """Write the synthetic vintage (validated) and the editorial template for the year.
+
+    An earlier vintage next to the target (`<data-dir parent>/<year-1>/`, by default
+    data/<year-1>/) gives the year before's figures, as for `volreport ingest`.
+    """
+    target = paths.year_data_dir(year, data_dir)
+    vintage = synthesize(
+        year, seed, n_events, prior_dir=prior_dir, previous_dir=target.parent / str(year - 1)
+    )
     sources = [{"title": source_label(seed), "path": "src/volreport/synth.py"}]
     folder = ingest.write_vintage(
         year, vintage, data_dir=data_dir, force=force, synthetic=True, sources=sources

@@ -215,6 +215,11 @@ local function code_cell(cell)
       end
     end
   end
+  -- A labelled cell that shows nothing is left out: a table or figure that this
+  -- year's data do not have. Anything shown must be exactly the one labelled item.
+  if #blocks == 0 then
+    return blocks
+  end
   if kind == "fig" and images ~= 1 then
     fail(cell, ("label %s needs exactly one image output, found %d"):format(label, images))
   end
