@@ -76,3 +76,30 @@ def test_show_table_if_any_shows_and_saves_only_a_table_with_rows(tmp_path, monk
     frame = pd.DataFrame({"Region": ["Astana"], "Share, %": [40.5]})
     display.show_table_if_any(frame, label="tbl-one", year=2022, output_dir=tmp_path)
     assert shown[0][0] is frame and shown[0][1]["label"] == "tbl-one"
+
+
+def test_table_style_escapes_html_in_text_cells():
+    frame = pd.DataFrame({"Project": ["<script>alert(1)</script>"], "Hours": [5]})
+    html = display.table_style(frame).to_html()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_figures_are_reproducible_svg():
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    display.setup()
+
+    def svg() -> bytes:
+        figure, axes = plt.subplots()
+        axes.bar(["Astana", "Almaty city"], [3, 4])
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="svg")
+        plt.close(figure)
+        return buffer.getvalue()
+
+    assert svg() == svg()

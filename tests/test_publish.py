@@ -224,6 +224,18 @@ def test_labelled_cell_that_shows_nothing_is_left_out(site):
     assert "A table this year does not have" not in page
 
 
+def test_html_in_computed_prose_is_shown_as_text(staged, tmp_path):
+    notebook = staged / "notebooks" / "01_demo.ipynb"
+    text = notebook.read_text(encoding="utf-8")
+    assert "Computed prose" in text
+    hostile = "Computed prose <script>alert(1)</script> <b>bold?</b>"
+    notebook.write_text(text.replace("Computed prose", hostile, 1), encoding="utf-8")
+    publish(staged, tmp_path / "out", year=YEAR, formats=("html",))
+    page = (tmp_path / "out" / "01_demo.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>bold?</b>" not in page
+
+
 def test_unknown_cross_reference_fails(staged, tmp_path):
     page = staged / "appendix.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nSee @fig-nowhere.\n", encoding="utf-8")
@@ -277,3 +289,10 @@ def test_real_book_configuration_lists_the_chapters_in_order():
     )
     assert book.appendices == ("methodology.md",)
     assert book.html["toc"] is True and book.typst["toc"] is True
+
+
+def test_same_sources_give_the_same_site_and_pdf_byte_for_byte(site, tmp_path):
+    again = tmp_path / "again"
+    publish(FIXTURE, again, year=YEAR, synthetic=True)
+    for path in site[1]:
+        assert (again / path.name).read_bytes() == path.read_bytes(), path.name

@@ -16,13 +16,22 @@ _LABEL = re.compile(r"^(fig|tbl)-[a-z0-9-]+$")
 
 
 def setup() -> None:
-    """Apply the report's seaborn style and vector figure output (sharp in HTML and PDF)."""
+    """Apply the report's seaborn style and vector figure output (sharp in HTML and PDF).
+
+    Figures are byte-for-byte reproducible: fixed SVG ids and no creation date, so an
+    unchanged chapter gives an unchanged report.
+    """
+    import os
+
     import matplotlib
     import seaborn as sns
     from matplotlib_inline.backend_inline import set_matplotlib_formats
 
-    matplotlib.rcParams.update({"svg.fonttype": "path", "figure.dpi": 110})
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")  # matplotlib writes no build date
     sns.set_theme(style="whitegrid", palette=PALETTE, font="DejaVu Sans")
+    matplotlib.rcParams.update(
+        {"svg.fonttype": "path", "svg.hashsalt": "volreport", "figure.dpi": 110}
+    )
     set_matplotlib_formats("svg")
 
 
@@ -107,7 +116,8 @@ def table_style(frame: pd.DataFrame):
     Numbers from 1,000 up get thousands separators, except in year columns.
     The CSV keeps the raw values and empty cells.
     """
-    styler = frame.style.hide(axis="index").format(na_rep="—")
+    # Text from data files (one day from returned spreadsheets) is shown, never run as HTML.
+    styler = frame.style.hide(axis="index").format(na_rep="—", escape="html")
     for column in frame.select_dtypes("number").columns:
         thousands = None if "year" in str(column).lower() else ","
         styler = styler.format(

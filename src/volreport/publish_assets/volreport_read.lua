@@ -151,7 +151,9 @@ local function best_representation(cell, output)
     end
   end
   if markdown then
-    return { kind = "markdown", value = pandoc.read(markdown, "markdown").blocks }
+    -- Computed prose quotes data text: HTML in it is shown as text, never passed through.
+    local reader = "markdown-raw_html-raw_attribute-raw_tex"
+    return { kind = "markdown", value = pandoc.read(markdown, reader).blocks }
   end
   if html and html:find("<table", 1, true) then
     return { kind = "table", value = align_numbers(first_table(html)) }
