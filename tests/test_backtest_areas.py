@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from volreport import areas, dataset
+from volreport import areas
 
 # Hours and shares of hours by area, as the 2022 report prints them (shares to 0.01 points).
 PUBLISHED_AREAS = [
@@ -50,13 +50,8 @@ PUBLISHED_EVENT_LEADERS = [
 
 
 @pytest.fixture(scope="module")
-def ds():
-    return dataset.load_year(2022)
-
-
-@pytest.fixture(scope="module")
-def result(ds):
-    return areas.compute(ds)
+def result(ds2022):
+    return areas.compute(ds2022)
 
 
 def test_total_hours(result):
@@ -137,9 +132,9 @@ def test_development_leaders_and_laggards(result):
     assert hours["most"] == "Astana" and hours["fewest"] == "Almaty region"
 
 
-def test_development_hours_contradict_the_regional_maximum(ds):
+def test_development_hours_contradict_the_regional_maximum(ds2022):
     # 17 regions at most 49 hours each cannot make 1,387 hours.
-    found = [d for d in areas.discrepancies(ds) if d.topic == "Development activities: hours"]
+    found = [d for d in areas.discrepancies(ds2022) if d.topic == "Development activities: hours"]
     assert len(found) == 1 and "833" in found[0].recomputed
 
 
@@ -160,7 +155,7 @@ def test_representation_matrix_covers_17_regions_and_11_areas(result):
     assert len(matrix) == 17 * 11
 
 
-def test_indicators_are_exact_as_published(ds):
-    found = {i.id: i for i in areas.indicators(ds)}
+def test_indicators_are_exact_as_published(ds2022):
+    found = {i.id: i for i in areas.indicators(ds2022)}
     assert (found["hours_total"].value, found["hours_total"].qualifier) == (1_088_387, "exact")
     assert {i.qualifier for i in found.values()} == {"exact"}

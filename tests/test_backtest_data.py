@@ -10,46 +10,44 @@ import pandas as pd
 import pytest
 
 from volreport import derive
-from volreport.dataset import load_year
 
 YEAR = 2022
 REPORTING_UNITS = 17
 
 
-@pytest.fixture(scope="module")
-def ds():
-    return load_year(YEAR)
+def test_volunteers(ds2022):
+    assert ds2022.value("volunteers") == 139_671
+    assert ds2022.value("volunteers", year=2021) == 116_694
+    assert ds2022.value("volunteers", year=2020) == 120_000
+    assert ds2022.value("volunteers_estimate") == 174_000
+    assert ds2022.value("volunteers_systematic") == 90_000
+    assert ds2022.value("persons_per_volunteer") == 110
+    assert ds2022.value("volunteers_share_of_population") == 1
+    assert ds2022.obs("volunteers_estimate")["qualifier"].tolist() == ["at_least"]
 
 
-def test_volunteers(ds):
-    assert ds.value("volunteers") == 139_671
-    assert ds.value("volunteers", year=2021) == 116_694
-    assert ds.value("volunteers", year=2020) == 120_000
-    assert ds.value("volunteers_estimate") == 174_000
-    assert ds.value("volunteers_systematic") == 90_000
-    assert ds.value("persons_per_volunteer") == 110
-    assert ds.value("volunteers_share_of_population") == 1
-    assert ds.obs("volunteers_estimate")["qualifier"].tolist() == ["at_least"]
-
-
-def test_sex_shares(ds):
-    assert ds.value("volunteers_share_by_sex", category="female") == 54
-    assert ds.value("volunteers_share_by_sex", category="male") == 46
-    assert ds.value("volunteers_share_by_sex", region="KZ-47", category="female") == 57.6
-    assert ds.value("volunteers_share_by_sex", region="KZ-43", category="male") == 56.6
-    regional = ds.obs("volunteers_share_by_sex").query("region != 'KZ'")
+def test_sex_shares(ds2022):
+    assert ds2022.value("volunteers_share_by_sex", category="female") == 54
+    assert ds2022.value("volunteers_share_by_sex", category="male") == 46
+    assert ds2022.value("volunteers_share_by_sex", region="KZ-47", category="female") == 57.6
+    assert ds2022.value("volunteers_share_by_sex", region="KZ-43", category="male") == 56.6
+    regional = ds2022.obs("volunteers_share_by_sex").query("region != 'KZ'")
     totals = regional.groupby("region")["value"].sum()
     assert len(totals) == REPORTING_UNITS
     assert (totals.round(6) == 100).all()
 
 
-def test_regional_extremes(ds):
-    assert ds.value("volunteers_change_pct", region="KZ-47") == 201
-    assert ds.value("volunteers_change_pct", region="KZ-39") == -47
-    assert ds.value("volunteers_share_by_age", region="KZ-75", category="under_18") == 72
-    assert ds.value("volunteers_share_by_age", region="KZ-43", category="18_29") == 90
-    assert ds.value("volunteers_share_by_employment", region="KZ-11", category="student") == 67.1
-    assert ds.value("volunteers_share_by_employment", region="KZ-43", category="employed") == 41.5
+def test_regional_extremes(ds2022):
+    assert ds2022.value("volunteers_change_pct", region="KZ-47") == 201
+    assert ds2022.value("volunteers_change_pct", region="KZ-39") == -47
+    assert ds2022.value("volunteers_share_by_age", region="KZ-75", category="under_18") == 72
+    assert ds2022.value("volunteers_share_by_age", region="KZ-43", category="18_29") == 90
+    assert (
+        ds2022.value("volunteers_share_by_employment", region="KZ-11", category="student") == 67.1
+    )
+    assert (
+        ds2022.value("volunteers_share_by_employment", region="KZ-43", category="employed") == 41.5
+    )
 
 
 @pytest.mark.parametrize(
@@ -68,13 +66,13 @@ def test_regional_extremes(ds):
         ("initiative_groups", 1),
     ],
 )
-def test_regional_breakdowns_cover_every_reporting_unit(ds, indicator, categories):
-    rows = ds.obs(indicator).query("region != 'KZ'")
+def test_regional_breakdowns_cover_every_reporting_unit(ds2022, indicator, categories):
+    rows = ds2022.obs(indicator).query("region != 'KZ'")
     assert len(rows) == REPORTING_UNITS * categories
     assert rows["region"].nunique() == REPORTING_UNITS
 
 
-def test_hours_by_area(ds):
+def test_hours_by_area(ds2022):
     published = {
         "other_social": 417_399,
         "umit": 316_158,
@@ -88,38 +86,40 @@ def test_hours_by_area(ds):
         "asyl_mura": 2_819,
         "media": 166,
     }
-    assert ds.value("hours") == 1_088_387
+    assert ds2022.value("hours") == 1_088_387
     for area, hours in published.items():
-        assert ds.value("hours", category=area) == hours, area
-    by_area = ds.obs("hours", region="KZ").dropna(subset=["category"])
-    assert by_area["value"].sum() == ds.value("hours")
-    assert ds.value("hours_share", category="other_social") == 38.35
-    assert ds.value("hours_share", category="media") == 0.02
-    assert round(ds.obs("hours_share")["value"].sum(), 6) == 100
+        assert ds2022.value("hours", category=area) == hours, area
+    by_area = ds2022.obs("hours", region="KZ").dropna(subset=["category"])
+    assert by_area["value"].sum() == ds2022.value("hours")
+    assert ds2022.value("hours_share", category="other_social") == 38.35
+    assert ds2022.value("hours_share", category="media") == 0.02
+    assert round(ds2022.obs("hours_share")["value"].sum(), 6) == 100
 
 
-def test_development_events(ds):
-    assert ds.value("development_events") == 259
-    assert ds.value("development_volunteers") == 11_283
-    assert ds.value("development_hours") == 1_387
-    assert ds.value("development_events", region="KZ-71") == 54
+def test_development_events(ds2022):
+    assert ds2022.value("development_events") == 259
+    assert ds2022.value("development_volunteers") == 11_283
+    assert ds2022.value("development_hours") == 1_387
+    assert ds2022.value("development_events", region="KZ-71") == 54
 
 
-def test_organizations(ds):
-    assert ds.value("npo") == 660
-    assert ds.value("npo", year=2021) == 491
-    assert ds.value("initiative_groups") == 1_834
-    assert ds.value("initiative_groups", year=2021) == 1_658
-    assert ds.value("initiative_groups_share_excl_almaty") == 74.3
-    assert ds.value("org_share_of_national", region="KZ-55", category="initiative_group") == 28.4
+def test_organizations(ds2022):
+    assert ds2022.value("npo") == 660
+    assert ds2022.value("npo", year=2021) == 491
+    assert ds2022.value("initiative_groups") == 1_834
+    assert ds2022.value("initiative_groups", year=2021) == 1_658
+    assert ds2022.value("initiative_groups_share_excl_almaty") == 74.3
+    assert (
+        ds2022.value("org_share_of_national", region="KZ-55", category="initiative_group") == 28.4
+    )
     assert derive.implied_complement(1_834, 74.3) == 634
-    assert ds.value("npo", region="KZ-75") == 660 - 634
-    assert ds.value("initiative_groups", region="KZ-75") is None
+    assert ds2022.value("npo", region="KZ-75") == 660 - 634
+    assert ds2022.value("initiative_groups", region="KZ-75") is None
 
 
-def test_derived_organization_counts_reproduce_the_table(ds):
-    regional = ds.obs("npo").query("region != 'KZ' and region != 'KZ-75'").set_index("region")
-    groups = ds.obs("initiative_groups").query("region != 'KZ'").dropna(subset=["value"])
+def test_derived_organization_counts_reproduce_the_table(ds2022):
+    regional = ds2022.obs("npo").query("region != 'KZ' and region != 'KZ-75'").set_index("region")
+    groups = ds2022.obs("initiative_groups").query("region != 'KZ'").dropna(subset=["value"])
     groups = groups.set_index("region")["value"]
     npo = regional["value"]
     assert groups.sum() == 1_834
@@ -132,25 +132,25 @@ def test_derived_organization_counts_reproduce_the_table(ds):
             ("org_share_of_national", "initiative_group"): g / 1_834 * 100,
         }
         for (indicator, category), recomputed in published.items():
-            value = ds.value(indicator, region=region, category=category)
+            value = ds2022.value(indicator, region=region, category=category)
             assert derive.matches_rounded(recomputed, value, 1), (region, indicator, category)
 
 
-def test_npo_table_cannot_reach_the_implied_total(ds):
+def test_npo_table_cannot_reach_the_implied_total(ds2022):
     # The table's NPO shares add up to 99.8%: the regions hold 632 of the 634 NPOs, and no
     # whole counts reproducing every share add up to 634 (documented in data/README.md).
-    regional = ds.obs("npo").query("region != 'KZ' and region != 'KZ-75'")
+    regional = ds2022.obs("npo").query("region != 'KZ' and region != 'KZ-75'")
     assert regional["value"].sum() == 632
-    table = derive.organization_table(ds.observations[ds.observations["year"] == YEAR])
+    table = derive.organization_table(ds2022.observations[ds2022.observations["year"] == YEAR])
     with pytest.raises(derive.DerivationError):
         derive.organization_counts(table, npo_total=634, ig_total=1_834, npo_sum=634, ig_sum=1_834)
 
 
-def test_grant_projects(ds):
-    assert ds.value("grant_hours_total") == 45_182
-    assert ds.value("grant_volunteers_total") == 21_235
-    assert ds.value("grant_events_total") == 800
-    grants = ds.table("grant_projects").set_index("id")
+def test_grant_projects(ds2022):
+    assert ds2022.value("grant_hours_total") == 45_182
+    assert ds2022.value("grant_volunteers_total") == 21_235
+    assert ds2022.value("grant_events_total") == 800
+    grants = ds2022.table("grant_projects").set_index("id")
     assert len(grants) == 9
     assert grants.loc["silver", "hours"] == 3_400
     assert grants.loc["silver", "status"] == "derived"
@@ -160,56 +160,58 @@ def test_grant_projects(ds):
     assert grants.loc["sabaqtastyq", "hours"] == 7_460
 
 
-def test_unrecorded_initiatives(ds):
-    initiatives = ds.table("unrecorded_initiatives").set_index("id")
-    assert initiatives["hours"].sum() == ds.value("unrecorded_hours_added") == 258_991
-    assert ds.value("unrecorded_hours_added_pct") == 24
+def test_unrecorded_initiatives(ds2022):
+    initiatives = ds2022.table("unrecorded_initiatives").set_index("id")
+    assert initiatives["hours"].sum() == ds2022.value("unrecorded_hours_added") == 258_991
+    assert ds2022.value("unrecorded_hours_added_pct") == 24
     assert round(258_991 / 1_088_387 * 100) == 24
     assert initiatives.loc["ukraine_hq", "hours"] == 141_818
     assert initiatives.loc["ukraine_hq", "hours_already_in_rfo"] == 61_000
     assert initiatives.loc["loops_28", "hours"] == 38_100
     assert initiatives.loc["zhas_ulan", "hours"] == 7_000
-    assert ds.value("unrecorded_hours_double_counted") == 61_000
-    assert ds.value("unrecorded_hours_added_adjusted") == 197_991
-    assert ds.value("unrecorded_hours_added_adjusted_pct") == 18.2
+    assert ds2022.value("unrecorded_hours_double_counted") == 61_000
+    assert ds2022.value("unrecorded_hours_added_adjusted") == 197_991
+    assert ds2022.value("unrecorded_hours_added_adjusted_pct") == 18.2
 
 
-def test_economic_contribution(ds):
-    assert ds.value("economic_value_kzt") == 2_600_000_000
-    assert ds.value("economic_value_kzt_sector_low") == 2_200_000_000
-    assert ds.value("economic_value_kzt_sector_high") == 2_600_000_000
-    assert ds.value("fte_equivalent") == 742
-    assert ds.params["monthly_hours_norm"]["value"] == 163.3
-    assert ds.params["annual_hours_norm"]["value"] == 1_960
+def test_economic_contribution(ds2022):
+    assert ds2022.value("economic_value_kzt") == 2_600_000_000
+    assert ds2022.value("economic_value_kzt_sector_low") == 2_200_000_000
+    assert ds2022.value("economic_value_kzt_sector_high") == 2_600_000_000
+    assert ds2022.value("fte_equivalent") == 742
+    assert ds2022.params["monthly_hours_norm"]["value"] == 163.3
+    assert ds2022.params["annual_hours_norm"]["value"] == 1_960
 
 
-def test_public_interest(ds):
-    assert ds.value("inquiries", category="volunteering") == 2_500
-    assert ds.value("inquiries", category="other") == 600
-    assert len(ds.table("inquiry_countries")) == 9
+def test_public_interest(ds2022):
+    assert ds2022.value("inquiries", category="volunteering") == 2_500
+    assert ds2022.value("inquiries", category="other") == 600
+    assert len(ds2022.table("inquiry_countries")) == 9
 
 
-def test_record_tables(ds):
-    assert len(ds.table("area_representation")) == REPORTING_UNITS * 11
-    bands = ds.table("area_representation").set_index(["region", "area"])["band"]
+def test_record_tables(ds2022):
+    assert len(ds2022.table("area_representation")) == REPORTING_UNITS * 11
+    bands = ds2022.table("area_representation").set_index(["region", "area"])["band"]
     assert bands[("KZ-39", "umit")] == "over_25"
     assert bands[("KZ-71", "ayala")] == "5_to_25"
-    assert len(ds.table("rfo_support")) == REPORTING_UNITS
-    resolutions = ds.table("resolutions")
+    assert len(ds2022.table("rfo_support")) == REPORTING_UNITS
+    resolutions = ds2022.table("resolutions")
     assert resolutions["number"].tolist() == list(range(1, 19))
-    sections = ds.table("recommendations").groupby("section").size().to_dict()
+    sections = ds2022.table("recommendations").groupby("section").size().to_dict()
     assert sections == {"outlook": 9, "regions": 8, "unrealized": 5, "open_questions": 2}
 
 
-def test_official_statistics(ds):
-    population = ds.table("population").set_index(["region", "boundaries", "date"])["population"]
+def test_official_statistics(ds2022):
+    population = ds2022.table("population").set_index(["region", "boundaries", "date"])[
+        "population"
+    ]
     assert population[("KZ", "current", "2022-01-01")] == 19_503_159
     assert population[("KZ", "current", "2023-01-01")] == 19_765_004
     assert population[("KZ-19", "reporting_2022", "2022-01-01")] == 2_177_253
     assert population[("KZ-63", "reporting_2022", "2022-01-01")] == 1_344_854
     assert population[("KZ-35", "reporting_2022", "2022-01-01")] == 1_355_879
-    wages = ds.table("wages").set_index(["region", "boundaries"])["wage_kzt"]
+    wages = ds2022.table("wages").set_index(["region", "boundaries"])["wage_kzt"]
     assert wages[("KZ", "current")] == 309_697
-    frame = ds.table("population")
+    frame = ds2022.table("population")
     current = frame[(frame["boundaries"] == "current") & (frame["region"] != "KZ")]
     assert (current.groupby("date")["population"].sum() == [19_503_159, 19_765_004]).all()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from volreport import dataset, economics
+from volreport import economics
 
 PUBLISHED_INITIATIVES = [
     ("unicef_nvn", 705, 3_600),
@@ -25,8 +25,8 @@ PUBLISHED_INITIATIVES = [
 
 
 @pytest.fixture(scope="module")
-def result():
-    return economics.compute(dataset.load_year(2022))
+def result(ds2022):
+    return economics.compute(ds2022)
 
 
 @pytest.mark.parametrize(("initiative", "volunteers", "hours"), PUBLISHED_INITIATIVES)
@@ -72,9 +72,9 @@ def test_parameters_that_give_2_6_billion(result):
     assert result.implied_monthly_norm == pytest.approx(160.5, abs=0.05)
 
 
-def test_indicators_are_approximate_because_one_addition_is_about():
+def test_indicators_are_approximate_because_one_addition_is_about(ds2022):
     """Most additions are "at least", but Zhenis's 2,200 hours are "about": the sum is no
     sure lower bound, only approximate, and so are the value and the FTEs computed from it."""
-    found = {i.id: i for i in economics.indicators(dataset.load_year(2022))}
+    found = {i.id: i for i in economics.indicators(ds2022)}
     assert found["unrecorded_hours_total"].value == 258_991
     assert {i.qualifier for i in found.values()} == {"approx"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from volreport import dataset, grants
+from volreport import grants
 
 PUBLISHED_PROJECT_HOURS = [
     ("saylyq", 4500, "at_least"),
@@ -18,13 +18,8 @@ PUBLISHED_PROJECT_HOURS = [
 
 
 @pytest.fixture(scope="module")
-def ds():
-    return dataset.load_year(2022)
-
-
-@pytest.fixture(scope="module")
-def result(ds):
-    return grants.compute(ds)
+def result(ds2022):
+    return grants.compute(ds2022)
 
 
 def test_totals(result):
@@ -67,8 +62,8 @@ def test_grantee_feedback_lists(result):
     assert len(result.feedback["recommendation"]) >= 3
 
 
-def test_indicators_carry_the_published_qualifiers(ds):
-    found = {i.id: i for i in grants.indicators(ds)}
+def test_indicators_carry_the_published_qualifiers(ds2022):
+    found = {i.id: i for i in grants.indicators(ds2022)}
     hours = found["grant_hours_total"]
     assert (hours.value, hours.qualifier) == (45_182, "at_least")
     assert found["grant_volunteers_total"].qualifier == "exact"

@@ -5,18 +5,13 @@ The only place where published figures are typed: each test locks one of them.
 
 import pytest
 
-from volreport import dataset, organizations
+from volreport import organizations
 from volreport.published import region_names
 
 
 @pytest.fixture(scope="module")
-def ds():
-    return dataset.load_year(2022)
-
-
-@pytest.fixture(scope="module")
-def result(ds):
-    return organizations.compute(ds)
+def result(ds2022):
+    return organizations.compute(ds2022)
 
 
 def test_npo_660_against_491(result):
@@ -27,11 +22,11 @@ def test_initiative_groups_1834_against_1658(result):
     assert (result.groups.value, result.groups_previous.value) == (1_834, 1_658)
 
 
-def test_groups_share_74_3_without_almaty_city_is_reproduced_within_rounding(result, ds):
+def test_groups_share_74_3_without_almaty_city_is_reproduced_within_rounding(result, ds2022):
     assert result.groups_share_published.value == 74.3
     assert result.groups_share_recomputed == pytest.approx(74.3, abs=0.1)
     assert organizations.groups_share_agrees(result)
-    assert result.regions_without_group_data == [region_names(ds)["KZ-75"]]
+    assert result.regions_without_group_data == [region_names(ds2022)["KZ-75"]]
 
 
 ORGANIZATIONS_TABLE = {  # region: NPO % and group % in the region, % of NPOs, % of groups
@@ -46,8 +41,8 @@ ORGANIZATIONS_TABLE = {  # region: NPO % and group % in the region, % of NPOs, %
 }  # fmt: skip
 
 
-def test_organizations_table_in_the_reports_order(result, ds):
-    names = region_names(ds)
+def test_organizations_table_in_the_reports_order(result, ds2022):
+    names = region_names(ds2022)
     table = result.by_region.dropna(subset=[organizations.NPO_IN_REGION])
     shares = list(organizations.SHARE_COLUMNS.values())
     assert list(table["Region"]) == [names[code] for code in ORGANIZATIONS_TABLE]
@@ -64,16 +59,16 @@ def test_derived_counts_reproduce_the_table_and_the_group_total(result):
     assert ((in_region - published).abs() <= 0.05 + 1e-9).all()
 
 
-def test_npo_shares_are_of_the_npos_outside_almaty_city(result, ds):
+def test_npo_shares_are_of_the_npos_outside_almaty_city(result, ds2022):
     """The table's NPO shares add up to 99.8% over 16 regions, of about 632-634 NPOs, not 660."""
     assert result.npo_share_sum == pytest.approx(99.8)
-    (found,) = [d for d in organizations.discrepancies(ds) if d.topic.startswith("Regional")]
+    (found,) = [d for d in organizations.discrepancies(ds2022) if d.topic.startswith("Regional")]
     assert "adding up to 99.8%" in found.published
     assert 632 <= result.npo_where_groups_reported <= 634
 
 
-def test_indicators_are_exact_as_published(ds):
-    found = {i.id: i for i in organizations.indicators(ds)}
+def test_indicators_are_exact_as_published(ds2022):
+    found = {i.id: i for i in organizations.indicators(ds2022)}
     assert {i.id: i.qualifier for i in found.values()} == {
         "npo_total": "exact", "initiative_groups_total": "exact",
         "initiative_groups_share_pct": "exact",

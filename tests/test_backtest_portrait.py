@@ -5,18 +5,13 @@ The only place where published figures are typed: each test locks one of them.
 
 import pytest
 
-from volreport import dataset, portrait
+from volreport import portrait
 from volreport.published import region_names
 
 
 @pytest.fixture(scope="module")
-def ds():
-    return dataset.load_year(2022)
-
-
-@pytest.fixture(scope="module")
-def result(ds):
-    return portrait.compute(ds)
+def result(ds2022):
+    return portrait.compute(ds2022)
 
 
 def test_recorded_volunteers_and_the_earlier_years(result):
@@ -41,13 +36,13 @@ def test_one_percent_of_the_population_rounds_from_the_recorded_count(result):
     assert round(result.recorded_per_capita.share_pct) == 1
 
 
-def test_every_110th_person_is_not_reproduced_by_either_count(result, ds):
+def test_every_110th_person_is_not_reproduced_by_either_count(result, ds2022):
     """Published 'every 110th'; the recorded count gives every 141st, the estimate every 113th."""
     assert result.published_persons_per_volunteer.value == 110
     assert result.recorded_per_capita.population == 19_765_004
     assert portrait.every_nth(result.recorded_per_capita.persons_per_volunteer) == 141
     assert portrait.every_nth(result.estimate_per_capita.persons_per_volunteer) == 113
-    (found,) = [d for d in portrait.discrepancies(ds) if d.topic == "Persons per volunteer"]
+    (found,) = [d for d in portrait.discrepancies(ds2022) if d.topic == "Persons per volunteer"]
     assert "179,682 volunteers" in found.explanation
 
 
@@ -60,18 +55,18 @@ GENDER_TABLE = {  # region: (male %, female %), as in the report's table
 }  # fmt: skip
 
 
-def test_gender_table_by_region_in_the_reports_order(result, ds):
-    names = region_names(ds)
+def test_gender_table_by_region_in_the_reports_order(result, ds2022):
+    names = region_names(ds2022)
     table = result.sex_by_region
     assert list(table["Region"]) == [names[code] for code in GENDER_TABLE]
     assert list(zip(table["Male volunteers, %"], table["Female volunteers, %"], strict=True)) == [
         *GENDER_TABLE.values()
     ]
-    assert not [d for d in portrait.discrepancies(ds) if d.topic.startswith("Sex ratio")]
+    assert not [d for d in portrait.discrepancies(ds2022) if d.topic.startswith("Sex ratio")]
 
 
-def test_growth_by_region_four_published_values(result, ds):
-    names = region_names(ds)
+def test_growth_by_region_four_published_values(result, ds2022):
+    names = region_names(ds2022)
     column = "Change in volunteers on 2021, %"
     published = result.change_by_region.dropna(subset=[column])
     assert dict(zip(published["Region"], published[column], strict=True)) == {
@@ -91,8 +86,8 @@ AGE_EXTREMES = [  # (group, region, share %, as published)
 UP_TO_ONE_PERCENT_RETIRED = {"KZ-19", "KZ-55", "KZ-35", "KZ-75"}
 
 
-def test_age_extremes(result, ds):
-    names = region_names(ds)
+def test_age_extremes(result, ds2022):
+    names = region_names(ds2022)
     table = result.age_extremes
     rows = set(zip(table["Group"], table["Region"], table["Share of the region's volunteers, %"],
                    table["As published"], strict=True))  # fmt: skip
@@ -115,8 +110,8 @@ UP_TO_ONE_PERCENT = {
 }
 
 
-def test_employment_extremes(result, ds):
-    names = region_names(ds)
+def test_employment_extremes(result, ds2022):
+    names = region_names(ds2022)
     table = result.employment_extremes
     rows = set(zip(table["Group"], table["Region"], table["Share of the region's volunteers, %"],
                    strict=True))  # fmt: skip
@@ -134,8 +129,8 @@ def test_cohorts_seven_categories_composition_not_published(result):
     assert not result.regional_distribution_published
 
 
-def test_indicators_carry_the_published_qualifiers(ds):
-    found = {i.id: i for i in portrait.indicators(ds)}
+def test_indicators_carry_the_published_qualifiers(ds2022):
+    found = {i.id: i for i in portrait.indicators(ds2022)}
     assert (found["volunteers_total"].value, found["volunteers_total"].qualifier) == (
         139_671,
         "exact",

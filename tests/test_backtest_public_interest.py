@@ -5,12 +5,12 @@ The only place where published figures are typed: each test locks one of them.
 
 import pytest
 
-from volreport import dataset, public_interest
+from volreport import public_interest
 
 
 @pytest.fixture(scope="module")
-def result():
-    return public_interest.compute(dataset.load_year(2022))
+def result(ds2022):
+    return public_interest.compute(ds2022)
 
 
 def test_about_2500_inquiries_on_volunteering(result):
@@ -32,8 +32,8 @@ def test_breakdowns_published_only_as_charts(result):
     assert len(result.unpublished_breakdowns) == 4
 
 
-def test_indicators_carry_the_published_qualifiers():
-    found = {i.id: i for i in public_interest.indicators(dataset.load_year(2022))}
+def test_indicators_carry_the_published_qualifiers(ds2022):
+    found = {i.id: i for i in public_interest.indicators(ds2022)}
     assert (found["inquiries_volunteering"].value, found["inquiries_volunteering"].qualifier) == (
         2_500,
         "approx",
