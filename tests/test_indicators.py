@@ -81,3 +81,9 @@ def test_fmt_writes_gaps_as_dashes_and_keeps_qualifiers():
     assert fmt.signed_percent(-46) == "\u221246%"
     assert fmt.qualified(174000, "at_least") == "at least 174,000"
     assert fmt.qualified(2500, "approx") == "about 2,500"
+
+
+def test_join_words_reads_as_prose():
+    assert [fmt.join_words(items) for items in ([], ["a"], ["a", "b"], ["a", "b", "c"])] == [
+        "", "a", "a and b", "a, b and c",
+    ]  # fmt: skip

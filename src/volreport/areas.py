@@ -91,13 +91,6 @@ def qualifier_words(qualifier: object) -> str:
     return fmt.QUALIFIER_WORDS.get("exact" if pd.isna(qualifier) else str(qualifier), "").strip()
 
 
-def join_words(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _optional(value) -> float | None:
     """A cell as a float, None when it is empty."""
     return None if pd.isna(value) else float(value)
@@ -653,7 +646,7 @@ def headline(result: AreasResult) -> str:
     text = (
         f"The regional front offices recorded **{fmt.number(result.hours_total)} hours** of "
         f"volunteer work in {result.year}, across {len(areas)} areas. The largest were "
-        f"{join_words([_area_phrase(row) for row in top.itertuples()])}."
+        f"{fmt.join_words([_area_phrase(row) for row in top.itertuples()])}."
     )
     if result.development_totals["development_events"][0] is not None:
         text += (
@@ -687,7 +680,7 @@ def hours_text(result: AreasResult) -> str:
                 "share to two decimals."
             )
         else:
-            names = join_words(disagreeing["area_name"].tolist())
+            names = fmt.join_words(disagreeing["area_name"].tolist())
             text += f" Recomputed from hours, the shares of {names} differ from the published."
     if result.regional_hours_charted:
         text += (
@@ -726,7 +719,7 @@ def leaders_text(result: AreasResult) -> str:
             f"{row.region_name} ({qualified_percent(_optional(row.value), row.qualifier)})"
             for row in group.itertuples()
         ]
-        sentences.append(f"{area_name}: {join_words(places)}")
+        sentences.append(f"{area_name}: {fmt.join_words(places)}")
     return intro + " Largest share of national hours — " + "; ".join(sentences) + "."
 
 
@@ -752,7 +745,7 @@ def representation_text(result: AreasResult) -> str:
         ]
         text += (
             f" In {fmt.number(len(conflicts))} cases the matrix contradicts the share of "
-            f"events given in the text: {join_words(cases)}. The matrix is reproduced as "
+            f"events given in the text: {fmt.join_words(cases)}. The matrix is reproduced as "
             f"published."
         )
     return text
@@ -787,8 +780,8 @@ def development_text(result: AreasResult) -> str:
             for r in rows.itertuples()
             if r.rank == "fewest"
         ]
-        text += f" Most {measure}: {join_words(most)}"
-        text += f"; fewest: {join_words(fewest)}." if fewest else "."
+        text += f" Most {measure}: {fmt.join_words(most)}"
+        text += f"; fewest: {fmt.join_words(fewest)}." if fewest else "."
     ceiling = result.development_ceilings.get("development_hours")
     if ceiling is not None and hours is not None and hours > ceiling:
         text += (
@@ -817,7 +810,7 @@ def formats_text(result: AreasResult) -> str:
         f"{row.format_name} {fmt.percent(_optional(row.share_pct), 1)}"
         for row in frame.itertuples()
     ]
-    return "Shares of events by format: " + join_words(parts) + "."
+    return "Shares of events by format: " + fmt.join_words(parts) + "."
 
 
 def rfo_support_text(result: AreasResult) -> str:
@@ -836,7 +829,7 @@ def rfo_support_text(result: AreasResult) -> str:
         "Regional front offices support volunteer events by recruiting volunteers, covering "
         "events, helping to organize them, collecting funds and humanitarian aid, and "
         "providing vehicles, inventory and printing. Reports on the events "
-        + join_words(parts)
+        + fmt.join_words(parts)
         + "."
     )
 

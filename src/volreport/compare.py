@@ -253,16 +253,11 @@ def signed_change(change_pct: float | None) -> str:
     return fmt.signed_percent(change_pct, 1 if small else 0)
 
 
-def join_words(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def labels_phrase(labels: list[str], most: int = 4) -> str:
     """A list of measures for prose, counted when long: 'volunteers and volunteer NPOs'."""
     if len(labels) > most:
         return f"{len(labels)} measures"
-    return join_words(labels)
+    return fmt.join_words(labels)
 
 
 def source_text(
@@ -282,7 +277,9 @@ def source_text(
         for label in regional[regional["previous_from"] == FROM_OWN_ROWS]["label"].unique()
     ]
     if own:
-        sentences.append(f"The {year} data themselves give {before} figures for {join_words(own)}.")
+        sentences.append(
+            f"The {year} data themselves give {before} figures for {fmt.join_words(own)}."
+        )
     published_changes = regional[regional["basis"] == BASIS_PUBLISHED]
     for label, rows in published_changes.groupby("label", sort=False):
         sentences.append(
@@ -306,7 +303,7 @@ def source_text(
     changed = regional[regional["basis"] == BASIS_BOUNDARIES].drop_duplicates("region")
     if len(changed):
         sentences.append(
-            f"{join_words(changed['region_name'].tolist())} cannot be compared: their "
+            f"{fmt.join_words(changed['region_name'].tolist())} cannot be compared: their "
             f"boundaries changed between {before} and {year}."
         )
     disagreements = pd.concat([national, regional], ignore_index=True)

@@ -109,13 +109,6 @@ def csv_text(frame: pd.DataFrame) -> str:
     return display.csv_safe(frame).to_csv(index=False, lineterminator="\n")
 
 
-def words_list(items: list[str]) -> str:
-    """Items joined as prose: 'a', 'a and b', 'a, b and c'."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 # --- record tables -----------------------------------------------------------------------
 
 
@@ -626,7 +619,7 @@ def methodology_page(
         "Values the sources do not give are kept as gaps, never filled in. "
         + (
             f"Among the headline figures, these are not published: "
-            f"{escape_markdown(words_list(missing_headline))}. "
+            f"{escape_markdown(fmt.join_words(missing_headline))}. "
             if missing_headline
             else "Every headline figure is available. "
         )

@@ -43,3 +43,10 @@ def ordinal(value: int) -> str:
         "th" if value % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
     )
     return f"{value:,}{suffix}"
+
+
+def join_words(items: list[str]) -> str:
+    """Items as prose: '', 'a', 'a and b', 'a, b and c'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

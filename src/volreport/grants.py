@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from volreport import fmt
-from volreport.areas import area_names, join_words, qualifier_words
+from volreport.areas import area_names, qualifier_words
 from volreport.dataset import Dataset
 from volreport.indicators import Discrepancy, Indicator
-from volreport.published import Published, published
+from volreport.published import Published, published, qualifier_of
 
 CHAPTER = "grants"
 TOTALS = {
@@ -26,11 +26,6 @@ FEEDBACK_KINDS = {
 }
 # Optional record table with the report's qualitative statements on regional engagement.
 ENGAGEMENT_TABLE = "grant_regional_engagement"
-
-
-def _qualifier(value) -> str:
-    """An empty qualifier cell means the value is exact (data contract)."""
-    return "exact" if pd.isna(value) else str(value)
 
 
 def projects_table(ds: Dataset) -> pd.DataFrame:
@@ -49,7 +44,7 @@ def projects_table(ds: Dataset) -> pd.DataFrame:
             "area_name": table["area"].map(names),
             "operator": table["operator"],
             "hours": table["hours"].astype("Float64"),
-            "hours_qualifier": table["hours_qualifier"].map(_qualifier),
+            "hours_qualifier": table["hours_qualifier"].map(qualifier_of),
             "status": table["status"].astype(str),
             "volunteers": table["volunteers"].astype("Float64"),
             "events": table["events"].astype("Float64"),
@@ -229,7 +224,7 @@ def hours_text(result: GrantsResult) -> str:
             "the difference lies."
         )
     if gaps:
-        text += f" No hours are published for {join_words(gaps)}."
+        text += f" No hours are published for {fmt.join_words(gaps)}."
     if frame["volunteers"].isna().all() and frame["events"].isna().all():
         text += (
             " Volunteers and events are published only for all projects together, not per "

@@ -414,7 +414,7 @@ def national_breakdown(ds: Dataset, indicator: str, labels: dict[str, str]) -> s
     rows = ds.obs(indicator, region=NATIONAL).dropna(subset=["value"])
     values = rows.set_index(rows["category"].fillna("").astype(str))["value"]
     return (
-        join_names(
+        fmt.join_words(
             [
                 f"{label} {fmt.percent(float(values[c]))}"
                 for c, label in labels.items()
@@ -502,11 +502,6 @@ def plot_sex_by_region(frame: pd.DataFrame) -> plt.Figure:
     axis.set_title("Share of women among volunteers by region")
     figure.tight_layout()
     return figure
-
-
-def join_names(names: list[str]) -> str:
-    """'A', 'A and B', 'A, B and C'."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def previous_phrase(result: PortraitResult) -> str:
@@ -614,7 +609,7 @@ def sex_text(result: PortraitResult) -> str:
         f"{top['Region']} ({fmt.percent(top['Female volunteers, %'])})"
     )
     if male_majority:
-        text += f"; men are the majority in {join_names(male_majority)}"
+        text += f"; men are the majority in {fmt.join_words(male_majority)}"
     return text + "."
 
 
@@ -626,12 +621,12 @@ def extremes_sentences(frame: pd.DataFrame) -> list[str]:
         highest = rows[share == share.max()]
         lowest = rows[share == share.min()]
         sentence = (
-            f"{group}: highest in {join_names(highest['Region'].tolist())} "
+            f"{group}: highest in {fmt.join_words(highest['Region'].tolist())} "
             f"({highest['As published'].iloc[0]})"
         )
         if len(rows) > len(highest):
             sentence += (
-                f", lowest in {join_names(lowest['Region'].tolist())} "
+                f", lowest in {fmt.join_words(lowest['Region'].tolist())} "
                 f"({lowest['As published'].iloc[0]})"
             )
         sentences.append(sentence + ".")
@@ -688,7 +683,7 @@ def cohorts_text(result: PortraitResult) -> str:
 
 def changes_phrase(frame: pd.DataFrame, column: str) -> str:
     """'Mangystau region (+201%) and North Kazakhstan region (+193%)'."""
-    return join_names(
+    return fmt.join_words(
         [
             f"{region} ({fmt.signed_percent(change)})"
             for region, change in zip(frame["Region"], frame[column], strict=True)

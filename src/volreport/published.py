@@ -63,7 +63,7 @@ def ratio_qualifier(numerator: str, denominator: str) -> str:
     return sum_qualifier([numerator, flipped])
 
 
-def _qualifier(raw: object) -> str:
+def qualifier_of(raw: object) -> str:
     """An empty qualifier cell means the value is exact (data contract)."""
     return "exact" if pd.isna(raw) else str(raw)
 
@@ -88,7 +88,7 @@ def published(
         )
     row = rows.iloc[0]
     value = None if pd.isna(row["value"]) else float(row["value"])
-    return Published(value, _qualifier(row["qualifier"]), str(row["status"]), str(row["source"]))
+    return Published(value, qualifier_of(row["qualifier"]), str(row["status"]), str(row["source"]))
 
 
 def region_names(ds: Dataset) -> pd.Series:
@@ -152,7 +152,7 @@ def regional(ds: Dataset, indicator: str, year: int | None = None) -> pd.DataFra
             "region_name": rows["region"].map(region_names(ds)).astype(str).to_numpy(),
             "category": rows["category"].fillna("").astype(str).to_numpy(),
             "value": rows["value"].astype("float64").to_numpy(),
-            "qualifier": rows["qualifier"].map(_qualifier).to_numpy(),
+            "qualifier": rows["qualifier"].map(qualifier_of).to_numpy(),
             "status": rows["status"].astype(str).to_numpy(),
             "source": rows["source"].astype(str).to_numpy(),
         }
