@@ -241,14 +241,6 @@ def groups_share(result: OrganizationsResult) -> float | None:
     return result.groups_share_recomputed if published_share.missing else published_share.value
 
 
-def excluded_words(result: OrganizationsResult) -> str:
-    """Which regions the groups' share leaves out: 'without Almaty city', or 'over all regions'."""
-    missing = result.regions_without_group_data
-    if not missing:
-        return "over all regions"
-    return f"without {' and '.join(missing)}, which gave no count of initiative groups"
-
-
 def headline(result: OrganizationsResult) -> str:
     """The chapter's key numbers as a Markdown paragraph."""
     npo = change_sentence(

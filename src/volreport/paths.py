@@ -22,8 +22,3 @@ def year_data_dir(year: int, data_dir: Path | str | None = None) -> Path:
 def year_build_dir(year: int) -> Path:
     """Scratch folder for one year's build (executed notebooks, caches, CSVs)."""
     return BUILD_DIR / str(year)
-
-
-def year_book_dir(year: int) -> Path:
-    """Published report for one year."""
-    return BOOK_DIR / str(year)

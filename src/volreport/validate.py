@@ -648,11 +648,6 @@ def check_reference(reference_dir: Path) -> tuple[list[Problem], dict[str, pd.Da
     return problems + reference_cross_problems(tables, files), tables
 
 
-def validate_reference(reference_dir: Path | str | None = None) -> list[Problem]:
-    """Every problem of the shared reference tables (data/reference/ by default)."""
-    return check_reference(Path(reference_dir) if reference_dir else paths.REFERENCE_DIR)[0]
-
-
 # --- the vintage ---------------------------------------------------------------------------
 
 
