@@ -332,8 +332,36 @@ def generate(year: int, data_dir: Path | None) -> Generated:
     ds = dataset.load_year(year, data_dir)
     headline = chapters.headline_indicators(ds)
     pages = editorial.generated_pages(ds, headline, chapters.discrepancies(ds))
-    values = indicators.variables(headline, year) | editorial.page_variables(ds)
+    values = (
+        indicators.variables(headline, year) | editorial.page_variables(ds) | chapters.variables(ds)
+    )
     return Generated(headline, pages, values, ds.synthetic)
+
+
+def commentary_placer(report_dir: Path, pages: list[str]) -> Callable[[Path], None]:
+    """A function that places the edition commentary in one staged chapter notebook.
+
+    Raises BuildError for a commentary file that belongs to no chapter of the book, so
+    an analyst's misnamed file is not silently left out.
+    """
+    from volreport import commentary
+
+    stems = {Path(entry).stem for entry in pages if entry.endswith(".ipynb")}
+    folder = report_dir / commentary.COMMENTARY_DIR
+    strays = sorted(p.name for p in folder.glob("*.md") if p.stem not in stems)
+    if strays:
+        raise BuildError(
+            f"{folder}: {', '.join(strays)} belong to no chapter "
+            f"(commentary files are named after the notebooks: {', '.join(sorted(stems))})"
+        )
+
+    def place(staged: Path) -> None:
+        try:
+            commentary.place_in_file(staged, commentary.commentary_path(report_dir, staged))
+        except commentary.CommentaryError as error:
+            raise BuildError(str(error)) from None
+
+    return place
 
 
 def stage_book(
@@ -361,9 +389,12 @@ def stage_book(
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     report_dir = report_dir or paths.REPORT_DIR / str(year)
+    place_commentary = commentary_placer(report_dir, pages)
     for entry in pages:
         if entry.endswith(".ipynb"):
-            shutil.copy2(build_dir / "notebooks" / Path(entry).name, stage / "notebooks")
+            staged = stage / "notebooks" / Path(entry).name
+            shutil.copy2(build_dir / "notebooks" / Path(entry).name, staged)
+            place_commentary(staged)
             continue
         if entry in generated.pages:
             continue

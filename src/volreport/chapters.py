@@ -23,3 +23,17 @@ def headline_indicators(ds) -> list[Indicator]:
 def discrepancies(ds) -> list[Discrepancy]:
     """Every chapter's discrepancies between published and recomputed figures."""
     return [found for module in modules() for found in module.discrepancies(ds)]
+
+
+def variables(ds) -> dict[str, str]:
+    """`{{< var >}}` values the chapters offer to commentary and editorial pages.
+
+    A chapter module may define `variables(ds) -> dict[str, str]`: its computed values as
+    display text, under names that start with the module's name ('areas_...').
+    """
+    found: dict[str, str] = {}
+    for module in modules():
+        offered = getattr(module, "variables", None)
+        if offered is not None:
+            found |= offered(ds)
+    return found

@@ -45,7 +45,7 @@ UNITS = ("persons", "percent", "organizations", "groups", "hours", "events", "KZ
 REGION_PATTERN = r"KZ(-[0-9]{2})?"
 BOUNDARIES = ("current", "reporting_2022")
 # Files a vintage folder may hold besides its resources.
-ALLOWED_EXTRA_FILES = ("datapackage.json", "README.md", "params.yml")
+ALLOWED_EXTRA_FILES = ("datapackage.json", "README.md", "params.yml", "edition.yml")
 ALLOWED_EXTRA_DIRS = ("logs",)
 DEFAULT_SOURCES = (
     {

@@ -12,6 +12,9 @@ import pandas as pd
 import yaml
 
 from volreport import paths
+from volreport.edition import EDITION_FILE, Edition
+from volreport.edition import parse as parse_edition
+from volreport.edition import read_raw as read_edition
 
 NATIONAL = "KZ"
 REFERENCE_TABLES = ("regions", "region_mapping", "areas", "cohorts", "event_formats", "indicators")
@@ -70,6 +73,7 @@ class Dataset:
     reference: dict[str, pd.DataFrame]
     params: dict
     descriptor: dict = field(repr=False)
+    edition: Edition = field(default_factory=Edition)
 
     @property
     def synthetic(self) -> bool:
@@ -136,7 +140,11 @@ def load_year(year: int, data_dir: Path | str | None = None) -> Dataset:
     if params_path.exists():
         record_access(params_path)
         params = yaml.safe_load(params_path.read_text(encoding="utf-8"))
+    edition_path = folder / EDITION_FILE
+    if edition_path.exists():
+        record_access(edition_path)
     return Dataset(
+        edition=parse_edition(read_edition(edition_path)),
         year=year,
         path=folder,
         observations=observations,

@@ -50,3 +50,34 @@ def join_words(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def billions(value: float | None, decimals: int | None = 2) -> str:
+    """Tenge in billions: 2_555_290_413 -> '2.56 billion KZT'.
+
+    `decimals=None` keeps only the decimals the value has, up to three: 2.6e9 -> '2.6
+    billion KZT', as a published round figure is written.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    scaled = value / 1e9
+    if decimals is None:
+        decimals = next(d for d in (0, 1, 2, 3) if round(scaled, d) == round(scaled, 3))
+    return f"{number(scaled, decimals)} billion KZT"
+
+
+def long_date(iso_date: str) -> str:
+    """'2023-01-01' -> '1 January 2023'."""
+    year, month, day = (int(part) for part in str(iso_date)[:10].split("-"))
+    return f"{day} {MONTHS[month - 1]} {year}"
+
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def capitalize_first(text: str) -> str:
+    """'the report' -> 'The report': only the first letter changes."""
+    return text[:1].upper() + text[1:]

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from volreport import contract, paths
+from volreport import contract, edition, paths
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -725,6 +725,22 @@ def params_problems(path: Path) -> list[Problem]:
     return []
 
 
+def edition_problems(path: Path) -> list[Problem]:
+    """edition.yml, when present, must follow the edition contract (volreport.edition)."""
+    import yaml
+
+    try:
+        raw = edition.read_raw(path)
+    except (UnicodeDecodeError, yaml.YAMLError) as error:
+        mark = getattr(error, "problem_mark", None)
+        row = mark.line + 1 if mark else None
+        return [Problem(display_path(path), row, None, None, f"not valid UTF-8 YAML: {error}")]
+    return [
+        Problem(display_path(path), None, key or None, None, rule)
+        for key, rule in edition.problems(raw)
+    ]
+
+
 def validate_year(
     year: int, data_dir: Path | str | None = None, *, reference_dir: Path | str | None = None
 ) -> list[Problem]:
@@ -752,6 +768,7 @@ def validate_year(
     names = names if "observations" in names else ["observations", *names]
     problems += unexpected_files(folder, (f"{name}.csv" for name in names))
     problems += params_problems(folder / "params.yml")
+    problems += edition_problems(folder / edition.EDITION_FILE)
 
     reference_problems, reference = check_reference(
         Path(reference_dir) if reference_dir else paths.REFERENCE_DIR
