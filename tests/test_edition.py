@@ -1,0 +1,40 @@
+"""Edition facts: what only one vintage has is declared in its edition.yml."""
+
+from __future__ import annotations
+
+from volreport import dataset, edition, validate
+
+VALID = {
+    "published_source": {"cite_as": "Report 2022", "title": "The report", "path": "sources/r.txt"},
+    "method_notes": {"grants": ["A note."]},
+}
+
+
+def test_a_vintage_without_edition_file_has_no_published_source():
+    facts = edition.parse(None)
+    assert not facts.published and facts.notes("grants") == []
+
+
+def test_declared_facts_are_read():
+    facts = edition.parse(VALID)
+    assert facts.published and facts.published_source.cite_as == "Report 2022"
+    assert facts.notes("grants") == ["A note."]
+
+
+def test_the_2022_vintage_declares_its_published_source():
+    assert dataset.load_year(2022).edition.published
+
+
+def test_broken_edition_files_name_key_and_rule(tmp_path):
+    bad = {"published_source": {"cite_as": "", "title": "t", "path": "p", "page": 3},
+           "method_notes": {"grants": "not a list"}, "extra": 1}  # fmt: skip
+    assert sorted(edition.problems(bad)) == [
+        ("extra", "unknown key"),
+        ("method_notes.grants", "must be a list of texts"),
+        ("published_source.cite_as", "required text"),
+        ("published_source.page", "unknown key"),
+    ]
+    path = tmp_path / "edition.yml"
+    path.write_text("published_source: [unclosed\n", encoding="utf-8")
+    (problem,) = validate.edition_problems(path)
+    assert "edition.yml" in str(problem.file) and "YAML" in problem.rule

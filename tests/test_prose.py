@@ -1,0 +1,50 @@
+"""Computed statements: templates render with the report's number convention."""
+
+from __future__ import annotations
+
+import jinja2
+import pytest
+
+from volreport import prose
+
+
+def render(source: str, **context) -> str:
+    return prose.tidy(prose.environment().from_string(source).render(**context))
+
+
+def test_filters_are_the_report_number_convention():
+    assert render("{{ 139671 | number }}") == "139,671"
+    assert render("{{ 19.66 | signed_percent(1) }}") == "+19.7%"
+    assert render("{{ 174000 | qualified('at_least') }}") == "at least 174,000"
+    assert render("{{ '2023-01-01' | long_date }}") == "1 January 2023"
+    assert render("{{ 2.6e9 | billions(None) }}") == "2.6 billion KZT"
+
+
+def test_conditions_leave_no_stray_spaces_or_blank_runs():
+    text = render("A {% if x %}  x {% endif %} b .\n\n\n\nNext.", x=False)
+    assert text == "A b.\n\nNext."
+
+
+def test_an_undefined_value_is_an_error_not_an_empty_string():
+    with pytest.raises(jinja2.UndefinedError):
+        render("{{ missing_value }}")
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        ([], ""),
+        (
+            ["Abai region"],
+            "The age breakdown is not available for 1 of the 20 regions (Abai region); "
+            "national shares are computed from the other regions.",
+        ),
+    ],
+)
+def test_regional_gap_names_exactly_the_missing_regions(names, expected):
+    source = (
+        '{% import "_macros.md" as say %}'
+        "{{ say.regional_gap('The age breakdown', names, 20, "
+        "'national shares are computed from the other regions') }}"
+    )
+    assert render(source, names=names) == expected
