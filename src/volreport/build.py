@@ -12,6 +12,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -338,6 +339,74 @@ def generate(year: int, data_dir: Path | None) -> Generated:
     return Generated(headline, pages, values, ds.synthetic)
 
 
+def stage_config(config: Path, staged: Path, year: int) -> None:
+    """The book's `_quarto.yml` for one year: the PDF is named as the built-in publisher
+    names it, so both engines give `volunteering-kz-<year>.pdf`."""
+    raw = yaml.safe_load(config.read_text(encoding="utf-8"))
+    raw.setdefault("book", {})["output-file"] = Path(paths.pdf_name(year)).stem
+    staged.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+HEADING_LINE = re.compile(r"^#{1,6}\s.*$", re.MULTILINE)
+
+
+def headings_expanded(text: str, variables: dict[str, str]) -> str:
+    """`text` with `{{< var >}}` shortcodes in its headings replaced by their values.
+
+    Quarto's Typst output loses everything after a heading that holds a shortcode, and its
+    sidebar shows the heading unexpanded; a heading computed here reads the same in both
+    engines. Shortcodes elsewhere are left to the engine.
+    """
+    from volreport.publish import expand_shortcodes
+
+    return HEADING_LINE.sub(
+        lambda line: expand_shortcodes(
+            line.group(0), page="heading", staging=Path("."), variables=variables
+        ),
+        text,
+    )
+
+
+def _text(source: str | list[str]) -> str:
+    return "".join(source) if isinstance(source, list) else source
+
+
+def download_links_detached(notebook: dict) -> dict:
+    """Each labelled cell's CSV link moved out of the cell into a Markdown cell after it.
+
+    A figure cell whose outputs are the figure and its link would be read by Quarto as two
+    sub-figures; as a paragraph after the cell the link stays under its figure or table in
+    both engines.
+    """
+    from volreport.display import DOWNLOAD_CLASS
+
+    cells = []
+    for cell in notebook.get("cells", []):
+        cells.append(cell)
+        if cell.get("cell_type") != "code":
+            continue
+        links = [
+            output
+            for output in cell.get("outputs", [])
+            if DOWNLOAD_CLASS in _text((output.get("data") or {}).get("text/markdown", ""))
+        ]
+        if links:
+            cell["outputs"] = [o for o in cell["outputs"] if not any(o is link for link in links)]
+            text = "\n\n".join(_text(link["data"]["text/markdown"]) for link in links)
+            cells.append({"cell_type": "markdown", "metadata": {}, "source": text})
+    return {**notebook, "cells": cells}
+
+
+def stage_notebook(staged: Path, variables: dict[str, str]) -> None:
+    """Rewrite a staged chapter notebook for both engines: computed headings, CSV links
+    outside figure cells."""
+    notebook = download_links_detached(json.loads(staged.read_text(encoding="utf-8")))
+    for cell in notebook["cells"]:
+        if cell.get("cell_type") == "markdown":
+            cell["source"] = headings_expanded(_text(cell.get("source", "")), variables)
+    staged.write_text(json.dumps(notebook, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
 def commentary_placer(report_dir: Path, pages: list[str]) -> Callable[[Path], None]:
     """A function that places the edition commentary in one staged chapter notebook.
 
@@ -381,9 +450,8 @@ def stage_book(
 
     stage = build_dir / "stage"
     shutil.rmtree(stage, ignore_errors=True)
-    (stage / "notebooks").mkdir(parents=True)
-    (stage / "data").mkdir()
-    shutil.copy2(paths.QUARTO_CONFIG, stage / "_quarto.yml")
+    (stage / "data").mkdir(parents=True)
+    stage_config(paths.QUARTO_CONFIG, stage / "_quarto.yml", year)
     for relative, text in generated.pages.items():
         target = stage / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -391,17 +459,22 @@ def stage_book(
     report_dir = report_dir or paths.REPORT_DIR / str(year)
     place_commentary = commentary_placer(report_dir, pages)
     for entry in pages:
+        staged = stage / entry
+        staged.parent.mkdir(parents=True, exist_ok=True)
         if entry.endswith(".ipynb"):
-            staged = stage / "notebooks" / Path(entry).name
             shutil.copy2(build_dir / "notebooks" / Path(entry).name, staged)
             place_commentary(staged)
+            stage_notebook(staged, generated.variables)
             continue
-        if entry in generated.pages:
-            continue
-        source = report_dir / entry
-        if not source.exists():
-            raise BuildError(f"{source}: editorial page missing (see report/template/)")
-        shutil.copy2(source, stage / entry)
+        if entry not in generated.pages:
+            source = report_dir / entry
+            if not source.exists():
+                raise BuildError(f"{source}: editorial page missing (see report/template/)")
+            shutil.copy2(source, staged)
+        staged.write_text(
+            headings_expanded(staged.read_text(encoding="utf-8"), generated.variables),
+            encoding="utf-8",
+        )
     for chapter_data in (build_dir / "chapters").glob("*/data"):
         shutil.copytree(chapter_data, stage / "data", dirs_exist_ok=True)
     indicators.write_json(
@@ -413,14 +486,33 @@ def stage_book(
     return stage
 
 
-def publish_quarto(stage: Path, out_dir: Path) -> None:
-    """Render the staged book with the Quarto CLI (not tested here: Quarto is not installable)."""
+QUARTO_FORMATS = {"html": "html", "pdf": "typst"}
+
+
+def quarto_command() -> str | None:
+    """The Quarto CLI: `quarto` on PATH, else the project's kit install in `.quarto/`."""
+    local = paths.PROJECT_ROOT / ".quarto" / "bin" / "quarto"
+    return shutil.which("quarto") or (str(local) if local.is_file() else None)
+
+
+def publish_quarto(stage: Path, out_dir: Path, formats: Iterable[str]) -> None:
+    """Render the staged book with the Quarto CLI into `out_dir`."""
     import subprocess
 
-    quarto = shutil.which("quarto")
+    quarto = quarto_command()
     if quarto is None:
-        raise BuildError("--engine quarto: the quarto command is not on PATH; use --engine builtin")
-    subprocess.run([quarto, "render", str(stage)], check=True)
+        raise BuildError(
+            "--engine quarto: no Quarto CLI (not on PATH, no .quarto/ kit); use --engine builtin"
+        )
+    for name in formats:
+        result = subprocess.run(
+            [quarto, "render", str(stage), "--to", QUARTO_FORMATS[name]],
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            tail = "\n".join(result.stderr.strip().splitlines()[-15:])
+            raise BuildError(f"quarto render --to {QUARTO_FORMATS[name]} failed:\n{tail}")
     shutil.copytree(stage / "_book", out_dir, dirs_exist_ok=True)
 
 
@@ -507,7 +599,7 @@ def build(
     try:
         t0 = time.perf_counter()
         if engine == "quarto":
-            publish_quarto(stage, tmp)
+            publish_quarto(stage, tmp, formats)
         else:
             from volreport import publish
 
@@ -517,6 +609,10 @@ def build(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    absent = [p.name for p in expected_outputs(tmp, year, formats) if not p.exists()]
+    if absent:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildError(f"the {engine} engine did not write {', '.join(absent)}")
     swap_in(tmp, book_dir)
     record.parent.mkdir(parents=True, exist_ok=True)
     record.write_text(json.dumps({"digest": digest}), encoding="utf-8")
@@ -532,7 +628,7 @@ def last_digest(record: Path) -> str | None:
 
 def expected_outputs(book_dir: Path, year: int, formats: Iterable[str]) -> list[Path]:
     """The files a successful build must leave, by format."""
-    by_format = {"html": book_dir / "index.html", "pdf": book_dir / f"volunteering-kz-{year}.pdf"}
+    by_format = {"html": book_dir / "index.html", "pdf": book_dir / paths.pdf_name(year)}
     return [by_format[f] for f in formats]
 
 

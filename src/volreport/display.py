@@ -12,6 +12,7 @@ from volreport import fmt, paths
 # Colour-blind-safe (Okabe-Ito), used by every chart in the report.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+DOWNLOAD_CLASS = "data-download"  # marks CSV links; the build moves them out of figure cells
 _LABEL = re.compile(r"^(fig|tbl)-[a-z0-9-]+$")
 
 
@@ -69,7 +70,7 @@ def write_csv(frame: pd.DataFrame, label: str, folder: Path) -> Path:
 
 def download_link(label: str) -> str:
     """Markdown link to a figure's or table's CSV, relative to the published page."""
-    return f"[Download the data (CSV)](data/{label}.csv){{.data-download}}"
+    return f"[Download the data (CSV)](data/{label}.csv){{.{DOWNLOAD_CLASS}}}"
 
 
 def markdown(text: str) -> None:

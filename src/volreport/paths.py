@@ -22,3 +22,8 @@ def year_data_dir(year: int, data_dir: Path | str | None = None) -> Path:
 def year_build_dir(year: int) -> Path:
     """Scratch folder for one year's build (executed notebooks, caches, CSVs)."""
     return BUILD_DIR / str(year)
+
+
+def pdf_name(year: int) -> str:
+    """File name of a year's PDF, the same under both engines."""
+    return f"volunteering-kz-{year}.pdf"

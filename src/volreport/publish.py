@@ -29,6 +29,8 @@ from typing import Any
 
 import yaml
 
+from volreport import paths
+
 ASSETS_DIR = Path(__file__).with_name("publish_assets")
 READ_FILTER = ASSETS_DIR / "volreport_read.lua"
 WRITE_FILTER = ASSETS_DIR / "volreport_write.lua"
@@ -603,7 +605,7 @@ def publish(
     pages = [Page(source, _stem(source), False) for source in book.chapters]
     pages += [Page(source, _stem(source), True) for source in book.appendices]
     out_dir.mkdir(parents=True, exist_ok=True)
-    pdf_name = f"volunteering-kz-{year}.pdf"
+    pdf_name = paths.pdf_name(year)
     linked_pdf = pdf_name if "pdf" in formats and "pdf" in book.downloads else None
 
     with (
