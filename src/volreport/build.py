@@ -504,15 +504,14 @@ def publish_quarto(stage: Path, out_dir: Path, formats: Iterable[str]) -> None:
         raise BuildError(
             "--engine quarto: no Quarto CLI (not on PATH, no .quarto/ kit); use --engine builtin"
         )
-    for name in formats:
-        result = subprocess.run(
-            [quarto, "render", str(stage), "--to", QUARTO_FORMATS[name]],
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode != 0:
-            tail = "\n".join(result.stderr.strip().splitlines()[-15:])
-            raise BuildError(f"quarto render --to {QUARTO_FORMATS[name]} failed:\n{tail}")
+    # One render for all formats: a render per format would clear the previous one's output.
+    targets = ",".join(QUARTO_FORMATS[name] for name in formats)
+    result = subprocess.run(
+        [quarto, "render", str(stage), "--to", targets], capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        tail = "\n".join(result.stderr.strip().splitlines()[-15:])
+        raise BuildError(f"quarto render --to {targets} failed:\n{tail}")
     shutil.copytree(stage / "_book", out_dir, dirs_exist_ok=True)
 
 
