@@ -504,14 +504,15 @@ def publish_quarto(stage: Path, out_dir: Path, formats: Iterable[str]) -> None:
         raise BuildError(
             "--engine quarto: no Quarto CLI (not on PATH, no .quarto/ kit); use --engine builtin"
         )
-    # One render for all formats: a render per format would clear the previous one's output.
-    targets = ",".join(QUARTO_FORMATS[name] for name in formats)
-    result = subprocess.run(
-        [quarto, "render", str(stage), "--to", targets], capture_output=True, text=True
-    )
+    # One render for all formats: a render per format would clear the previous one's
+    # output, and `--to` takes a single format (without it Quarto renders every format).
+    targets = sorted({QUARTO_FORMATS[name] for name in formats})
+    command = [quarto, "render", str(stage), *(["--to", targets[0]] if len(targets) == 1 else [])]
+    result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
-        tail = "\n".join(result.stderr.strip().splitlines()[-15:])
-        raise BuildError(f"quarto render --to {targets} failed:\n{tail}")
+        lines = [line for line in result.stderr.splitlines() if not line.strip().startswith("at ")]
+        tail = "\n".join(lines[-15:])
+        raise BuildError(f"{' '.join(command[1:])} failed:\n{tail}")
     shutil.copytree(stage / "_book", out_dir, dirs_exist_ok=True)
 
 
