@@ -1,0 +1,124 @@
+"""The Quarto route: `volreport build --engine quarto` gives the same book as the built-in one.
+
+Runs with the real Quarto CLI: `quarto` on PATH, or the offline kit that `make test`
+installs into `.quarto/` from `../shared/quarto/`. Skipped, with the reason, without one.
+Both engines publish from one build folder, so the chapters run once.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from volreport import build, paths
+
+YEAR = 2022
+VOLREPORT = str(Path(sys.executable).with_name("volreport"))
+QUARTO = build.quarto_command()
+
+pytestmark = pytest.mark.skipif(
+    QUARTO is None,
+    reason=(
+        "no Quarto CLI: `quarto` is not on PATH and .quarto/ holds no kit "
+        "(`make test` installs it from ../shared/quarto/ when that folder is beside the project)"
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory) -> dict[str, Path]:
+    """engine -> the published book folder of 2022."""
+    root = tmp_path_factory.mktemp("engines")
+    found = {}
+    for engine in ("builtin", "quarto"):
+        command = [VOLREPORT, "build", "--year", str(YEAR), "--engine", engine,
+                   "--build-dir", str(root / "build"),
+                   "--book-dir", str(root / engine)]  # fmt: skip
+        result = subprocess.run(command, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        found[engine] = root / engine / str(YEAR)
+    return found
+
+
+def pages(book: Path) -> list[Path]:
+    return sorted(book.rglob("*.html"))
+
+
+def chapter_stems() -> list[str]:
+    return [Path(entry).stem for entry in build.book_pages()]
+
+
+def test_the_site_has_every_chapter_page(books):
+    for stem in chapter_stems():
+        assert (books["quarto"] / f"{stem}.html").is_file(), stem
+
+
+def outline_titles(pdf: Path) -> list[str]:
+    """Top-level bookmarks of a PDF, without their numbers."""
+    reader = PdfReader(pdf)
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    return [re.sub(r"^([0-9]+|[A-Z])(\.[0-9]+)*\s+", "", title).strip() for title in titles]
+
+
+def test_the_pdf_has_every_chapter_and_appendix(books):
+    builtin = outline_titles(books["builtin"] / paths.pdf_name(YEAR))
+    quarto = outline_titles(books["quarto"] / paths.pdf_name(YEAR))
+    chapters = [title for title in builtin if title not in ("Contents", "Table of contents")]
+    assert len(chapters) >= len(chapter_stems()) - 1  # the index page may be unnumbered
+    missing = [title for title in chapters if title not in quarto]
+    assert not missing, f"chapters missing from the Quarto PDF: {missing}"
+
+
+def test_no_figure_is_split_into_sub_figures(books):
+    for page in pages(books["quarto"]):
+        text = page.read_text(encoding="utf-8")
+        assert "quarto-subfloat" not in text and "(a)</figcaption>" not in text, page.name
+
+
+LOCAL_REFERENCE = re.compile(r'(?:href|src)="([^"#?]*)')
+
+
+def test_every_local_link_and_image_resolves(books):
+    broken = []
+    for page in pages(books["quarto"]):
+        for match in LOCAL_REFERENCE.finditer(page.read_text(encoding="utf-8")):
+            target = html.unescape(match.group(1))
+            if not target or re.match(r"^[a-z][a-z0-9+.-]*:", target):
+                continue
+            if not (page.parent / target).exists():
+                broken.append(f"{page.relative_to(books['quarto'])} -> {target}")
+    assert not broken, "\n".join(broken[:20])
+
+
+NUMBERED = re.compile(r'id="((?:fig|tbl)-[a-z0-9-]+)".*?((?:Figure|Table)\s*[0-9]+\.[0-9]+)', re.S)
+
+
+def float_numbers(book: Path) -> dict[str, str]:
+    """Figure or table label -> its number as the page shows it ('Figure 4.1')."""
+    numbers = {}
+    for page in pages(book):
+        for label, number in NUMBERED.findall(page.read_text(encoding="utf-8")):
+            numbers.setdefault(label, re.sub(r"\s+", " ", number))
+    return numbers
+
+
+def test_figure_and_table_numbers_match_the_builtin_route(books):
+    builtin, quarto = float_numbers(books["builtin"]), float_numbers(books["quarto"])
+    chapter_floats = {label: n for label, n in builtin.items() if label in quarto}
+    assert len(chapter_floats) >= 20
+    assert {label: quarto[label] for label in chapter_floats} == chapter_floats
+
+
+def test_indicators_and_csvs_are_byte_identical(books):
+    builtin, quarto = books["builtin"], books["quarto"]
+    assert (quarto / "indicators.json").read_bytes() == (builtin / "indicators.json").read_bytes()
+    csvs = sorted(p.relative_to(builtin) for p in (builtin / "data").glob("*.csv"))
+    assert csvs
+    for csv in csvs:
+        assert (quarto / csv).read_bytes() == (builtin / csv).read_bytes(), csv
