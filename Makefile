@@ -5,8 +5,10 @@ YEAR ?= 2022
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The offline Quarto CLI kit, when ../shared/quarto/ is beside the project (CI has it).
+QUARTO_KIT := ../shared/quarto/install.sh
 
-.PHONY: help env report validate test lint format notebooks bench clean
+.PHONY: help env report validate test lint format notebooks bench clean quarto
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,7 +34,11 @@ format: $(STAMP) ## apply ruff formatting and safe fixes
 	$(VENV)/bin/ruff format src tests notebooks
 	$(VENV)/bin/ruff check --fix src tests notebooks
 
-test: lint ## lint, unit tests, back-tests, end-to-end build, nbval on notebooks/
+quarto: $(STAMP) ## install the offline Quarto CLI into .quarto/ (from ../shared/quarto/, if there)
+	@if [ -f $(QUARTO_KIT) ]; then bash $(QUARTO_KIT) .quarto $(PY) >/dev/null && echo "Quarto kit ready in .quarto/"; \
+	else echo "no Quarto kit at $(QUARTO_KIT): the Quarto route tests will be skipped"; fi
+
+test: lint quarto ## lint, unit tests, back-tests, end-to-end builds (both engines), nbval
 	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax tests notebooks
 
 notebooks: $(STAMP) ## re-run the chapter notebooks and store their headline outputs for nbval
