@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from volreport import paths
+from volreport import paths, site_search
 
 ASSETS_DIR = Path(__file__).with_name("publish_assets")
 READ_FILTER = ASSETS_DIR / "volreport_read.lua"
@@ -37,6 +37,7 @@ WRITE_FILTER = ASSETS_DIR / "volreport_write.lua"
 PAGE_TEMPLATE = ASSETS_DIR / "page.html"
 TYPST_TEMPLATE = ASSETS_DIR / "book.typ"
 STYLESHEET = ASSETS_DIR / "volreport.css"
+SEARCH_SCRIPT = ASSETS_DIR / "search.js"
 
 FORMATS = ("html", "pdf")
 SHORTCODE = re.compile(r"\{\{<\s*([\w-]+)\s*(.*?)\s*>\}\}")
@@ -573,7 +574,8 @@ def check_html(pages: Iterable[Path], out_dir: Path) -> None:
 def copy_site_files(staging: Path, work: Path, out_dir: Path) -> None:
     """Stylesheet, figures, the chapters' CSVs and indicators.json, beside the HTML pages."""
     (out_dir / "assets").mkdir(exist_ok=True)
-    shutil.copy2(STYLESHEET, out_dir / "assets" / STYLESHEET.name)
+    for asset in (STYLESHEET, SEARCH_SCRIPT):
+        shutil.copy2(asset, out_dir / "assets" / asset.name)
     for source, target in ((work / "media", "media"), (staging / "data", "data")):
         if source.is_dir():
             shutil.copytree(source, out_dir / target, dirs_exist_ok=True)
@@ -646,6 +648,13 @@ def publish(
                 )
             )
             copy_site_files(staging, work, out_dir)
+            site_search.finish_site(
+                [
+                    (path, page.number_and_title())
+                    for path, page in zip(html_pages, pages, strict=True)
+                ],
+                out_dir,
+            )
             written += html_pages
         if pdf is not None:
             written.append(pdf.result())
