@@ -63,7 +63,7 @@ def outline_titles(pdf: Path) -> list[str]:
     """Top-level bookmarks of a PDF, without their numbers."""
     reader = PdfReader(pdf)
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
-    return [re.sub(r"^([0-9]+|[A-Z])(\.[0-9]+)*\s+", "", title).strip() for title in titles]
+    return [re.sub(r"^([0-9]+|[A-Z])(\.[0-9]+)*\.?\s+", "", title).strip() for title in titles]
 
 
 def test_the_pdf_has_every_chapter_and_appendix(books):
@@ -96,7 +96,9 @@ def test_every_local_link_and_image_resolves(books):
     assert not broken, "\n".join(broken[:20])
 
 
-NUMBERED = re.compile(r'id="((?:fig|tbl)-[a-z0-9-]+)".*?((?:Figure|Table)\s*[0-9]+\.[0-9]+)', re.S)
+NUMBERED = re.compile(
+    r'id="((?:fig|tbl)-[a-z0-9-]+)".*?((?:Figure|Table)(?:\s|&nbsp;)*[0-9]+\.[0-9]+)', re.S
+)
 
 
 def float_numbers(book: Path) -> dict[str, str]:
@@ -104,7 +106,7 @@ def float_numbers(book: Path) -> dict[str, str]:
     numbers = {}
     for page in pages(book):
         for label, number in NUMBERED.findall(page.read_text(encoding="utf-8")):
-            numbers.setdefault(label, re.sub(r"\s+", " ", number))
+            numbers.setdefault(label, re.sub(r"(?:\s|&nbsp;)+", " ", number))
     return numbers
 
 

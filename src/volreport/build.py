@@ -399,11 +399,14 @@ def download_links_detached(notebook: dict) -> dict:
 
 def stage_notebook(staged: Path, variables: dict[str, str]) -> None:
     """Rewrite a staged chapter notebook for both engines: computed headings, CSV links
-    outside figure cells."""
+    outside figure cells, sources as lists of lines."""
     notebook = download_links_detached(json.loads(staged.read_text(encoding="utf-8")))
     for cell in notebook["cells"]:
+        source = _text(cell.get("source", ""))
         if cell.get("cell_type") == "markdown":
-            cell["source"] = headings_expanded(_text(cell.get("source", "")), variables)
+            source = headings_expanded(source, variables)
+        # As lines, the form Jupyter saves: Quarto runs a one-string source's lines together.
+        cell["source"] = source.splitlines(keepends=True)
     staged.write_text(json.dumps(notebook, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
