@@ -159,3 +159,63 @@ def test_chapter_is_reused_only_while_the_files_it_read_are_unchanged(tmp_path):
     assert runner.reusable(notebook)
     data.write_text("region,wage\nKZ,2\n")
     assert not runner.reusable(notebook)
+
+
+# --- one build at a time, whole reports only, no orphans ----------------------------------
+
+
+def test_a_second_build_of_the_same_book_is_refused_with_the_holder(tmp_path):
+    book = tmp_path / "book" / "2022"
+    with build.build_lock(book, 2022), pytest.raises(build.BuildError) as refused:
+        build.build(2022, book_root=tmp_path / "book", build_root=tmp_path / "build")
+    assert f"another build of 2022 into {book.parent} is running (pid " in str(refused.value)
+    with build.build_lock(book, 2022):  # released: the next build may run
+        pass
+
+
+def test_swap_in_leaves_the_new_report_and_nothing_else(tmp_path):
+    target, new = tmp_path / "2022", tmp_path / ".2022.tmp"
+    target.mkdir()
+    (target / "old.html").write_text("old")
+    new.mkdir()
+    (new / "new.html").write_text("new")
+    build.swap_in(new, target)
+    assert [p.name for p in target.iterdir()] == ["new.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2022"]
+
+
+ORPHAN_SCRIPT = """
+import os, sys, time
+from concurrent.futures import ProcessPoolExecutor
+import multiprocessing
+from volreport import build
+pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                           initializer=build.die_with_parent)
+print(pool.submit(os.getpid).result(), flush=True)
+pool.submit(time.sleep, 60)
+time.sleep(60)
+"""
+
+
+def test_workers_die_when_the_build_is_killed():
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    parent = subprocess.Popen(
+        [sys.executable, "-c", ORPHAN_SCRIPT], stdout=subprocess.PIPE, text=True
+    )
+    worker = int(parent.stdout.readline())
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(worker, signal.SIGKILL)
+    pytest.fail("the worker ran on after its build was killed")

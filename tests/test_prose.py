@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import jinja2
 import pytest
 
@@ -48,3 +50,31 @@ def test_regional_gap_names_exactly_the_missing_regions(names, expected):
         "'national shares are computed from the other regions') }}"
     )
     assert render(source, names=names) == expected
+
+
+HOSTILE = [
+    "[click](javascript:alert(3))",
+    "{{< var volunteers_total >}}",
+    "<script>x</script>",
+    "*a*",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_data_text_stays_text_in_any_statement(text):
+    from volreport import publish
+
+    rendered = render(
+        "{{ name }} and {{ names | join_words }}: {{ name | strong }}", name=text, names=[text, "b"]
+    )
+    assert not publish.SHORTCODE.search(rendered)
+    page = publish._run_pandoc(["--from=markdown", "--to=html"], rendered, what="t", cwd=Path("."))
+    assert "<script>" not in page and "<em>a</em>" not in page
+    assert "href=" not in page
+
+
+def test_template_markup_and_phrase_edges_survive():
+    text = render(
+        "{{ 'at least ' }}{{ 5 | number }} {{ ['x', 'y'] | join_words }} {{ 'w' | emphasis }}"
+    )
+    assert text == "at least 5 x and y *w*"

@@ -271,7 +271,9 @@ class ChapterRunner:
         # "spawn": workers must not inherit the parent's threads (see `build`).
         context = multiprocessing.get_context("spawn")
         workers = max(1, min(jobs, len(todo)))
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=die_with_parent
+        ) as pool:
             for notebook in todo:
                 files = ChapterFiles.of(self.build_dir, notebook)
                 shutil.rmtree(files.output_dir, ignore_errors=True)
@@ -519,14 +521,82 @@ def publish_quarto(stage: Path, out_dir: Path, formats: Iterable[str]) -> None:
     shutil.copytree(stage / "_book", out_dir, dirs_exist_ok=True)
 
 
+RENAME_EXCHANGE = 2  # renameat2(2) flag: swap two paths in one step
+
+
+def exchange(new: Path, target: Path) -> bool:
+    """Swap `new` and `target` atomically (Linux renameat2); False where not supported."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_cwd = -100
+    result = renameat2(at_cwd, os.fsencode(new), at_cwd, os.fsencode(target), RENAME_EXCHANGE)
+    return result == 0
+
+
 def swap_in(new: Path, target: Path) -> None:
-    """Replace `target` by `new` with renames, so a reader never sees half a report."""
+    """Replace `target` by `new` so that a reader never sees half a report, nor none.
+
+    Where the system can, the two folders are exchanged in one step; elsewhere two
+    renames leave a moment without `target`.
+    """
     old = target.with_name(f".{target.name}.old")
     shutil.rmtree(old, ignore_errors=True)
+    if target.exists() and exchange(new, target):
+        shutil.rmtree(new, ignore_errors=True)  # now the previous report
+        return
     if target.exists():
         target.rename(old)
     new.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def die_with_parent() -> None:
+    """In a worker: be killed with the build, even by `kill -9` (Linux prctl), so no chapter
+    runs on for a build that is gone. (Kernels stop by themselves when their parent dies.)"""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the build died before the worker asked
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+@contextmanager
+def build_lock(book_dir: Path, year: int):
+    """One build per book folder and year at a time; another gets a clear BuildError."""
+    import fcntl
+
+    book_dir.parent.mkdir(parents=True, exist_ok=True)
+    path = book_dir.with_name(f".{book_dir.name}.lock")
+    with open(path, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise BuildError(
+                f"another build of {year} into {book_dir.parent} is running (pid {holder}); "
+                "wait for it to finish"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 # The build -----------------------------------------------------------------------
@@ -571,55 +641,58 @@ def build(
         )
     build_dir = (Path(build_root) if build_root else paths.BUILD_DIR) / str(year)
     book_dir = (Path(book_root) if book_root else paths.BOOK_DIR) / str(year)
-    pages = book_pages()
-    notebooks = chapter_notebooks(pages)
-    options = {"formats": sorted(formats), "engine": engine, "data_dir": str(data_folder)}
-    digest = source_digest(year, data_folder, report_folder, pages, options)
-    record = build_dir / "cache" / "build.json"
-    outputs = expected_outputs(book_dir, year, formats)
+    with build_lock(book_dir, year):
+        pages = book_pages()
+        notebooks = chapter_notebooks(pages)
+        options = {"formats": sorted(formats), "engine": engine, "data_dir": str(data_folder)}
+        digest = source_digest(year, data_folder, report_folder, pages, options)
+        record = build_dir / "cache" / "build.json"
+        outputs = expected_outputs(book_dir, year, formats)
 
-    if not force and last_digest(record) == digest and all(p.exists() for p in outputs):
-        runs = [ChapterRun(n.stem, "reused", 0.0) for n in notebooks]
-        echo(f"volreport {year}: sources unchanged since the last build, nothing to do")
-        return BuildResult(year, book_dir, outputs, runs, time.perf_counter() - start, True)
+        if not force and last_digest(record) == digest and all(p.exists() for p in outputs):
+            runs = [ChapterRun(n.stem, "reused", 0.0) for n in notebooks]
+            echo(f"volreport {year}: sources unchanged since the last build, nothing to do")
+            return BuildResult(year, book_dir, outputs, runs, time.perf_counter() - start, True)
 
-    echo(f"volreport {year}: validating {data_folder}")
-    from volreport import validate
+        echo(f"volreport {year}: validating {data_folder}")
+        from volreport import validate
 
-    validate.require_valid(year, data_dir)
-    echo(f"volreport {year}: {len(notebooks)} chapters, {jobs or os.cpu_count()} parallel jobs")
-    runner = ChapterRunner(year, build_dir, data_dir, echo)
-    # The parent would only wait for the kernels: it computes the generated pages meanwhile.
-    with ThreadPoolExecutor(max_workers=1) as side:
-        pending_content = side.submit(generate, year, data_dir)
-        runs = runner.run(notebooks, jobs or os.cpu_count() or 1, force)
-        generated = pending_content.result()
-    stage = stage_book(year, pages, build_dir, generated, report_folder)
-    book_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = book_dir.with_name(f".{book_dir.name}.tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    try:
-        t0 = time.perf_counter()
-        if engine == "quarto":
-            publish_quarto(stage, tmp, formats)
-        else:
-            from volreport import publish
-
-            publish.publish(stage, tmp, year=year, formats=formats, synthetic=generated.synthetic)
-        label = f"publish ({','.join(formats)})"
-        echo(f"  {label:<24} done     {time.perf_counter() - t0:6.1f} s")
-    except BaseException:
+        validate.require_valid(year, data_dir)
+        echo(f"volreport {year}: {len(notebooks)} chapters, {jobs or os.cpu_count()} parallel jobs")
+        runner = ChapterRunner(year, build_dir, data_dir, echo)
+        # The parent would only wait for the kernels: it computes the generated pages meanwhile.
+        with ThreadPoolExecutor(max_workers=1) as side:
+            pending_content = side.submit(generate, year, data_dir)
+            runs = runner.run(notebooks, jobs or os.cpu_count() or 1, force)
+            generated = pending_content.result()
+        stage = stage_book(year, pages, build_dir, generated, report_folder)
+        book_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = book_dir.with_name(f".{book_dir.name}.tmp")
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    absent = [p.name for p in expected_outputs(tmp, year, formats) if not p.exists()]
-    if absent:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise BuildError(f"the {engine} engine did not write {', '.join(absent)}")
-    swap_in(tmp, book_dir)
-    record.parent.mkdir(parents=True, exist_ok=True)
-    record.write_text(json.dumps({"digest": digest}), encoding="utf-8")
-    return BuildResult(year, book_dir, outputs, runs, time.perf_counter() - start)
+        tmp.mkdir()
+        try:
+            t0 = time.perf_counter()
+            if engine == "quarto":
+                publish_quarto(stage, tmp, formats)
+            else:
+                from volreport import publish
+
+                publish.publish(
+                    stage, tmp, year=year, formats=formats, synthetic=generated.synthetic
+                )
+            label = f"publish ({','.join(formats)})"
+            echo(f"  {label:<24} done     {time.perf_counter() - t0:6.1f} s")
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        absent = [p.name for p in expected_outputs(tmp, year, formats) if not p.exists()]
+        if absent:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise BuildError(f"the {engine} engine did not write {', '.join(absent)}")
+        swap_in(tmp, book_dir)
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(json.dumps({"digest": digest}), encoding="utf-8")
+        return BuildResult(year, book_dir, outputs, runs, time.perf_counter() - start)
 
 
 def last_digest(record: Path) -> str | None:

@@ -7,11 +7,12 @@ hours / annual working-time norm. The parameters come from data/<year>/params.ym
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
 
-from volreport import areas, display, fmt
+from volreport import areas, display, fmt, prose
 from volreport.dataset import NATIONAL, Dataset
 from volreport.indicators import Discrepancy, Indicator
 from volreport.published import Published, published, region_names, sum_qualifier
@@ -20,13 +21,25 @@ CHAPTER = "economics"
 BILLION = 1e9
 # Id of the grant projects' row among the unrecorded initiatives (chapter 4's total).
 GRANT_INITIATIVE = "grant_projects"
+UNRECORDED_COLUMNS = [
+    "id", "name", "organization", "volunteers", "volunteers_qualifier", "hours",
+    "hours_qualifier", "hours_already_in_rfo", "status", "source",
+]  # fmt: skip
+RFO_HOURS_COLUMN = "Of which already in the RFO figures, hours"
 WEIGHTED_BASIS = "Regional, weighted by each region's hours"
+# A single line break inside a paragraph of a rendered statement.
+LINE_BREAK = re.compile(r"(?<=\S)[ \t]*\n(?!\n)[ \t]*(?=\S)")
+# A value a variable cannot give (display text, the one wording for a gap).
+GAP_TEXT = "not available"
 # Two values in KZT closer than this are the same figure (the data store whole tenge).
 SAME_KZT = 0.5
 HOURS_BASES = {
-    "as_counted": "Hours as the report counts them",
-    "net": "Without the double-counted hours",
+    "as_counted": "Recorded and added hours",
+    "net": "Without the hours counted twice",
 }
+# A table of official wages by type of economic activity, if a vintage holds one (the
+# contract has none so far): without it a published estimate at such wages cannot be redone.
+ACTIVITY_WAGES_TABLE = "wages_by_activity"
 
 
 # --- pure arithmetic ---------------------------------------------------------------------
@@ -64,11 +77,10 @@ def rounds_to(value: float, published: float | None, scale: float, decimals: int
     return abs(value / scale - published / scale) <= 0.5 * 10**-decimals + 1e-9
 
 
-def billions(value: float | None, decimals: int = 2) -> str:
-    """KZT in billions for prose: 2_555_290_413 -> '2.56 billion KZT'."""
-    if value is None:
-        return "—"
-    return f"{fmt.number(value / BILLION, decimals)} billion KZT"
+def published_decimals(value: float, scale: float = BILLION) -> int:
+    """The decimals a round published figure has in units of `scale`: 2.6e9 -> 1."""
+    scaled = value / scale
+    return next(d for d in (0, 1, 2, 3) if round(scaled, d) == round(scaled, 3))
 
 
 # --- parameters --------------------------------------------------------------------------
@@ -81,6 +93,7 @@ class MethodParameters:
     wage_kzt: float
     wage_label: str
     wage_source: str
+    wage_region: str | None  # the region whose wage it is (name); None for the national wage
     monthly_norm_hours: float
     annual_norm_hours: float
     norm_source: str
@@ -105,6 +118,7 @@ def method_parameters(ds: Dataset) -> MethodParameters:
         wage_kzt=wage["wage_kzt"],
         wage_label=wage["label"],
         wage_source=wage["source"],
+        wage_region=wage["region_name"],
         monthly_norm_hours=float(monthly),
         annual_norm_hours=float(annual),
         norm_source=monthly_source,
@@ -127,10 +141,11 @@ def default_wage(ds: Dataset) -> dict:
             f"{table_name}.csv: no wage_kzt for region {region}, boundaries {boundaries} "
             f"(params.yml default_wage)"
         )
-    name = "national" if region == NATIONAL else region_names(ds).get(region, region)
+    region_name = None if region == NATIONAL else str(region_names(ds).get(region, region))
     return {
         "wage_kzt": float(rows["wage_kzt"].iloc[0]),
-        "label": f"{name} average monthly wage",
+        "label": f"{region_name or 'national'} average monthly wage",
+        "region_name": region_name,
         "source": str(rows["source"].iloc[0]),
     }
 
@@ -142,10 +157,13 @@ def unrecorded_table(ds: Dataset) -> pd.DataFrame:
     """Initiatives outside the RFO figures, with hours and the part already counted.
 
     Columns: id, name, organization, volunteers, volunteers_qualifier, hours,
-    hours_qualifier, hours_already_in_rfo, status. The grant projects' total joins as a
-    row of its own when the record table does not list it.
+    hours_qualifier, hours_already_in_rfo, status, source. The grant projects' total joins
+    as a row of its own when the record table does not list it; a vintage without the
+    record table has only that row.
     """
-    table = ds.table("unrecorded_initiatives")
+    table = ds.tables.get("unrecorded_initiatives")
+    if table is None:
+        table = pd.DataFrame(columns=UNRECORDED_COLUMNS)
     frame = pd.DataFrame(
         {
             "id": table["id"].astype(str),
@@ -157,6 +175,7 @@ def unrecorded_table(ds: Dataset) -> pd.DataFrame:
             "hours_qualifier": table["hours_qualifier"].fillna("exact").astype(str),
             "hours_already_in_rfo": table["hours_already_in_rfo"].astype("Float64").fillna(0),
             "status": table["status"].astype(str),
+            "source": table["source"].astype(str),
         }
     )
     if GRANT_INITIATIVE not in set(frame["id"]):
@@ -172,13 +191,11 @@ def unrecorded_table(ds: Dataset) -> pd.DataFrame:
             "hours_qualifier": hours.qualifier,
             "hours_already_in_rfo": 0.0,
             "status": hours.status,
+            "source": hours.source,
         }
         frame = pd.concat([frame, pd.DataFrame([grant_row])], ignore_index=True)
         frame = frame.astype({"volunteers": "Float64", "hours": "Float64"})
     return frame
-
-
-RFO_HOURS_COLUMN = "Of which already in the RFO figures, hours"
 
 
 def unrecorded_display(frame: pd.DataFrame) -> pd.DataFrame:
@@ -289,6 +306,8 @@ def plot_hours(basis: HoursBasis):
     ]
     left = 0.0
     for label, width, colour in segments:
+        if not width:
+            continue  # nothing added, or nothing counted twice: no segment, no legend entry
         ax.barh([""], [width / 1000], left=left / 1000, color=colour, label=label)
         left += width
     ax.set_title("Volunteer hours: recorded and added")
@@ -345,30 +364,38 @@ def regional_hours_charted(ds: Dataset) -> bool:
     )
 
 
-def regional_hours_gap(ds: Dataset) -> str:
-    """Why regional hours cannot weight the wages, in words; '' when every region has hours."""
-    hours = regional_hours(ds)
-    if hours.empty:
-        return "the data hold no hours by region"
-    if regional_hours_charted(ds):
-        return "the report shows hours by region only as a chart without values"
-    missing = int(hours["value"].isna().sum())
-    if not missing:
-        return ""
-    return f"hours are missing for {fmt.number(missing)} of {fmt.number(len(hours))} regions"
+@dataclass(frozen=True)
+class Weighting:
+    """Regional wages weighted by each region's recorded hours, and what it leaves out.
 
-
-def hours_weighted_wage(ds: Dataset) -> float | None:
-    """Regional wages weighted by each region's recorded hours, as the report describes.
-
-    None when any reporting region's hours or wage is missing (the 2022 report gives hours
-    by region only as a chart). Regions split since the reporting year use the wage of
-    their pre-split unit (boundaries reporting_2022) when the hours are in the old units.
+    `wage` is None when no region has both hours and a wage. `regions` counts the regions
+    with an hours row; `hours_missing` and `wages_missing` name the regions left out.
     """
-    hours = ds.obs("hours")
-    hours = hours[(hours["region"] != NATIONAL) & hours["category"].isna()]
-    if hours.empty or hours["value"].isna().any():
-        return None
+
+    wage: float | None
+    regions: int
+    hours_missing: list[str]
+    wages_missing: list[str]
+    charted: bool
+
+    @property
+    def complete(self) -> bool:
+        """True when every region with an hours row has its hours and its wage."""
+        return bool(self.regions) and not self.hours_missing and not self.wages_missing
+
+
+def hours_weighting(ds: Dataset) -> Weighting:
+    """Regional wages weighted by each region's recorded hours, as the 2022 method describes.
+
+    Regions without hours or without a wage are left out of the weighting and named.
+    Regions split since the reporting year use the wage of their pre-split unit
+    (boundaries reporting_2022) when the hours are in the old units.
+    """
+    hours = regional_hours(ds)
+    names = region_names(ds)
+    charted = regional_hours_charted(ds)
+    if hours.empty:
+        return Weighting(None, 0, [], [], charted)
     regions = ds.reference["regions"].set_index("code")
     old_units = not hours["region"].map(~regions["reporting_2022"].astype(bool)).any()
     wages = ds.table("wages")
@@ -376,18 +403,32 @@ def hours_weighted_wage(ds: Dataset) -> float | None:
     chosen = wages.assign(_rank=(wages["boundaries"] != wanted).astype(int))
     chosen = chosen.sort_values("_rank").drop_duplicates("region").set_index("region")
     regional_wages = hours["region"].map(chosen["wage_kzt"]).astype("Float64")
-    if regional_wages.isna().any():
-        return None
-    weights = hours["value"].astype(float)
-    return float((regional_wages.astype(float) * weights).sum() / weights.sum())
+    has_hours = hours["value"].notna()
+    has_wage = regional_wages.notna()
+    usable = has_hours & has_wage
+
+    def named(mask: pd.Series) -> list[str]:
+        return [str(names.get(code, code)) for code in hours.loc[mask, "region"]]
+
+    weights = hours.loc[usable, "value"].astype(float)
+    wage = (
+        float((regional_wages[usable].astype(float) * weights).sum() / weights.sum())
+        if usable.any() and weights.sum() > 0
+        else None
+    )
+    return Weighting(wage, len(hours), named(~has_hours), named(has_hours & ~has_wage), charted)
+
+
+def hours_weighted_wage(ds: Dataset) -> float | None:
+    """The hours-weighted regional wage (see `hours_weighting`); None when none can be had."""
+    return hours_weighting(ds).wage
 
 
 def wage_bases(ds: Dataset, params: MethodParameters) -> pd.DataFrame:
     """Monthly wages to value the hours with: national, regional, occupation range.
 
     Columns: basis, wage_kzt, note. The regional extremes are official wages (reported
-    rows); the hours-weighted regional wage has no value when hours by region are not
-    published.
+    rows); the hours-weighted regional wage has no value when no region has hours.
     """
     names = region_names(ds)
     wages = ds.table("wages")
@@ -397,13 +438,18 @@ def wage_bases(ds: Dataset, params: MethodParameters) -> pd.DataFrame:
     occupations = ds.table("wages_by_occupation")
     low_occ = occupations.loc[occupations["wage_kzt"].astype(float).idxmin()]
     high_occ = occupations.loc[occupations["wage_kzt"].astype(float).idxmax()]
-    weighted = hours_weighted_wage(ds)
-    gap = regional_hours_gap(ds) or "a region's wage is missing"
-    weighted_note = (
-        "official regional wages weighted by the regions' recorded hours"
-        if weighted is not None
-        else f"not possible: {gap}"
-    )
+    weighting = hours_weighting(ds)
+    weighted = weighting.wage
+    if weighted is None:
+        weighted_note = "not computed: no region has both recorded hours and a wage"
+    elif weighting.complete:
+        weighted_note = "official regional wages weighted by the regions' recorded hours"
+    else:
+        left_out = weighting.hours_missing + weighting.wages_missing
+        weighted_note = (
+            "official regional wages weighted by the regions' recorded hours, without "
+            + fmt.join_words(left_out)
+        )
     rows = [
         ("National average", params.wage_kzt, "official national average"),
         (f"Lowest regional ({names.get(lowest['region'])})", lowest["wage_kzt"], "official"),
@@ -438,34 +484,44 @@ def sensitivity_table(bases: pd.DataFrame, basis: HoursBasis, monthly_norm: floa
     return frame[["basis", "wage_kzt", "value_as_counted_kzt", "value_net_kzt", "note"]]
 
 
-def sensitivity_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """Human headers for `sensitivity_table`, values in billions of KZT."""
-    return pd.DataFrame(
-        {
-            "Wage basis": frame["basis"],
-            "Monthly wage, KZT": frame["wage_kzt"].round(0).astype("Int64"),
-            "Value, hours as counted, billion KZT": (frame["value_as_counted_kzt"] / BILLION)
-            .astype("Float64")
-            .round(2),
-            "Value without double count, billion KZT": (frame["value_net_kzt"] / BILLION)
-            .astype("Float64")
-            .round(2),
-        }
-    )
+def sensitivity_display(frame: pd.DataFrame, with_net: bool = True) -> pd.DataFrame:
+    """Human headers for `sensitivity_table`, values in billions of KZT.
+
+    `with_net=False` (no hours counted twice) shows one value column: both are the same.
+    """
+    shown = {
+        "Wage basis": frame["basis"],
+        "Monthly wage, KZT": frame["wage_kzt"].round(0).astype("Int64"),
+        f"Value, {HOURS_BASES['as_counted'].lower()}, billion KZT": (
+            frame["value_as_counted_kzt"] / BILLION
+        )
+        .astype("Float64")
+        .round(2),
+    }
+    if with_net:
+        shown[f"Value, {HOURS_BASES['net'].lower()}, billion KZT"] = (
+            (frame["value_net_kzt"] / BILLION).astype("Float64").round(2)
+        )
+    return pd.DataFrame(shown)
 
 
-def plot_sensitivity(frame: pd.DataFrame, published_value: float | None):
-    """Horizontal bars of the value per wage basis, the published figure as a line."""
+def plot_sensitivity(frame: pd.DataFrame, published_value: float | None, with_net: bool = True):
+    """Horizontal bars of the value per wage basis, a published figure (if any) as a line.
+
+    `with_net=False` (no hours counted twice) draws one bar per wage: both are the same.
+    """
     import matplotlib.pyplot as plt
     import seaborn as sns
 
     data = frame.dropna(subset=["value_as_counted_kzt"])
+    keys = ["as_counted", "net"] if with_net else ["as_counted"]
     long = pd.DataFrame(
         {
-            "basis": list(data["basis"]) * 2,
-            "hours": [HOURS_BASES["as_counted"]] * len(data) + [HOURS_BASES["net"]] * len(data),
-            "billion": list((data["value_as_counted_kzt"] / BILLION).astype(float))
-            + list((data["value_net_kzt"] / BILLION).astype(float)),
+            "basis": list(data["basis"]) * len(keys),
+            "hours": [HOURS_BASES[key] for key in keys for _ in range(len(data))],
+            "billion": [
+                float(value) / BILLION for key in keys for value in data[f"value_{key}_kzt"]
+            ],
         }
     )
     fig, ax = plt.subplots(figsize=(8, 4.8))
@@ -496,7 +552,12 @@ def plot_sensitivity(frame: pd.DataFrame, published_value: float | None):
 
 @dataclass(frozen=True)
 class EconomicsResult:
-    """Everything chapter 5 shows, computed from one year's data."""
+    """Everything chapter 5 shows, computed from one year's data.
+
+    `published_source` names the published edition the vintage was transcribed from
+    ("Report 2022"; None from 2023 on, when the pipeline is the report). Only then are the
+    `published_*` figures the published report's, and the implied parameters are computed.
+    """
 
     year: int
     unrecorded: pd.DataFrame
@@ -517,14 +578,30 @@ class EconomicsResult:
     implied_wage: float | None
     implied_hours_per_fte: float | None
     regional_hours_charted: bool
+    weighting: Weighting
+    published_source: str | None = None
+    activity_wages: bool = False  # the vintage holds official wages by economic activity
+
+    @property
+    def published(self) -> bool:
+        """True when the vintage declares a published report to compare with."""
+        return self.published_source is not None
+
+    @property
+    def stated_value(self) -> float | None:
+        """The published report's economic value; None without a published source."""
+        return self.published_value.value if self.published else None
 
 
 def compute(ds: Dataset) -> EconomicsResult:
     """Compute chapter 5 from a dataset."""
     params = method_parameters(ds)
     basis = hours_basis(ds)
+    source = ds.edition.published_source
     value = published(ds, "economic_value_kzt")
     fte = published(ds, "fte_equivalent")
+    compare_value = source is not None and not value.missing
+    compare_fte = source is not None and not fte.missing
     adjusted = basis.adjusted
     return EconomicsResult(
         year=ds.year,
@@ -544,181 +621,182 @@ def compute(ds: Dataset) -> EconomicsResult:
         published_value_low=published(ds, "economic_value_kzt_sector_low"),
         published_value_high=published(ds, "economic_value_kzt_sector_high"),
         published_fte=fte,
-        implied_monthly_norm=None
-        if value.missing
-        else implied_monthly_norm(adjusted, params.wage_kzt, value.value),
-        implied_wage=None
-        if value.missing
-        else implied_monthly_wage(adjusted, params.monthly_norm_hours, value.value),
-        implied_hours_per_fte=None
-        if fte.missing
-        else implied_hours_per_person_year(adjusted, fte.value),
+        implied_monthly_norm=implied_monthly_norm(adjusted, params.wage_kzt, value.value)
+        if compare_value
+        else None,
+        implied_wage=implied_monthly_wage(adjusted, params.monthly_norm_hours, value.value)
+        if compare_value
+        else None,
+        implied_hours_per_fte=implied_hours_per_person_year(adjusted, fte.value)
+        if compare_fte
+        else None,
         regional_hours_charted=regional_hours_charted(ds),
+        weighting=hours_weighting(ds),
+        published_source=None if source is None else source.cite_as,
+        activity_wages=ACTIVITY_WAGES_TABLE in ds.tables,
     )
 
 
-# --- prose ---------------------------------------------------------------------------------
-
-
-def headline(result: EconomicsResult) -> str:
-    """Key numbers of the chapter as a Markdown paragraph."""
-    hours = result.hours
-    text = (
-        f"With {fmt.number(hours.added)} hours of initiatives outside the regional front "
-        f"offices' figures, volunteers worked **{fmt.number(hours.adjusted)} hours** in "
-        f"{result.year}. Valued at the {result.params.wage_label} "
-        f"({fmt.number(result.params.wage_kzt)} KZT), that is "
-        f"**{billions(result.economic_value_kzt)}**, or the work of "
-        f"{fmt.number(result.fte_equivalent)} people employed full time for a year."
-    )
-    if hours.double_counted:
-        text += (
-            f" Without the {fmt.number(hours.double_counted)} hours the report counts twice: "
-            f"{billions(result.economic_value_net_kzt)} and "
-            f"{fmt.number(result.fte_equivalent_net)} people."
-        )
-    return text
-
-
-def unrecorded_text(result: EconomicsResult) -> str:
-    """The unrecorded initiatives, the adjusted total and the double count."""
-    hours = result.hours
-    published_added = result.published_added
-    text = (
-        f"The regional front offices' figures leave out many initiatives. The report adds "
-        f"{fmt.number(len(result.unrecorded))} of them to the {fmt.number(hours.recorded)} "
-        f"recorded hours: together {fmt.number(hours.added)} hours "
-        f"({fmt.percent(hours.added_pct, 1)} of the recorded hours"
-    )
-    if not published_added.missing:
-        text += (
-            f"; the report says {published_added.text()} hours, "
-            f"{fmt.percent(result.published_added_pct.value, 0)}"
-        )
-    text += f"), an adjusted total of {fmt.number(hours.adjusted)} hours."
-    if hours.double_counted:
-        text += (
-            f" But {fmt.number(hours.double_counted)} of these hours are already in the "
-            f"regional figures, as the report itself notes, so they are counted twice. "
-            f"Without them the addition is {fmt.number(hours.added - hours.double_counted)} "
-            f"hours ({fmt.percent(hours.added_net_pct, 1)}) and the adjusted total "
-            f"{fmt.number(hours.adjusted_net)} hours."
-        )
-    return text
+# --- statements ------------------------------------------------------------------------------
 
 
 def same_value(result: EconomicsResult) -> bool:
     """True when the computed value and the published one are the same to the tenge."""
-    stated = result.published_value.value
+    stated = result.stated_value
     return stated is not None and abs(result.economic_value_kzt - stated) < SAME_KZT
 
 
 def same_fte(result: EconomicsResult) -> bool:
     """True when the computed full-time equivalents round to the published number."""
     stated = result.published_fte.value
-    return stated is not None and round(result.fte_equivalent) == round(stated)
+    return result.published and stated is not None and round(result.fte_equivalent) == round(stated)
+
+
+def _stated(figure: Published, compare: bool) -> dict | None:
+    """A published figure for the templates (value, qualifier); None when there is none to
+    compare with: no published source, or the source gives no value."""
+    if not compare or figure.missing:
+        return None
+    return {"value": figure.value, "qualifier": figure.qualifier}
+
+
+def counted_twice(result: EconomicsResult) -> list[dict]:
+    """The initiatives whose hours are partly in the regional figures already.
+
+    Each: name, hours (already in the RFO figures), noted (the published report's own row
+    says so: its source cites the published edition).
+    """
+    frame = result.unrecorded
+    rows = frame[frame["hours_already_in_rfo"] > 0]
+    cite = result.published_source
+    return [
+        {
+            "name": str(row["name"]),
+            "hours": float(row["hours_already_in_rfo"]),
+            "noted": cite is not None and str(row["source"]).startswith(cite),
+        }
+        for _, row in rows.iterrows()
+    ]
+
+
+def context(result: EconomicsResult) -> dict:
+    """The values every statement of the chapter is rendered from (numbers, names, flags).
+
+    Published figures (`stated_*`) are None unless the vintage declares a published source
+    and that source gives the value.
+    """
+    hours, params = result.hours, result.params
+    frame = result.unrecorded
+    compare = result.published
+    stated_value = _stated(result.published_value, compare)
+    stated_added = _stated(result.published_added, compare)
+    low, high = result.published_value_low, result.published_value_high
+    sensitivity = result.sensitivity.dropna(subset=["value_as_counted_kzt"])
+    weighting = result.weighting
+    return {
+        "year": result.year,
+        "published": compare,
+        "recorded": hours.recorded,
+        "recorded_qualifier": hours.recorded_qualifier,
+        "initiatives": int(frame["hours"].notna().sum()),
+        "initiatives_without_hours": [str(n) for n in frame.loc[frame["hours"].isna(), "name"]],
+        "added": hours.added,
+        "added_pct": hours.added_pct,
+        "added_net": hours.added - hours.double_counted,
+        "added_net_pct": hours.added_net_pct,
+        "adjusted": hours.adjusted,
+        "adjusted_net": hours.adjusted_net,
+        "double_counted": hours.double_counted,
+        "twice": counted_twice(result),
+        "wage": params.wage_kzt,
+        "wage_region": params.wage_region,
+        "monthly_norm": params.monthly_norm_hours,
+        "annual_norm": params.annual_norm_hours,
+        "value": result.economic_value_kzt,
+        "value_net": result.economic_value_net_kzt,
+        "fte": result.fte_equivalent,
+        "fte_net": result.fte_equivalent_net,
+        "stated_added": stated_added,
+        # The published addition includes the hours counted twice (it equals the full sum).
+        "source_counts_twice": bool(hours.double_counted)
+        and stated_added is not None
+        and abs(stated_added["value"] - hours.added) < 0.5,
+        "stated_added_pct": _stated(result.published_added_pct, compare),
+        "stated_value": stated_value,
+        "stated_value_decimals": None
+        if stated_value is None
+        else published_decimals(stated_value["value"]),
+        "value_same": same_value(result),
+        "value_rounds_same": stated_value is not None
+        and rounds_to(
+            result.economic_value_kzt,
+            stated_value["value"],
+            BILLION,
+            published_decimals(stated_value["value"]),
+        ),
+        "implied_wage": result.implied_wage,
+        "implied_norm": result.implied_monthly_norm,
+        "second_estimate": None
+        if low.missing or high.missing
+        else {
+            "low": low.value,
+            "high": high.value,
+            "qualifier": sum_qualifier([low.qualifier, high.qualifier]),
+            # A published range keeps its round form; a computed one shows hundredths.
+            "decimals": max(published_decimals(low.value), published_decimals(high.value))
+            if compare and "reported" in (low.status, high.status)
+            else 2,
+            "published": compare and "reported" in (low.status, high.status),
+        },
+        "activity_wages": result.activity_wages,
+        "lowest": float(sensitivity["value_net_kzt"].astype(float).min()),
+        "highest": float(sensitivity["value_as_counted_kzt"].astype(float).max()),
+        "weighted_value": None
+        if weighting.wage is None
+        else replacement_value(hours.adjusted, weighting.wage, params.monthly_norm_hours),
+        "weighting_regions": weighting.regions,
+        "hours_missing": weighting.hours_missing,
+        "wages_missing": weighting.wages_missing,
+        "hours_charted": weighting.charted,
+        "stated_fte": _stated(result.published_fte, compare),
+        "fte_same": same_fte(result),
+        "implied_hours_per_fte": result.implied_hours_per_fte,
+    }
+
+
+def statement(name: str, result: EconomicsResult, **extra: object) -> str:
+    """The chapter's statement `name` (templates/en/economics/<name>.md), from `context`."""
+    words = {"qualifier_words": fmt.QUALIFIER_WORDS}
+    text = prose.render(f"economics/{name}", **context(result), **words, **extra)
+    return LINE_BREAK.sub(" ", text)  # the templates' wrapped lines, joined; paragraphs kept
+
+
+def headline(result: EconomicsResult) -> str:
+    """Key numbers of the chapter as a Markdown paragraph."""
+    return statement("headline", result)
+
+
+def unrecorded_text(result: EconomicsResult) -> str:
+    """The unrecorded initiatives, the adjusted total and any hours counted twice."""
+    return statement("unrecorded", result)
 
 
 def value_text(result: EconomicsResult) -> str:
-    """The replacement value and the parameters the published figure implies."""
-    params = result.params
-    published_value = result.published_value
-    text = (
-        f"The replacement cost values each hour at the pay of a paid worker: the "
-        f"{params.wage_label} ({fmt.number(params.wage_kzt)} KZT) divided by the monthly "
-        f"working-time norm ({fmt.number(params.monthly_norm_hours, 1)} hours). For "
-        f"{fmt.number(result.hours.adjusted)} hours that gives "
-        f"{billions(result.economic_value_kzt)}"
-    )
-    if published_value.missing:
-        text += "; the data give no value of their own."
-    elif same_value(result):
-        text += ", the value the data give."
-    else:
-        text += (
-            f"; the report says {fmt.QUALIFIER_WORDS.get(published_value.qualifier, '')}"
-            f"{billions(published_value.value, 1)}."
-        )
-    if not same_value(result) and rounds_to(
-        result.economic_value_kzt, published_value.value, BILLION, 1
-    ):
-        text += (
-            " Rounded to a tenth of a billion, as the report rounds, the two agree; but the "
-            "computed value is below the published one, not above it."
-            if result.economic_value_kzt < published_value.value
-            else " Rounded to a tenth of a billion, as the report rounds, the two agree."
-        )
-    if result.implied_monthly_norm is not None and not same_value(result):
-        text += (
-            f" To reach the published figure exactly, the hours would have to be paid at "
-            f"a monthly wage of {fmt.number(result.implied_wage)} KZT, or the month would "
-            f"have to have {fmt.number(result.implied_monthly_norm, 1)} working hours."
-        )
-    low, high = result.published_value_low, result.published_value_high
-    if not low.missing and not high.missing and "reported" not in (low.status, high.status):
-        text += (
-            f" The data also give a second estimate, {fmt.number(low.value / BILLION, 1)} to "
-            f"{billions(high.value, 1)} (status derived; the method is in the data's notes)."
-        )
-    elif not low.missing and not high.missing:
-        text += (
-            f" The report's second estimate, {fmt.number(low.value / BILLION, 1)} to "
-            f"{billions(high.value, 1)} with wages by type of economic activity, cannot be "
-            f"recomputed: it does not say which activities it uses, and official average "
-            f"wages by activity are not in this edition's data."
-        )
-    return text
+    """The replacement value and, against a published figure, the parameters it implies."""
+    return statement("value", result)
 
 
 def sensitivity_text(result: EconomicsResult) -> str:
-    """How much the value depends on the wage, and whether the regional weighting is possible."""
-    frame = result.sensitivity.dropna(subset=["value_as_counted_kzt"])
-    lowest = frame["value_net_kzt"].astype(float).min()
-    highest = frame["value_as_counted_kzt"].astype(float).max()
-    text = (
-        f"The value depends above all on the wage. Across the official wages in the table "
-        f"it ranges from {billions(lowest)} to {billions(highest)}."
-    )
-    weighted = result.sensitivity.set_index("basis")["value_as_counted_kzt"].get(WEIGHTED_BASIS)
-    if weighted is None or pd.isna(weighted):
-        note = result.sensitivity.set_index("basis")["note"].get(WEIGHTED_BASIS, "")
-        if result.regional_hours_charted:
-            return text + (
-                " The report says it weighted regional wages by each region's hours; it "
-                "publishes hours by region only as a chart without values, so this edition "
-                "cannot repeat that weighting."
-            )
-        return text + f" Weighting the regional wages by each region's hours is {note}."
-    return text + (
-        f" Weighted by each region's recorded hours, the regional wages give "
-        f"{billions(float(weighted))}."
-    )
+    """How much the value depends on the wage, and the regional weighting."""
+    return statement("sensitivity", result)
 
 
 def fte_text(result: EconomicsResult) -> str:
-    """Full-time equivalents and the hours per person-year the published figure implies."""
-    params = result.params
-    fte = result.published_fte
-    text = (
-        f"A full-time year has {fmt.number(params.annual_norm_hours)} working hours under "
-        f"the official norm, so {fmt.number(result.hours.adjusted)} hours equal the work "
-        f"of {fmt.number(result.fte_equivalent)} people employed full time"
-    )
-    if result.hours.double_counted:
-        text += f" ({fmt.number(result.fte_equivalent_net)} without the double count)"
-    text += "."
-    if same_fte(result):
-        text += f" The report gives the same number, {fte.text()}."
-    elif result.implied_hours_per_fte is not None:
-        text += (
-            f" The report's {fte.text()} people imply "
-            f"{fmt.number(result.implied_hours_per_fte)} hours per person-year instead of "
-            f"{fmt.number(params.annual_norm_hours)}."
-        )
-    return text
+    """Full-time equivalents and the hours per person-year a published figure implies."""
+    return statement("fte", result)
 
 
-# --- indicators and discrepancies --------------------------------------------------------------
+# --- indicators, discrepancies and variables ---------------------------------------------------
 
 
 def indicators(ds: Dataset) -> list[Indicator]:
@@ -729,7 +807,7 @@ def indicators(ds: Dataset) -> list[Indicator]:
     full-time equivalents scale the adjusted hours by exact parameters, keeping its qualifier.
     """
     result = compute(ds)
-    source = f"Report {ds.year}, §Economic contribution; computed (replacement cost)"
+    source = "computed: recorded and unrecorded hours at replacement cost (methodology appendix)"
     hours = result.hours
     return [
         Indicator(
@@ -772,47 +850,81 @@ def indicators(ds: Dataset) -> list[Indicator]:
 
 
 def discrepancies(ds: Dataset) -> list[Discrepancy]:
-    """Where chapter 5 of the report disagrees with itself or with official statistics."""
+    """Where chapter 5 of the published report disagrees with itself or with official
+    statistics; none when the vintage declares no published source."""
     result = compute(ds)
-    hours, params = result.hours, result.params
+    if not result.published:
+        return []
     found = []
-    if hours.double_counted:
-        found.append(
-            Discrepancy(
-                CHAPTER,
-                "Unrecorded hours counted twice",
-                f"+{result.published_added.text()} hours "
-                f"({fmt.percent(result.published_added_pct.value, 0)})",
-                f"+{fmt.number(hours.added - hours.double_counted)} hours "
-                f"({fmt.percent(hours.added_net_pct, 1)}) without the double count",
-                f"{fmt.number(hours.double_counted)} hours of the addition are, as the report "
-                f"notes, already in the regional front offices' figures.",
-            )
-        )
-    if not result.published_value.missing and not same_value(result):
-        found.append(
-            Discrepancy(
-                CHAPTER,
-                "Economic value",
-                f"{fmt.QUALIFIER_WORDS.get(result.published_value.qualifier, '')}"
-                f"{billions(result.published_value.value, 1)}",
-                f"{billions(result.economic_value_kzt)} with the {params.wage_label} and "
-                f"{fmt.number(params.monthly_norm_hours, 1)} hours a month",
-                f"The published figure implies a wage of {fmt.number(result.implied_wage)} KZT "
-                f"or a month of {fmt.number(result.implied_monthly_norm, 1)} hours.",
-            )
-        )
-    if not result.published_fte.missing and not same_fte(result):
-        found.append(
-            Discrepancy(
-                CHAPTER,
-                "Full-time equivalents",
-                f"{result.published_fte.text()} people",
-                f"{fmt.number(result.fte_equivalent)} people at "
-                f"{fmt.number(params.annual_norm_hours)} hours a year",
-                f"The published figure implies {fmt.number(result.implied_hours_per_fte)} "
-                f"hours per person-year instead of the official "
-                f"{fmt.number(params.annual_norm_hours)}.",
-            )
-        )
+    topics = []
+    if result.hours.double_counted and context(result)["stated_added"] is not None:
+        topics.append(("Unrecorded hours counted twice", "double_count"))
+    if result.implied_wage is not None and not same_value(result):
+        topics.append(("Economic value", "value"))
+    if result.implied_hours_per_fte is not None and not same_fte(result):
+        topics.append(("Full-time equivalents", "fte"))
+    for topic, name in topics:
+        # Table cells: one line each.
+        parts = [
+            " ".join(statement(f"discrepancy/{name}", result, part=part).split())
+            for part in ("published", "recomputed", "explanation")
+        ]
+        found.append(Discrepancy(CHAPTER, topic, *parts))
     return found
+
+
+def variables(ds: Dataset) -> dict[str, str]:
+    """`{{< var >}}` values for the chapter's commentary and the method notes.
+
+    Names start with `economics_`; a value the data do not give is 'not available'.
+    """
+    result = compute(ds)
+    values = context(result)
+    gap = GAP_TEXT
+
+    def show(value: float | None, decimals: int = 0) -> str:
+        return gap if value is None else fmt.number(value, decimals)
+
+    def stated(key: str, decimals: int = 0) -> str:
+        figure = values[key]
+        if figure is None:
+            return gap
+        return fmt.qualified(figure["value"], figure["qualifier"], decimals)
+
+    return {
+        "economics_initiatives_count": show(values["initiatives"]),
+        "economics_added_hours": show(values["added"]),
+        "economics_added_pct": fmt.percent(values["added_pct"], 1),
+        "economics_added_net_hours": show(values["added_net"]),
+        "economics_added_net_pct": fmt.percent(values["added_net_pct"], 1),
+        "economics_double_counted_hours": show(values["double_counted"]),
+        "economics_value_net": fmt.billions(values["value_net"]),
+        "economics_fte_net": show(values["fte_net"]),
+        "economics_wage": f"{fmt.number(values['wage'])} KZT",
+        "economics_monthly_norm": show(values["monthly_norm"], 1),
+        "economics_annual_norm": show(values["annual_norm"]),
+        "economics_published_added_hours": stated("stated_added"),
+        "economics_published_added_pct": gap
+        if values["stated_added_pct"] is None
+        else fmt.percent(values["stated_added_pct"]["value"], 0),
+        "economics_published_fte": stated("stated_fte"),
+        "economics_implied_wage": gap
+        if values["implied_wage"] is None
+        else f"{fmt.number(values['implied_wage'])} KZT",
+        "economics_implied_monthly_norm": show(values["implied_norm"], 1),
+        "economics_implied_hours_per_fte": show(values["implied_hours_per_fte"]),
+        "economics_undercount": undercount_text(ds),
+    }
+
+
+def undercount_text(ds: Dataset) -> str:
+    """The published range of how much higher the real figures are than the recorded ones
+    (`volunteers_undercount_pct`, low and high): 'at least 20–25%'; GAP_TEXT without it."""
+    rows = ds.obs("volunteers_undercount_pct")
+    bounds = {str(row["category"]): row for _, row in rows.iterrows() if pd.notna(row["value"])}
+    if set(bounds) != {"low", "high"}:
+        return GAP_TEXT
+    low, high = bounds["low"], bounds["high"]
+    qualifier = str(low["qualifier"]) if pd.notna(low["qualifier"]) else "exact"
+    words = fmt.QUALIFIER_WORDS.get(qualifier, "")
+    return f"{words}{fmt.number(float(low['value']))}–{fmt.percent(float(high['value']), 0)}"

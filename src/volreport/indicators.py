@@ -50,7 +50,9 @@ def write_json(indicators: list[Indicator], path: Path, *, year: int, synthetic:
         "synthetic": synthetic,
         "indicators": [asdict(i) for i in indicators],
     }
-    path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    # Strict JSON: a non-finite value is an error here, never `Infinity` in the file.
+    text = json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False)
+    path.write_text(text + "\n", encoding="utf-8")
 
 
 @dataclass(frozen=True)
