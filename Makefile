@@ -8,17 +8,32 @@ STAMP := $(VENV)/.installed
 # The offline Quarto CLI kit, when ../shared/quarto/ is beside the project (CI has it).
 QUARTO_KIT := ../shared/quarto/install.sh
 
-.PHONY: help env report validate test lint format notebooks bench clean quarto
+.PHONY: help env lock report validate test lint format notebooks bench clean quarto
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+# Exact versions with hashes; uv installs them in seconds, pip is the fallback.
+LOCK := requirements.lock
+UV := uv==0.13.9
+
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@if $(PY) -m pip install --quiet --disable-pip-version-check "$(UV)" >/dev/null 2>&1; then \
+		$(VENV)/bin/uv pip install --quiet --python $(PY) --require-hashes -r $(LOCK) && \
+		$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -e . ; \
+	else \
+		$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK) && \
+		$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e . ; \
+	fi
 	@touch $(STAMP)
 
-env: $(STAMP) ## create .venv and install the project (again only when pyproject.toml changes)
+env: $(STAMP) ## create .venv and install the locked dependencies (again when the lock changes)
+
+lock: $(STAMP) ## re-resolve requirements.lock from pyproject.toml (the newest versions that fit)
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --generate-hashes \
+		--python-version 3.11 --quiet --no-header -o $(LOCK)
+	@sed -i '1i # Every dependency of volreport (and its dev extra) pinned with hashes, for Python 3.11-3.13.\n# Written by `make lock` (uv pip compile --universal); `make env` installs exactly this.' $(LOCK)
 
 report: $(STAMP) ## build the report for YEAR (default 2022) into _book/YEAR/
 	$(VENV)/bin/volreport build --year $(YEAR)
