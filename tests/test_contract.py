@@ -98,3 +98,53 @@ def test_field_writes_only_given_constraints() -> None:
     count = contract.count_field("n", "persons", "people", required=True)
     assert count["constraints"] == {"required": True, "minimum": 0}
     assert count["unit"] == "persons"
+
+
+def test_every_unit_and_number_column_has_a_plausible_range() -> None:
+    assert set(contract.PLAUSIBLE_RANGES) == set(contract.UNITS)
+    for name, (_, table_schema) in contract.YEAR_RESOURCES.items():
+        for field in table_schema["fields"]:
+            if field["type"] not in ("integer", "number"):
+                continue
+            if (name, field["name"]) == ("observations", "value"):
+                continue  # by the row's unit
+            limits = contract.plausible_range(
+                field.get("unit"), resource=name, column=field["name"]
+            )
+            assert limits is not None, f"{name}.{field['name']} has no plausible range"
+            assert limits[0] < limits[1]
+    assert contract.plausible_range("percent") == (0, 100)
+    assert contract.plausible_range("percent", indicator="volunteers_change_pct")[0] == -100
+    assert contract.plausible_range("KZT", resource="wages", column="wage_kzt")[1] == 1e8
+
+
+def test_what_a_build_needs_is_in_the_catalogue_and_in_2022() -> None:
+    import pandas as pd
+    import yaml
+
+    from volreport import paths
+
+    catalogue = pd.read_csv(paths.REFERENCE_DIR / "indicators.csv", dtype=str).fillna("")
+    sets = dict(zip(catalogue["id"], catalogue["category_set"], strict=True))
+    for indicator, category in contract.BUILD_OBSERVATIONS:
+        assert indicator in sets, indicator
+        members = contract.CATEGORY_SETS.get(sets[indicator], ())
+        assert category == "" or category in members, indicator  # "": the total
+    assert set(contract.BUILD_RESOURCES) <= set(contract.YEAR_RESOURCES)
+    params = yaml.safe_load((paths.year_data_dir(2022) / "params.yml").read_text("utf-8"))
+    for name, (low, high, _) in {**contract.REQUIRED_PARAMS, **contract.OPTIONAL_PARAMS}.items():
+        assert low < params[name]["value"] <= high, name
+
+
+def test_the_limits_leave_room_above_the_real_vintage() -> None:
+    from volreport import paths
+
+    folder = paths.year_data_dir(2022)
+    for name in contract.YEAR_RESOURCES:
+        path = folder / f"{name}.csv"
+        assert path.stat().st_size * 100 < contract.MAX_TABLE_BYTES
+        lines = path.read_text("utf-8").count("\n")
+        assert lines * 10 < contract.max_rows(name)
+    assert (folder / "datapackage.json").stat().st_size * 10 < contract.MAX_DESCRIPTOR_BYTES
+    for name in ("params.yml", "edition.yml"):
+        assert (folder / name).stat().st_size * 10 < contract.MAX_YAML_BYTES

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from volreport import forms
+from volreport import contract, forms
 from volreport.dataset import load_reference
 
 
@@ -60,12 +60,23 @@ def test_counts_are_whole_numbers_and_levels_a_drop_down(astana, reference):
     sheets = {spec.name: spec for spec in forms.region_sheets(reference)}
     count = sheets["volunteers"].cells[0]
     (rule,) = validation_for(astana["volunteers"], count.cell)
-    assert (rule.type, rule.operator, rule.formula1) == ("whole", "greaterThanOrEqual", "0")
+    assert (rule.type, rule.operator, rule.formula1) == ("whole", "between", "0")
+    assert float(rule.formula2) == forms.KIND_MAXIMUM[forms.COUNT]
     hours = sheets["hours"].cells[0]
-    assert validation_for(astana["hours"], hours.cell)[0].type == "decimal"
+    (rule,) = validation_for(astana["hours"], hours.cell)
+    assert (rule.type, rule.operator, rule.formula1) == ("decimal", "between", "0")
+    assert float(rule.formula2) == forms.KIND_MAXIMUM[forms.AMOUNT]
     level = sheets["rfo_support"].cells[0]
     (choice,) = validation_for(astana["rfo_support"], level.cell)
     assert choice.type == "list" and "one_time" in choice.formula1
+
+
+def test_cell_maxima_are_the_contracts_plausible_ranges():
+    ranges = contract.PLAUSIBLE_RANGES
+    assert forms.KIND_MAXIMUM[forms.AMOUNT] == ranges["hours"][1]
+    assert forms.KIND_MAXIMUM[forms.COUNT] == max(
+        ranges[unit][1] for unit in ("persons", "events", "organizations")
+    )
 
 
 def test_instructions_in_russian_and_english(astana):

@@ -49,6 +49,29 @@ REFERENCE = {
         ["grant_hours_total", "Grant project hours", "hours", "", ""],
     ],
 }
+# The other national figures a build reads (contract.BUILD_OBSERVATIONS), here as gaps.
+BUILD_GAPS = {
+    "volunteers_estimate": "persons",
+    "volunteers_systematic": "persons",
+    "persons_per_volunteer": "persons",
+    "volunteers_share_of_population": "percent",
+    "npo": "organizations",
+    "initiative_groups": "groups",
+    "grant_volunteers_total": "persons",
+    "grant_events_total": "events",
+    "economic_value_kzt": "KZT",
+    "economic_value_kzt_sector_low": "KZT",
+    "economic_value_kzt_sector_high": "KZT",
+    "fte_equivalent": "persons",
+    "unrecorded_hours_added": "hours",
+    "unrecorded_hours_added_pct": "percent",
+    "data_coverage_pct": "percent",
+    "inquiries": "inquiries",
+}
+CATEGORIES = {"data_coverage_pct": "coverage_bound", "inquiries": "inquiry_topic"}
+REFERENCE["indicators"] += [
+    [name, name, unit, CATEGORIES.get(name, ""), ""] for name, unit in BUILD_GAPS.items()
+]
 SOURCE = "Report 2022, §A portrait of a volunteer across the country, text"
 OBSERVATIONS = [
     ["volunteers", "2022", "KZ", "", "1000", "exact", "persons", "reported", SOURCE, ""],
@@ -107,6 +130,11 @@ OBSERVATIONS = [
     ["hours", "2022", "KZ", "", str(10 * len(AREAS)), "", "hours", "reported", SOURCE, ""],
     *[["hours", "2022", "KZ", area, "10", "", "hours", "reported", SOURCE, ""] for area in AREAS],
     ["grant_hours_total", "2022", "KZ", "", "50", "at_least", "hours", "reported", SOURCE, ""],
+    *[
+        [name, "2022", "KZ", category, "", "", unit, "missing", SOURCE, ""]
+        for name, unit in BUILD_GAPS.items()
+        for category in contract.CATEGORY_SETS.get(CATEGORIES.get(name, ""), ("",))
+    ],
 ]
 GRANT = "Report 2022, §The work of priority projects, text"
 OFFICIAL = "BNS stat.gov.kz"
@@ -153,9 +181,18 @@ RECORDS = {
         ["KZ-19", "reporting_2022", "2022-01-01", "2177253", "derived", OFFICIAL, "sum of parts"],
         ["KZ-19", "current", "2022-01-01", "1478496", "reported", OFFICIAL, ""],
     ],
-    "wages": [["KZ", "current", "309697", "reported", OFFICIAL, ""]],
+    "wages": [
+        ["KZ", "current", "309697", "reported", OFFICIAL, ""],
+        ["KZ-71", "current", "406920", "reported", OFFICIAL, ""],
+    ],
     "wages_by_occupation": [["Managers", "534211", "reported", OFFICIAL, ""]],
 }
+
+
+PARAMS = (
+    "monthly_hours_norm: {value: 163.3, unit: hours, source: Labour Code}\n"
+    "annual_hours_norm: {value: 1960, unit: hours, source: Labour Code}\n"
+)
 
 
 def write_rows(path: Path, header: list[str], rows: list[list[str]]) -> None:
@@ -185,7 +222,7 @@ def vintage(tmp_path: Path) -> Path:
         write_rows(
             folder / f"{name}.csv", contract.column_names(contract.YEAR_RESOURCES[name][1]), rows
         )
-    (folder / "params.yml").write_text("hours_per_month: {value: 163.3}\n", encoding="utf-8")
+    (folder / "params.yml").write_text(PARAMS, encoding="utf-8")
     return folder
 
 
@@ -534,3 +571,115 @@ def test_require_valid_remembers_a_pass_only_for_the_same_bytes(tmp_path, monkey
     observations.write_text(observations.read_text(encoding="utf-8").replace(",KZ,", ",KZ-99,", 1))
     with pytest.raises(validate.ValidationError, match="KZ-99"):
         validate.require_valid(2022, folder)
+
+
+# --- hostile inputs and what a build needs ------------------------------------------------------
+
+
+def test_a_problem_never_sends_control_characters_or_a_whole_cell_to_the_terminal() -> None:
+    problem = Problem("t.csv", 2, "text", "red \x1b[31m" + "x" * 200, "a rule")
+    text = str(problem)
+    assert "\x1b" not in text and "\\x1b[31m" in text
+    assert len(text) < 150 and text.endswith("…': a rule")
+
+
+def test_json_depth_counts_brackets_outside_strings() -> None:
+    assert validate.json_depth('{"a": [1, {"b": "[[[["}]}') == 3
+    assert validate.json_depth("[" * 50 + "]" * 50) == 50
+
+
+def test_number_rules() -> None:
+    rule = validate.number_rule
+    assert rule(float("nan"), (0, 1), "persons", change=False, column=False).startswith(
+        "not a finite number"
+    )
+    assert rule(-101, (-100, 1e7), "percent", change=True, column=False) == (
+        "a change cannot be below -100%"
+    )
+    assert rule(201, (-100, 1e7), "percent", change=True, column=False) is None
+    assert rule(2e11, (0, 1e11), "hours", change=False, column=False) == (
+        "more than 100,000,000,000 hours, the plausible maximum (contract.PLAUSIBLE_RANGES); "
+        "a typing or unit error?"
+    )
+
+
+def test_a_clean_table_needs_only_the_quick_pass(vintage: Path, monkeypatch) -> None:
+    monkeypatch.setattr(validate.csv, "reader", None)  # the exact pass would fail
+    assert validate.scan_csv(vintage / "observations.csv", 100) == validate.Scan([], [])
+
+
+def test_a_complete_vintage_has_no_gaps_and_needs_go_where_asked(vintage: Path) -> None:
+    needs: list[Problem] = []
+    assert (
+        validate_year(2022, vintage, reference_dir=vintage.parent / "reference", needs=needs) == []
+    )
+    assert needs == []
+    (vintage / "params.yml").unlink()
+    assert (
+        validate_year(2022, vintage, reference_dir=vintage.parent / "reference", needs=needs) == []
+    )
+    assert [p.file.endswith("params.yml") for p in needs] == [True]
+
+
+def test_an_absent_national_row_is_named_exactly(vintage: Path) -> None:
+    rows = read_rows(vintage / "observations.csv")
+    kept = [r for r in rows if r[0] not in ("fte_equivalent", "inquiries")]
+    write_rows(vintage / "observations.csv", kept[0], kept[1:])
+    problem = only(check(vintage))
+    assert problem.file.endswith("observations.csv") and problem.column == "indicator"
+    assert "no national (KZ) row of 2022 for fte_equivalent, inquiries (volunteering), " in (
+        problem.rule
+    )
+    assert "inquiries (other); the chapters read them" in problem.rule
+
+
+def test_population_and_wages_the_build_needs(vintage: Path) -> None:
+    rows = read_rows(vintage / "population.csv")
+    write_rows(vintage / "population.csv", rows[0], [r for r in rows[1:] if r[0] != "KZ"])
+    (vintage / "params.yml").write_text(
+        PARAMS + "default_wage: {table: wages, region: KZ-75, boundaries: current}\n",
+        encoding="utf-8",
+    )
+    problems = [str(p) for p in check(vintage)]
+    assert len(problems) == 2, problems
+    assert (
+        "population.csv: column 'population': no national (KZ) population on or before "
+        in (problems[0])
+    )
+    assert "2023-01-01" in problems[0]
+    assert (
+        "wages.csv: column 'wage_kzt': no wage for region KZ-75, boundaries current"
+        in (problems[1])
+    )
+
+
+def test_params_entries_are_values_or_flat_mappings(vintage: Path) -> None:
+    (vintage / "params.yml").write_text(
+        PARAMS + "working_days: {value: 400}\nnested: {value: {deep: [1, 2]}}\n"
+        "default_wage: lots\n",
+        encoding="utf-8",
+    )
+    problems = [str(p) for p in check(vintage)]
+    assert len(problems) == 3, problems
+    assert (
+        "params.yml:3: column 'working_days' = '400': must be a number more than 0 and at "
+        "most 366 days"
+    ) in problems[0]
+    assert (
+        "params.yml:4: column 'nested': an entry is a value or a mapping of values" in (problems[1])
+    )
+    assert "params.yml:5: column 'default_wage': must be a mapping" in problems[2]
+
+
+def test_require_valid_refuses_an_oversized_file_before_hashing(vintage, tmp_path, monkeypatch):
+    with (vintage / "grant_projects.csv").open("r+b") as handle:
+        handle.truncate(contract.MAX_TABLE_BYTES + 1)
+
+    def never(*args):
+        raise AssertionError("the digest read the oversized file")
+
+    monkeypatch.setattr(validate, "validation_digest", never)
+    with pytest.raises(ValidationError, match="MAX_TABLE_BYTES"):
+        require_valid(
+            2022, vintage, reference_dir=vintage.parent / "reference", build_dir=tmp_path / "b"
+        )

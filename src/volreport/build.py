@@ -88,8 +88,9 @@ def chapter_notebooks(pages: list[str]) -> list[Path]:
 
 
 def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """SHA-256 of a file's bytes, read in blocks (a data file may be large)."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def tree_digest(files: Iterable[Path], root: Path = paths.PROJECT_ROOT) -> str:
@@ -374,13 +375,14 @@ def _text(source: str | list[str]) -> str:
 
 
 def download_links_detached(notebook: dict) -> dict:
-    """Each labelled cell's CSV link moved out of the cell into a Markdown cell after it.
+    """Each labelled cell's CSV link moved out of the cell into a Markdown cell after it,
+    with the table's notes or the chart's source line (`display.DETACHED_CLASSES`).
 
     A figure cell whose outputs are the figure and its link would be read by Quarto as two
     sub-figures; as a paragraph after the cell the link stays under its figure or table in
     both engines.
     """
-    from volreport.display import DOWNLOAD_CLASS
+    from volreport.display import DETACHED_CLASSES
 
     cells = []
     for cell in notebook.get("cells", []):
@@ -390,7 +392,10 @@ def download_links_detached(notebook: dict) -> dict:
         links = [
             output
             for output in cell.get("outputs", [])
-            if DOWNLOAD_CLASS in _text((output.get("data") or {}).get("text/markdown", ""))
+            if any(
+                mark in _text((output.get("data") or {}).get("text/markdown", ""))
+                for mark in DETACHED_CLASSES
+            )
         ]
         if links:
             cell["outputs"] = [o for o in cell["outputs"] if not any(o is link for link in links)]
@@ -482,6 +487,9 @@ def stage_book(
         )
     for chapter_data in (build_dir / "chapters").glob("*/data"):
         shutil.copytree(chapter_data, stage / "data", dirs_exist_ok=True)
+    from volreport import downloads
+
+    downloads.stage_downloads(stage, pages, generated.variables)  # the Data page's list
     indicators.write_json(
         generated.indicators, stage / "indicators.json", year=year, synthetic=generated.synthetic
     )
@@ -645,6 +653,8 @@ def build(
         pages = book_pages()
         notebooks = chapter_notebooks(pages)
         options = {"formats": sorted(formats), "engine": engine, "data_dir": str(data_folder)}
+        # The edition's date may come from SOURCE_DATE_EPOCH (landing.edition_date).
+        options["source_date_epoch"] = os.environ.get("SOURCE_DATE_EPOCH", "")
         digest = source_digest(year, data_folder, report_folder, pages, options)
         record = build_dir / "cache" / "build.json"
         outputs = expected_outputs(book_dir, year, formats)
@@ -657,7 +667,7 @@ def build(
         echo(f"volreport {year}: validating {data_folder}")
         from volreport import validate
 
-        validate.require_valid(year, data_dir)
+        validate.require_valid(year, data_dir, build_dir=build_dir.parent)
         echo(f"volreport {year}: {len(notebooks)} chapters, {jobs or os.cpu_count()} parallel jobs")
         runner = ChapterRunner(year, build_dir, data_dir, echo)
         # The parent would only wait for the kernels: it computes the generated pages meanwhile.
@@ -674,6 +684,13 @@ def build(
             t0 = time.perf_counter()
             if engine == "quarto":
                 publish_quarto(stage, tmp, formats)
+                if "html" in formats:  # the Data page links the archives; labels name sheets
+                    from volreport import downloads, publish
+
+                    downloads.write_archives(
+                        stage, tmp, year=year, pages=pages, numbers=None,
+                        variables=publish.read_variables(stage),
+                    )  # fmt: skip
             else:
                 from volreport import publish
 

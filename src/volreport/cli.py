@@ -21,11 +21,22 @@ def cmd_build(args: argparse.Namespace) -> int:
     return build.main_build(args)
 
 
+def unreadable(error: OSError) -> int:
+    """A file the operating system would not let us read (permissions, a device): one line
+    naming it, exit status 1. Bad input, not a fault of the program."""
+    where = error.filename or "input"
+    print(f"{where}: cannot be read ({error.strerror or error})", file=sys.stderr)
+    return 1
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate one year's data and print every problem found."""
     from volreport import validate
 
-    problems = validate.validate_year(args.year, args.data_dir)
+    try:
+        problems = validate.validate_year(args.year, args.data_dir)
+    except OSError as error:
+        return unreadable(error)
     folder = paths.year_data_dir(args.year, args.data_dir)
     if problems:
         print(validate.ValidationError(problems), file=sys.stderr)
@@ -87,7 +98,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     except ingest.IngestError as error:
         print(error, file=sys.stderr)
         return 1
-    print(f"{result.folder}: written and valid")
+    except OSError as error:
+        return unreadable(error)
+    if result.buildable:
+        print(f"{result.folder}: written and valid")
+    else:
+        print(f"{result.folder}: written; not buildable until what is still needed is added")
     if result.report_folder:
         print(f"{result.report_folder}: editorial template copied; the analysts write it")
     for item in result.still_needed:
@@ -97,8 +113,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_synth(args: argparse.Namespace) -> int:
     """Write a complete synthetic year (demos, tests, benchmarks)."""
-    from volreport import ingest, synth
+    from volreport import contract, ingest, synth
 
+    if not 0 < args.events <= contract.MAX_SYNTH_EVENTS:
+        print(f"--events must be from 1 to {contract.MAX_SYNTH_EVENTS:,}", file=sys.stderr)
+        return 1
+    if args.seed < 0:
+        print("--seed must be 0 or more", file=sys.stderr)
+        return 1
     try:
         folder, report = synth.synth(
             args.year,
@@ -111,6 +133,8 @@ def cmd_synth(args: argparse.Namespace) -> int:
     except ingest.IngestError as error:
         print(error, file=sys.stderr)
         return 1
+    except OSError as error:
+        return unreadable(error)
     print(f"{folder}: SYNTHETIC data written and valid")
     if report:
         print(f"{report}: editorial template copied")

@@ -47,6 +47,119 @@ BOUNDARIES = ("current", "reporting_2022")
 # Files a vintage folder may hold besides its resources.
 ALLOWED_EXTRA_FILES = ("datapackage.json", "README.md", "params.yml", "edition.yml")
 ALLOWED_EXTRA_DIRS = ("logs",)
+# Record logs a vintage may keep in logs/ (written by volreport ingest and synth).
+LOG_COLUMNS = {
+    "events.csv": ["region", "date", "area", "format", "volunteers", "hours"],
+    "inquiries.csv": [
+        "date",
+        "sex",
+        "channel",
+        "topic",
+        "region",
+        "country",
+        "related_to_volunteering",
+    ],
+}
+
+# --- limits ------------------------------------------------------------------------------
+# Checked before a file is parsed: a file beyond one is refused whole, with one message
+# naming the limit, and nothing else of the vintage is read. Each is far above what a
+# real vintage holds (data/2022: 863 observations, 30 KB; a synthetic year of 20 units:
+# 2,200 observations, 300 KB; the longest text cell: 1,600 characters).
+MAX_TABLE_BYTES = 20 * 1024**2  # a table of data/<year>/ or data/reference/, params.yml
+MAX_TABLE_ROWS = {"observations": 200_000}  # rows below the header, by resource
+DEFAULT_MAX_TABLE_ROWS = 20_000  # every other table
+MAX_CELL_CHARS = 5_000  # characters in one cell of any table or log
+MAX_LOG_BYTES = 1024**3  # a record log in logs/: a million events is ~60 MB
+MAX_DESCRIPTOR_BYTES = 1024**2  # datapackage.json (data/2022: 30 KB)
+MAX_JSON_DEPTH = 20  # nesting of objects and arrays in datapackage.json (data/2022: 7)
+MAX_YAML_BYTES = 1024**2  # params.yml, edition.yml
+MAX_WORKBOOK_BYTES = 20 * 1024**2  # a returned form (~20 KB filled in)
+MAX_UNZIPPED_BYTES = 100 * 1024**2  # what a returned form may unpack to (zip bombs)
+MAX_SYNTH_EVENTS = 5_000_000  # events volreport synth writes to logs/events.csv at most
+
+# --- plausible values ----------------------------------------------------------------------
+# A number outside its plausible range is a typing, unit or export error, never a fact:
+# validate, ingest and synth refuse it with its file, row and column. Non-finite numbers
+# (inf, Infinity, NaN, 1e400) are refused everywhere. Ranges are by unit (the `unit` of
+# a column, or of an observation's row); the bounds are inclusive.
+PLAUSIBLE_RANGES: dict[str, tuple[float, float]] = {
+    "persons": (0, 1e9),  # volunteers, population: the country has 20 million people
+    "organizations": (0, 1e9),
+    "groups": (0, 1e9),
+    "events": (0, 1e9),
+    "inquiries": (0, 1e9),
+    "hours": (0, 1e11),  # 1e9 persons x 100 hours
+    "KZT": (0, 1e15),  # economic values (data/2022: 2.6e9)
+    "percent": (0, 100),  # a share; changes (CHANGE_RANGE) are the exception
+}
+CHANGE_SUFFIX = "_change_pct"  # percent changes: may be negative or exceed 100
+CHANGE_RANGE = (-100.0, 1e7)  # a count cannot fall by more than 100%
+# Columns whose plausible range is narrower than their unit's: (resource, column) -> range.
+COLUMN_RANGES: dict[tuple[str, str], tuple[float, float]] = {
+    ("wages", "wage_kzt"): (0, 1e8),  # average monthly wage (2022: 309,697 KZT)
+    ("wages_by_occupation", "wage_kzt"): (0, 1e8),
+    ("inquiry_countries", "order"): (1, 1e6),
+    ("resolutions", "number"): (1, 1e6),
+    ("recommendations", "number"): (1, 1e6),
+    ("grantee_feedback", "number"): (1, 1e6),
+    ("observations", "year"): (2000, 9999),
+}
+# params.yml: the entries the build needs, each a number in its range (more than the
+# lower bound, at most the upper), as `name: {value: v, ...}` or `name: v`.
+REQUIRED_PARAMS: dict[str, tuple[float, float, str]] = {
+    "monthly_hours_norm": (0, 744, "hours"),  # 31 days x 24 hours
+    "annual_hours_norm": (0, 8784, "hours"),  # 366 days x 24 hours
+}
+OPTIONAL_PARAMS: dict[str, tuple[float, float, str]] = {
+    "working_days": (0, 366, "days"),
+    "hours_per_day": (0, 24, "hours"),
+}
+# `default_wage` (optional) names a row of a wage table: {table, region, boundaries}.
+WAGE_TABLES = ("wages", "wages_by_occupation")
+
+# --- what a build needs -------------------------------------------------------------------
+# `volreport validate` checks these besides the rules of each table, so that a valid
+# vintage is one the chapters can be built from.
+BUILD_RESOURCES = (
+    "observations",
+    "grant_projects",
+    "grantee_feedback",
+    "area_representation",
+    "rfo_support",
+    "inquiry_countries",
+    "population",
+    "wages",
+    "wages_by_occupation",
+)
+# National rows of the vintage's year the chapters and the appendix read, as
+# (indicator, category): each must be in observations.csv exactly once (its value may be
+# a gap, status missing).
+BUILD_OBSERVATIONS = (
+    ("volunteers", ""),
+    ("volunteers_estimate", ""),
+    ("volunteers_systematic", ""),
+    ("persons_per_volunteer", ""),
+    ("volunteers_share_of_population", ""),
+    ("volunteers_share_by_sex", "female"),
+    ("volunteers_share_by_sex", "male"),
+    ("npo", ""),
+    ("initiative_groups", ""),
+    ("hours", ""),
+    ("grant_hours_total", ""),
+    ("grant_volunteers_total", ""),
+    ("grant_events_total", ""),
+    ("economic_value_kzt", ""),
+    ("economic_value_kzt_sector_low", ""),
+    ("economic_value_kzt_sector_high", ""),
+    ("fte_equivalent", ""),
+    ("unrecorded_hours_added", ""),
+    ("unrecorded_hours_added_pct", ""),
+    ("data_coverage_pct", "low"),
+    ("data_coverage_pct", "high"),
+    ("inquiries", "volunteering"),
+    ("inquiries", "other"),
+)
 DEFAULT_SOURCES = (
     {
         "title": "Analytical report on the state of volunteering in Kazakhstan (National "
@@ -608,3 +721,21 @@ def write_descriptor(
 def column_names(table_schema: dict) -> list[str]:
     """The header a table must have, in order."""
     return [f["name"] for f in table_schema["fields"]]
+
+
+def max_rows(resource: str) -> int:
+    """The most rows (below the header) a table of `resource` may have."""
+    return MAX_TABLE_ROWS.get(resource, DEFAULT_MAX_TABLE_ROWS)
+
+
+def plausible_range(unit: str | None, *, resource: str = "", column: str = "", indicator: str = ""):
+    """(lowest, highest) plausible value of a number, or None when no range is declared.
+
+    A column's own range (COLUMN_RANGES) comes first, then a percent change's, then the
+    unit's (PLAUSIBLE_RANGES).
+    """
+    if (resource, column) in COLUMN_RANGES:
+        return COLUMN_RANGES[(resource, column)]
+    if unit == "percent" and indicator.endswith(CHANGE_SUFFIX):
+        return CHANGE_RANGE
+    return PLAUSIBLE_RANGES.get(unit or "")

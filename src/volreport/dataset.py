@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from volreport import paths
+from volreport import contract, paths
 from volreport.edition import EDITION_FILE, Edition
 from volreport.edition import parse as parse_edition
 from volreport.edition import read_raw as read_edition
@@ -31,9 +31,27 @@ def record_access(path: Path) -> None:
             handle.write(f"{Path(path).resolve()}\n")
 
 
+class DataError(ValueError):
+    """A vintage that cannot be loaded as the contract describes it; names the file.
+    (`volreport validate` reports the same, with every other problem, before a build.)"""
+
+
+def regular_file(path: Path, folder: Path | None = None) -> Path:
+    """`path` itself, when it is no symbolic link and lies inside `folder` (when given)."""
+    path = Path(path)
+    if path.is_symlink():
+        raise DataError(f"{path}: is a symbolic link; not read")
+    if folder is not None and not path.resolve().is_relative_to(Path(folder).resolve()):
+        raise DataError(f"{path}: is outside the data folder {folder}; not read")
+    return path
+
+
 def read_csv(path: Path) -> pd.DataFrame:
-    """Read a contract CSV: UTF-8, ids and text kept as strings, empty cells as missing."""
-    record_access(path)
+    """Read a contract CSV: UTF-8, ids and text kept as strings, empty cells as missing.
+    A symbolic link is never followed (`path` may also be an open text buffer)."""
+    if isinstance(path, str | os.PathLike):
+        regular_file(Path(path))
+        record_access(path)
     return pd.read_csv(
         path,
         encoding="utf-8",
@@ -127,21 +145,30 @@ def load_reference(reference_dir: Path | None = None) -> dict[str, pd.DataFrame]
 def load_year(year: int, data_dir: Path | str | None = None) -> Dataset:
     """Load `data/<year>/` (or `data_dir`) as described by its datapackage.json."""
     folder = paths.year_data_dir(year, data_dir)
-    record_access(folder / "datapackage.json")
-    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor_path = regular_file(folder / "datapackage.json", folder)
+    record_access(descriptor_path)
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources):
+        raise DataError(f"{descriptor_path}: resources must be a list of resources")
+    # Each resource is the file the contract names in the folder, never another path.
     files = {
-        resource["name"]: folder / resource["path"]
-        for resource in descriptor["resources"]
-        if resource["path"].endswith(".csv")
+        resource["name"]: regular_file(folder / f"{resource['name']}.csv", folder)
+        for resource in resources
+        if resource.get("name") in contract.YEAR_RESOURCES
     }
+    if "observations" not in files:
+        raise DataError(f"{descriptor_path}: observations is not listed")
     observations = read_csv(files.pop("observations"))
     params_path = folder / "params.yml"
     params = {}
-    if params_path.exists():
+    if params_path.exists() or params_path.is_symlink():
+        regular_file(params_path, folder)
         record_access(params_path)
-        params = yaml.safe_load(params_path.read_text(encoding="utf-8"))
+        params = yaml.safe_load(params_path.read_text(encoding="utf-8")) or {}
     edition_path = folder / EDITION_FILE
-    if edition_path.exists():
+    if edition_path.exists() or edition_path.is_symlink():
+        regular_file(edition_path, folder)
         record_access(edition_path)
     return Dataset(
         edition=parse_edition(read_edition(edition_path)),

@@ -30,6 +30,13 @@ FIRST_ROW = 4  # row 1 title, row 2 hint, row 3 column headers
 VALUE_COLUMN = "C"
 QUALIFIER_COLUMN = "D"
 COUNT, AMOUNT, CHOICE = "count", "amount", "choice"
+# The most an input cell accepts, from the contract's plausible ranges: counts are persons,
+# events or organizations; amounts are hours. The workbook's own validation and ingest
+# both refuse more.
+KIND_MAXIMUM = {
+    COUNT: max(contract.PLAUSIBLE_RANGES[u][1] for u in ("persons", "events", "organizations")),
+    AMOUNT: contract.PLAUSIBLE_RANGES["hours"][1],
+}
 RFO_LEVEL = "rfo_support_level"  # pseudo-indicator: the rfo_support record table
 INPUT_FILL = "FFF2CC"  # pale yellow marks the cells to fill in
 
@@ -393,11 +400,13 @@ def _validation(kind: str, choices: tuple[str, ...] = ()):
         rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"')
         rule.error = "Choose a value from the list / Выберите значение из списка"
     elif kind == COUNT:
-        rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
-        rule.error = "A whole number of 0 or more / Целое число от 0"
+        top = f"{KIND_MAXIMUM[COUNT]:.0f}"
+        rule = DataValidation(type="whole", operator="between", formula1="0", formula2=top)
+        rule.error = f"A whole number from 0 to {top} / Целое число от 0 до {top}"
     else:
-        rule = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
-        rule.error = "A number of 0 or more / Число от 0"
+        top = f"{KIND_MAXIMUM[AMOUNT]:.0f}"
+        rule = DataValidation(type="decimal", operator="between", formula1="0", formula2=top)
+        rule.error = f"A number from 0 to {top} / Число от 0 до {top}"
     rule.allow_blank = True
     rule.showErrorMessage = True
     rule.errorTitle = "volreport"

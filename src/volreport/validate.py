@@ -1,13 +1,22 @@
 """Validate a vintage (data/<year>/) and the reference tables against the data contract.
 
-Three passes, all problems collected in one run:
+Every input is untrusted. First the intake, before anything is parsed: every entry of
+the folder must be a regular file (no symbolic link, nothing leaving the folder) within
+the limits of `volreport.contract` (bytes per file, rows per table, characters per cell,
+nesting of datapackage.json). A file beyond a limit is refused whole with one message
+naming the limit, and nothing else is read. Then four passes, all problems collected in
+one run:
 
 1. preflight per file: missing, unexpected, empty, not UTF-8, byte-order mark, semicolon
-   or tab separated, header not the contract's columns;
+   or tab separated, header not the contract's columns, control characters in text;
 2. Frictionless per table (types, required, enums, minimum, patterns, primary keys),
-   with the schemas of `volreport.contract`;
+   with the schemas of `volreport.contract`; every number finite and within its
+   plausible range (`contract.plausible_range`);
 3. cross-table rules with pandas: known codes and categories, value empty exactly when
-   status is missing, ranges, years, splits summing to 100, totals equal to their parts.
+   status is missing, ranges, years, splits summing to 100, totals equal to their parts;
+4. what the build needs (`contract.BUILD_RESOURCES`, `BUILD_OBSERVATIONS`,
+   `REQUIRED_PARAMS`, the national population and wage), so that a valid vintage is
+   a buildable one.
 
 Rows are numbered as a spreadsheet shows them: the header is row 1.
 
@@ -25,6 +34,7 @@ import argparse
 import codecs
 import csv
 import json
+import math
 import re
 import sys
 from collections.abc import Iterable
@@ -56,8 +66,6 @@ REGION_SPLITS = (
     "org_share_of_national",
     "hours_share_of_area_national",
 )
-# Percent changes may be negative or exceed 100; every other percentage lies in 0-100.
-CHANGE_SUFFIX = "_change_pct"
 SHARE_TOLERANCE_PER_PART = 0.1
 COUNT_TOLERANCE_PER_PART = 0.5
 EXACT = ("", "exact")
@@ -68,6 +76,11 @@ TYPE_RULES = {
     "boolean": "not true or false",
 }
 SEPARATORS = {";": "semicolons", "\t": "tabs"}
+# Control characters other than tab and line feed (C0, DEL and C1), in text and as bytes.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]")
+MAX_SHOWN_CHARS = 80  # of a cell's value in a message
+MAX_CONTROL_PROBLEMS = 20  # per file; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -84,8 +97,25 @@ class Problem:
         where = self.file if self.row is None else f"{self.file}:{self.row}"
         if self.column is None:
             return f"{where}: {self.rule}"
-        cell = "" if self.value is None else f" = '{self.value}'"
-        return f"{where}: column '{self.column}'{cell}: {self.rule}"
+        cell = "" if self.value is None else f" = '{shown(self.value)}'"
+        return f"{where}: column '{shown(self.column)}'{cell}: {self.rule}"
+
+
+def shown(text: object) -> str:
+    """Text from the data as a message may quote it: control characters escaped (never sent
+    to a terminal), at most MAX_SHOWN_CHARS characters."""
+    text = CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+    return text if len(text) <= MAX_SHOWN_CHARS else text[: MAX_SHOWN_CHARS - 1] + "…"
+
+
+def control_rule(text: str) -> str:
+    """The rule a text with a control character breaks, naming the first one."""
+    found = CONTROL.search(text)
+    code = ord(found.group()) if found else 0
+    return (
+        f"control character U+{code:04X} at position {found.start() + 1 if found else 0}; "
+        "text may hold tabs and line breaks, no other control characters"
+    )
 
 
 class ValidationError(ValueError):
@@ -103,6 +133,198 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(paths.PROJECT_ROOT))
     except ValueError:
         return str(path)
+
+
+# --- intake: links, limits and control characters, before anything is parsed ---------------
+
+
+def megabytes(size: int) -> str:
+    """A size in a message: '214,065,553 bytes (204.1 MB)'."""
+    return f"{size:,} bytes ({size / 1024**2:.1f} MB)"
+
+
+def entry_refusal(path: Path, folder: Path) -> Problem | None:
+    """Why an entry of a data folder may not be read at all: a symbolic link (its target is
+    never opened), a path leaving the folder, or not a regular file."""
+    file = display_path(path)
+    if path.is_symlink():
+        return Problem(file, None, None, None, "is a symbolic link; put the file itself here")
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return Problem(file, None, None, None, "is outside the data folder")
+    if path.exists() and not path.is_file() and not path.is_dir():
+        return Problem(file, None, None, None, "is not a regular file")
+    return None
+
+
+def size_refusal(path: Path, limit: int, name: str) -> Problem | None:
+    """A file larger than `limit` bytes (the contract's constant `name`)."""
+    size = path.stat().st_size
+    if size <= limit:
+        return None
+    rule = (
+        f"file is {megabytes(size)}, more than the limit of {megabytes(limit)} "
+        f"(contract.{name}); refused before parsing"
+    )
+    return Problem(display_path(path), None, None, None, rule)
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What the intake found in a CSV: refusals (a limit exceeded; the file is not read
+    further) and problems (control characters in cells)."""
+
+    refusals: list[Problem]
+    problems: list[Problem]
+
+
+def scan_csv(path: Path, max_rows: int | None) -> Scan:
+    """Rows, cell lengths and control characters of a CSV, streamed (the file is never held
+    in memory). A quick pass over the lines decides whether the exact pass is needed."""
+    file = display_path(path)
+    max_cell = contract.MAX_CELL_CHARS
+    lines, suspect = 0, False
+    with path.open("rb") as handle:
+        for line in handle:
+            lines += 1
+            if len(line) > max_cell or CONTROL_BYTES.search(line):
+                suspect = True
+    if not suspect and (max_rows is None or lines - 1 <= max_rows):
+        return Scan([], [])
+    problems: list[Problem] = []
+    more = 0
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        reader = csv.reader(handle)
+        header: list[str] = []
+        row = 1
+        try:
+            for row, record in enumerate(reader, start=1):
+                if row == 1:
+                    header = record
+                if max_rows is not None and row - 1 > max_rows:
+                    rule = (
+                        f"more than {max_rows:,} rows, the limit of this table "
+                        "(contract.MAX_TABLE_ROWS); refused before parsing"
+                    )
+                    return Scan([Problem(file, None, None, None, rule)], [])
+                for position, cell in enumerate(record):
+                    column = header[position] if position < len(header) else None
+                    if len(cell) > max_cell:
+                        rule = (
+                            f"a cell of {len(cell):,} characters, more than the limit of "
+                            f"{max_cell:,} (contract.MAX_CELL_CHARS); refused before "
+                            "parsing"
+                        )
+                        return Scan([Problem(file, row, column, None, rule)], [])
+                    if CONTROL.search(cell):
+                        if len(problems) < MAX_CONTROL_PROBLEMS:
+                            problems.append(Problem(file, row, column, None, control_rule(cell)))
+                        else:
+                            more += 1
+        except csv.Error:  # a cell beyond the csv module's own limit (128 KB)
+            rule = (
+                f"a cell of more than {max_cell:,} characters, the limit "
+                "(contract.MAX_CELL_CHARS); refused before parsing"
+            )
+            return Scan([Problem(file, row + 1, None, None, rule)], [])
+    if more:
+        problems.append(Problem(file, None, None, None, f"... and {more} more control characters"))
+    return Scan([], problems)
+
+
+def json_depth(text: str) -> int:
+    """The deepest nesting of objects and arrays in a JSON text, without parsing it."""
+    depth = deepest = 0
+    bare = re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)
+    for bracket in re.findall(r"[\[\]{}]", bare):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def descriptor_refusal(path: Path) -> Problem | None:
+    """datapackage.json larger or deeper than the contract allows."""
+    refused = size_refusal(path, contract.MAX_DESCRIPTOR_BYTES, "MAX_DESCRIPTOR_BYTES")
+    if refused:
+        return refused
+    depth = json_depth(path.read_bytes().decode("utf-8", errors="replace"))
+    if depth > contract.MAX_JSON_DEPTH:
+        rule = (
+            f"JSON nested {depth:,} levels deep, more than the limit of "
+            f"{contract.MAX_JSON_DEPTH} (contract.MAX_JSON_DEPTH); refused before parsing"
+        )
+        return Problem(display_path(path), None, None, None, rule)
+    return None
+
+
+def log_problems(folder: Path) -> Scan:
+    """The record logs in logs/: known names, regular files within the size limit, the
+    contract's header, no control characters nor over-long cells."""
+    logs = folder / "logs"
+    refusals: list[Problem] = []
+    problems: list[Problem] = []
+    for entry in sorted(logs.iterdir()):
+        refused = entry_refusal(entry, folder)
+        if refused:
+            refusals.append(refused)
+            continue
+        if entry.name not in contract.LOG_COLUMNS or not entry.is_file():
+            rule = "unexpected file: not a record log (" + ", ".join(contract.LOG_COLUMNS) + ")"
+            problems.append(Problem(display_path(entry), None, None, None, rule))
+            continue
+        refused = size_refusal(entry, contract.MAX_LOG_BYTES, "MAX_LOG_BYTES")
+        if refused:
+            refusals.append(refused)
+            continue
+        with entry.open("rb") as handle:
+            first = handle.readline(contract.MAX_CELL_CHARS).decode("utf-8", errors="replace")
+        header = next(csv.reader([first.rstrip("\r\n")]), [])
+        problems += header_problems(display_path(entry), header, contract.LOG_COLUMNS[entry.name])
+        scan = scan_csv(entry, None)
+        refusals += scan.refusals
+        problems += scan.problems
+    return Scan(refusals, problems)
+
+
+def intake(folder: Path, tables: Iterable[str], reference_dir: Path) -> Scan:
+    """Links, sizes, rows, cells and nesting of every file of a vintage and of the reference
+    tables, and the control characters in their cells; nothing is parsed."""
+    refusals: list[Problem] = []
+    problems: list[Problem] = []
+    tables = set(tables)
+    for root, names in ((folder, tables), (reference_dir, set(contract.REFERENCE_RESOURCES))):
+        if not root.is_dir():
+            continue
+        for entry in sorted(root.iterdir()):
+            refused = entry_refusal(entry, root)
+            if refused:
+                refusals.append(refused)
+            elif entry.name == "logs" and root == folder and entry.is_dir():
+                scan = log_problems(folder)
+                refusals += scan.refusals
+                problems += scan.problems
+            elif not entry.is_file():
+                continue  # unexpected folders are reported by unexpected_files
+            elif entry.name == "datapackage.json":
+                refused = descriptor_refusal(entry)
+                refusals += [refused] if refused else []
+            elif entry.suffix in (".yml", ".yaml"):
+                refused = size_refusal(entry, contract.MAX_YAML_BYTES, "MAX_YAML_BYTES")
+                refusals += [refused] if refused else []
+            elif entry.suffix == ".csv":
+                refused = size_refusal(entry, contract.MAX_TABLE_BYTES, "MAX_TABLE_BYTES")
+                if refused:
+                    refusals.append(refused)
+                    continue
+                rows = contract.max_rows(entry.stem) if entry.stem in names else None
+                scan = scan_csv(entry, rows or contract.DEFAULT_MAX_TABLE_ROWS)
+                refusals += scan.refusals
+                problems += scan.problems
+            else:  # an unexpected file (reported later) or README.md
+                refused = size_refusal(entry, contract.MAX_TABLE_BYTES, "MAX_TABLE_BYTES")
+                refusals += [refused] if refused else []
+    return Scan(refusals, problems)
 
 
 # --- preflight -------------------------------------------------------------------------
@@ -225,6 +447,18 @@ def constraint_rule(note: str, field: dict) -> str:
     return note
 
 
+def separated_number(cells: list[str]) -> str | None:
+    """The first run of cells that reads as a number split at its thousands separators
+    ('309', '697' -> '309,697'), or None."""
+    for start, cell in enumerate(cells):
+        end = start + 1
+        while end < len(cells) and re.fullmatch(r"\d{3}", cells[end]):
+            end += 1
+        if re.fullmatch(r"\d{1,3}", cell) and end > start + 1:
+            return ",".join(cells[start:end])
+    return None
+
+
 def problem_from_error(error, file: str, table_schema: dict) -> Problem:
     """Map one Frictionless error to a Problem."""
     fields = {f["name"]: f for f in table_schema["fields"]}
@@ -248,15 +482,28 @@ def problem_from_error(error, file: str, table_schema: dict) -> Problem:
     if error.type == "blank-row":
         return Problem(file, row, None, None, "blank line")
     if error.type == "extra-cell":
-        rule = f"more cells than columns: extra cell '{cell}' (an unquoted comma?)"
-        return Problem(file, row, None, cell, rule)
+        number = separated_number([str(c) for c in getattr(error, "cells", [])])
+        if number:
+            rule = (
+                f"more cells than columns: '{number}' looks like a number with a thousands "
+                f"separator; write it as {number.replace(',', '')}"
+            )
+        else:
+            rule = "more cells than columns: a text with a comma must be in double quotes"
+        return Problem(file, row, None, None, rule)
     if error.type == "missing-cell":
         return Problem(file, row, column, None, "row ends before this column")
     return Problem(file, row, column, cell, error.message)
 
 
-def row_problems(path: Path, table_schema: dict, encoding: str) -> list[Problem]:
-    """Types, constraints and keys of every row, checked by Frictionless."""
+# Frictionless errors after which the cells of a row are no longer in their columns.
+STRUCTURAL_ERRORS = ("extra-cell", "missing-cell", "source-error", "scheme-error", "format-error")
+
+
+def row_problems(path: Path, table_schema: dict, encoding: str) -> tuple[list[Problem], bool]:
+    """Types, constraints and keys of every row, checked by Frictionless; and whether the
+    rows are broken (a row with more or fewer cells than columns), so that the table cannot
+    be read column by column."""
     from volreport.fastimport import skip_iri_grammar
 
     skip_iri_grammar()
@@ -271,11 +518,24 @@ def row_problems(path: Path, table_schema: dict, encoding: str) -> list[Problem]
     )
     report = resource.validate(limit_errors=100_000)
     file = display_path(path)
-    return [
-        problem_from_error(error, file, table_schema)
-        for task in report.tasks
-        for error in task.errors
-    ] + [Problem(file, None, None, None, error.message) for error in report.errors]
+    errors = [error for task in report.tasks for error in task.errors]
+    # In a row with more or fewer cells than columns, the cells are out of place: only
+    # that is reported, not the rules its shifted cells then break.
+    shifted = {e.row_number for e in errors if e.type in ("extra-cell", "missing-cell")}
+    seen: set = set()
+    kept = []
+    for error in errors:
+        row = getattr(error, "row_number", None)
+        if row in shifted:
+            if error.type not in ("extra-cell", "missing-cell") or (row, error.type) in seen:
+                continue
+            seen.add((row, error.type))
+        kept.append(error)
+    errors = kept
+    problems = [problem_from_error(error, file, table_schema) for error in errors]
+    problems += [Problem(file, None, None, None, error.message) for error in report.errors]
+    broken = bool(report.errors) or any(error.type in STRUCTURAL_ERRORS for error in errors)
+    return problems, broken
 
 
 def read_table(path: Path, encoding: str) -> pd.DataFrame:
@@ -294,13 +554,119 @@ def read_table(path: Path, encoding: str) -> pd.DataFrame:
     return frame
 
 
-def check_table(path: Path, table_schema: dict) -> tuple[list[Problem], pd.DataFrame | None]:
-    """Preflight and row checks of one table; the table itself when it could be read."""
+def check_table(
+    path: Path, table_schema: dict, resource: str = ""
+) -> tuple[list[Problem], pd.DataFrame | None]:
+    """Preflight, row and number checks of one table (`resource`: its name in the contract);
+    the table itself when its rows could be read column by column."""
     preflight = preflight_csv(path, contract.column_names(table_schema))
     if preflight.encoding is None:
         return preflight.problems, None
-    problems = preflight.problems + row_problems(path, table_schema, preflight.encoding)
-    return problems, read_table(path, preflight.encoding)
+    found, broken = row_problems(path, table_schema, preflight.encoding)
+    problems = preflight.problems + found
+    if broken:
+        return problems, None
+    frame = read_table(path, preflight.encoding)
+    reported = {(p.row, p.column) for p in found}
+    problems += number_value_problems(frame, table_schema, resource, display_path(path), reported)
+    return problems, frame
+
+
+def check_file(
+    path: Path, table_schema: dict, resource: str = ""
+) -> tuple[list[Problem], pd.DataFrame | None]:
+    """`check_table` after the intake of the file alone (a link, its size, rows, cells and
+    control characters): for tables given on their own, such as ingest's official tables."""
+    refused = entry_refusal(path, path.parent) if path.exists() or path.is_symlink() else None
+    if refused:
+        return [refused], None
+    if not path.is_file():
+        return [Problem(display_path(path), None, None, None, "file is missing")], None
+    refused = size_refusal(path, contract.MAX_TABLE_BYTES, "MAX_TABLE_BYTES")
+    if refused:
+        return [refused], None
+    scan = scan_csv(path, contract.max_rows(resource))
+    if scan.refusals:
+        return scan.refusals, None
+    problems, frame = check_table(path, table_schema, resource)
+    return scan.problems + problems, frame
+
+
+# --- numbers: finite and plausible ----------------------------------------------------------
+
+
+def number_of(text: object) -> float | None:
+    """A cell as a float; None when it is empty or not a number (a type error)."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def bound(number: float) -> str:
+    """A range bound in a message: '1,000,000,000', '100', '-100'."""
+    return f"{number:,.0f}" if float(number).is_integer() else f"{number:,g}"
+
+
+def number_rule(
+    value: float, limits: tuple[float, float] | None, unit: str, *, change: bool, column: bool
+) -> str | None:
+    """Why a number is refused (not finite, outside its plausible range), or None."""
+    if not math.isfinite(value):
+        return "not a finite number (inf, NaN and numbers beyond 1.8e308 are refused)"
+    if limits is None:
+        return None
+    low, high = limits
+    if low <= value <= high:
+        return None
+    where = "contract.COLUMN_RANGES" if column else "contract.PLAUSIBLE_RANGES"
+    if unit == "percent" and not change:
+        return "a percentage must lie in 0-100"
+    if value < low and change:
+        return f"a change cannot be below {bound(low)}%"
+    if value < low and low == 0:
+        return "a count cannot be negative"
+    if value < low:
+        return f"less than {bound(low)}, the plausible minimum ({where})"
+    unit_text = f" {unit}" if unit and unit != "percent" else "%" if unit else ""
+    return (
+        f"more than {bound(high)}{unit_text}, the plausible maximum ({where}); "
+        "a typing or unit error?"
+    )
+
+
+def number_value_problems(
+    frame: pd.DataFrame, table_schema: dict, resource: str, file: str, reported: set
+) -> list[Problem]:
+    """Every number of a table finite and within its plausible range: by the column's unit
+    (or its own range), and for observations' `value` by the row's unit and indicator.
+    Cells Frictionless already reported (`reported`: (row, column)) are not repeated."""
+    problems = []
+    for spec in table_schema["fields"]:
+        column = spec["name"]
+        if spec["type"] not in ("number", "integer") or column not in frame:
+            continue
+        by_row = resource == "observations" and column == "value" and "unit" in frame
+        own = (resource, column) in contract.COLUMN_RANGES
+        limits = contract.plausible_range(spec.get("unit"), resource=resource, column=column)
+        for row, text in frame[column].dropna().items():
+            value = number_of(text)
+            if value is None or (row, column) in reported:
+                continue
+            unit = spec.get("unit", "")
+            change = False
+            if by_row:
+                unit = frame.at[row, "unit"] if isinstance(frame.at[row, "unit"], str) else ""
+                indicator = frame.at[row, "indicator"]
+                indicator = indicator if isinstance(indicator, str) else ""
+                change = unit == "percent" and indicator.endswith(contract.CHANGE_SUFFIX)
+                limits = contract.plausible_range(unit, indicator=indicator)
+            rule = number_rule(value, limits, unit, change=change, column=own)
+            if rule:
+                problems.append(Problem(file, int(row), column, text, rule))
+    return problems
 
 
 # --- cross-table rules ---------------------------------------------------------------------
@@ -312,10 +678,13 @@ def show(number: float) -> str:
 
 
 def numbers(column: pd.Series) -> pd.Series:
-    """A text column as numbers; cells that are not numbers (reported already) become NaN."""
+    """A text column as numbers; cells that are not finite numbers (reported already)
+    become NaN."""
+    import numpy as np
     import pandas as pd
 
-    return pd.to_numeric(column, errors="coerce")
+    values = pd.to_numeric(column, errors="coerce").astype("float64")
+    return values.where(np.isfinite(values))
 
 
 def unknown_codes(
@@ -378,22 +747,6 @@ def status_value_problems(obs: pd.DataFrame, file: str) -> list[Problem]:
     return problems
 
 
-def range_problems(obs: pd.DataFrame, file: str) -> list[Problem]:
-    """Percentages lie in 0-100 (changes excepted); other units are counts, never negative."""
-    value = numbers(obs["value"])
-    percent = obs["unit"] == PERCENT
-    change = obs["indicator"].fillna("").str.endswith(CHANGE_SUFFIX)
-    out_of_range = percent & ~change & ((value < 0) | (value > 100))
-    negative = ~percent & (value < 0)
-    return [
-        Problem(file, row, "value", obs.at[row, "value"], "a percentage must lie in 0-100")
-        for row in obs.index[out_of_range]
-    ] + [
-        Problem(file, row, "value", obs.at[row, "value"], "a count cannot be negative")
-        for row in obs.index[negative]
-    ]
-
-
 def year_problems(obs: pd.DataFrame, year: int, file: str) -> list[Problem]:
     """Observations refer to the vintage's year or earlier ones."""
     years = numbers(obs["year"])
@@ -404,8 +757,8 @@ def year_problems(obs: pd.DataFrame, year: int, file: str) -> list[Problem]:
 
 
 def fully_reported(parts: pd.DataFrame) -> bool:
-    """All parts are published values with status reported."""
-    return bool((parts["status"] == "reported").all() and parts["value"].notna().all())
+    """All parts are published (finite) values with status reported."""
+    return bool((parts["status"] == "reported").all() and numbers(parts["value"]).notna().all())
 
 
 def share_bounds(parts: pd.DataFrame) -> tuple[float, float]:
@@ -508,7 +861,7 @@ def observation_problems(
 ) -> list[Problem]:
     """Cross-table rules of observations.csv; rules needing a broken reference table are skipped."""
     problems = status_value_problems(obs, file)
-    problems += range_problems(obs, file) + year_problems(obs, year, file)
+    problems += year_problems(obs, year, file)
     if "regions" in reference:
         regions = reference["regions"]
         problems += unknown_codes(obs, "region", regions["code"], file, "regions.csv")
@@ -641,7 +994,7 @@ def check_reference(reference_dir: Path) -> tuple[list[Problem], dict[str, pd.Da
     for name, (_, table_schema) in contract.REFERENCE_RESOURCES.items():
         path = reference_dir / f"{name}.csv"
         files[name] = display_path(path)
-        table_problems, frame = check_table(path, table_schema)
+        table_problems, frame = check_table(path, table_schema, name)
         problems += table_problems
         if frame is not None and not table_problems:
             tables[name] = frame  # cross rules trust only clean reference tables
@@ -662,6 +1015,9 @@ def read_descriptor(path: Path) -> tuple[list[Problem], dict | None]:
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         row = getattr(error, "lineno", None)
         return [Problem(file, row, None, None, f"not valid UTF-8 JSON: {error}")], None
+    except RecursionError:
+        rule = f"JSON nested more deeply than the limit of {contract.MAX_JSON_DEPTH}"
+        return [Problem(file, None, None, None, rule)], None
     if not isinstance(descriptor, dict):
         return [Problem(file, None, None, None, "not a JSON object")], None
     return [], descriptor
@@ -671,14 +1027,41 @@ def folder_year(folder: Path, descriptor: dict | None, requested: int) -> int:
     """The vintage's year: the folder name when it is a year, else the descriptor's year."""
     if re.fullmatch(r"\d{4}", folder.name):
         return int(folder.name)
-    if descriptor and isinstance(descriptor.get("year"), int):
+    if descriptor and type(descriptor.get("year")) is int:
         return descriptor["year"]
     return requested
 
 
+def resources_ok(descriptor: dict) -> bool:
+    """`resources` is a list of JSON objects (absent counts as an empty list)."""
+    resources = descriptor.get("resources", [])
+    return isinstance(resources, list) and all(isinstance(r, dict) for r in resources)
+
+
+def text_problems(value: object, file: str, where: str = "") -> list[Problem]:
+    """Control characters in any text of parsed JSON or YAML (keys included)."""
+    if isinstance(value, str):
+        return (
+            [Problem(file, None, where or None, None, control_rule(value))]
+            if CONTROL.search(value)
+            else []
+        )
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            path = f"{where}.{key}" if where else str(key)
+            found += text_problems(key, file, path) + text_problems(item, file, path)
+        return found
+    if isinstance(value, list):
+        return [
+            p for i, item in enumerate(value) for p in text_problems(item, file, f"{where}[{i}]")
+        ]
+    return []
+
+
 def descriptor_problems(descriptor: dict, year: int, requested: int, file: str) -> list[Problem]:
     """Year, resources and schemas of datapackage.json against the folder and the contract."""
-    problems = []
+    problems = text_problems(descriptor, file)
     declared = descriptor.get("year")
     if declared != year:
         rule = f"the folder's year is {year}; write_descriptor with year={year}"
@@ -689,14 +1072,26 @@ def descriptor_problems(descriptor: dict, year: int, requested: int, file: str) 
     if not isinstance(descriptor.get("synthetic", False), bool):
         rule = "synthetic must be true or false"
         problems.append(Problem(file, None, "synthetic", str(descriptor["synthetic"]), rule))
-    names = [r.get("name") for r in descriptor.get("resources", []) if isinstance(r, dict)]
+    resources = descriptor.get("resources", [])
+    if not resources_ok(descriptor):
+        rule = "must be a list of resources (JSON objects); write it with contract.write_descriptor"
+        return [*problems, Problem(file, None, "resources", None, rule)]
+    names = [r.get("name") for r in resources]
     if "observations" not in names:
         problems.append(Problem(file, None, "resources", None, "observations is not listed"))
-    for resource in descriptor.get("resources", []):
-        name = resource.get("name") if isinstance(resource, dict) else None
+    for resource in resources:
+        name = resource.get("name")
         if name not in contract.YEAR_RESOURCES:
             rule = "unknown resource; not in volreport.contract.YEAR_RESOURCES"
             problems.append(Problem(file, None, "resources", str(name), rule))
+            continue
+        path = resource.get("path")
+        if path != f"{name}.csv":
+            rule = (
+                f"path of resource '{name}' must be {name}.csv, a file of the data folder; "
+                "no other path is read"
+            )
+            problems.append(Problem(file, None, "resources", str(path), rule))
             continue
         expected = contract.resource_descriptor(name, *contract.YEAR_RESOURCES[name])
         if resource != expected:
@@ -708,49 +1103,248 @@ def descriptor_problems(descriptor: dict, year: int, requested: int, file: str) 
     return problems
 
 
-def params_problems(path: Path) -> list[Problem]:
-    """params.yml, when present, must be a YAML mapping."""
+@dataclass(frozen=True)
+class Yaml:
+    """A parsed YAML file: its data, the line of each top-level key, and its problems."""
+
+    data: object
+    lines: dict[str, int]
+    problems: list[Problem]
+
+
+def read_yaml(path: Path) -> Yaml:
+    """A YAML file (params.yml, edition.yml) read safely: no tags, anchors or aliases, no
+    control characters in its texts; a problem naming the line where it cannot be read."""
     import yaml
 
-    if not path.is_file():
-        return []
+    file = display_path(path)
     try:
-        params = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, yaml.SafeLoader)):
+            rule = "YAML aliases (*name) are not allowed; write each value out"
+            return Yaml(None, {}, [Problem(file, None, None, None, rule)])
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.SafeLoader("").construct_document(node) if node is not None else None
     except (UnicodeDecodeError, yaml.YAMLError) as error:
         mark = getattr(error, "problem_mark", None)
         row = mark.line + 1 if mark else None
-        return [Problem(display_path(path), row, None, None, f"not valid UTF-8 YAML: {error}")]
-    if params is not None and not isinstance(params, dict):
-        return [Problem(display_path(path), None, None, None, "must be a mapping of parameters")]
-    return []
+        return Yaml(None, {}, [Problem(file, row, None, None, f"not valid UTF-8 YAML: {error}")])
+    except RecursionError:
+        return Yaml(None, {}, [Problem(file, None, None, None, "YAML nested too deeply")])
+    lines = {}
+    if isinstance(node, yaml.MappingNode):  # name -> line; name.key -> line of its key
+        for key, value in node.value:
+            lines[str(key.value)] = key.start_mark.line + 1
+            if isinstance(value, yaml.MappingNode):
+                for inner, _ in value.value:
+                    lines[f"{key.value}.{inner.value}"] = inner.start_mark.line + 1
+    return Yaml(data, lines, text_problems(data, file))
+
+
+def is_scalar(value: object) -> bool:
+    """A YAML value that is not a collection."""
+    return not isinstance(value, dict | list | set | tuple)
+
+
+def param_value_problem(
+    name: str, entry: object, limits: tuple[float, float, str], file: str, row: int | None
+) -> Problem | None:
+    """A named parameter must be a finite number in its range."""
+    value = entry.get("value") if isinstance(entry, dict) else entry
+    low, high, unit = limits
+    number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if number is not None and math.isfinite(number) and low < number <= high:
+        return None
+    rule = f"must be a number more than {bound(low)} and at most {bound(high)} {unit}"
+    shown_value = None if value is None else str(value)
+    return Problem(file, row, name, shown_value, rule)
+
+
+def params_problems(path: Path) -> tuple[dict | None, list[Problem]]:
+    """params.yml, when present: a mapping of entries, each a value or a mapping of values;
+    the parameters the contract names (REQUIRED_PARAMS, OPTIONAL_PARAMS) numbers in their
+    ranges; `default_wage` a row of a wage table. Returns the parameters when readable."""
+    if not path.is_file():
+        return None, []
+    file = display_path(path)
+    parsed = read_yaml(path)
+    if parsed.problems and parsed.data is None:
+        return None, parsed.problems
+    params = {} if parsed.data is None else parsed.data
+    if not isinstance(params, dict):
+        return None, [Problem(file, None, None, None, "must be a mapping of parameters")]
+    problems = list(parsed.problems)
+    for name, entry in params.items():
+        row = parsed.lines.get(str(name))
+        if not isinstance(name, str):
+            problems.append(Problem(file, row, str(name), None, "a parameter name is text"))
+        elif not is_scalar(entry) and not (
+            isinstance(entry, dict)
+            and all(isinstance(k, str) and is_scalar(v) for k, v in entry.items())
+        ):
+            rule = "an entry is a value or a mapping of values (value, unit, status, source, ...)"
+            problems.append(Problem(file, row, name, None, rule))
+        elif name in contract.REQUIRED_PARAMS or name in contract.OPTIONAL_PARAMS:
+            limits = {**contract.REQUIRED_PARAMS, **contract.OPTIONAL_PARAMS}[name]
+            row = parsed.lines.get(f"{name}.value", row)
+            problems += [p for p in [param_value_problem(name, entry, limits, file, row)] if p]
+    spec = params.get("default_wage")
+    if spec is not None:
+        row = parsed.lines.get("default_wage")
+        if not isinstance(spec, dict):
+            rule = "must be a mapping: table, region, boundaries"
+            problems.append(Problem(file, row, "default_wage", None, rule))
+        else:
+            if spec.get("table", "wages") not in contract.WAGE_TABLES:
+                rule = "table must be one of: " + ", ".join(contract.WAGE_TABLES)
+                problems.append(Problem(file, row, "default_wage", str(spec.get("table")), rule))
+            if spec.get("boundaries", "current") not in contract.BOUNDARIES:
+                rule = "boundaries must be one of: " + ", ".join(contract.BOUNDARIES)
+                value = str(spec.get("boundaries"))
+                problems.append(Problem(file, row, "default_wage", value, rule))
+            if not isinstance(spec.get("region", NATIONAL), str):
+                rule = "region must be a region code"
+                problems.append(Problem(file, row, "default_wage", str(spec.get("region")), rule))
+    return (params if not problems else None), problems
 
 
 def edition_problems(path: Path) -> list[Problem]:
     """edition.yml, when present, must follow the edition contract (volreport.edition)."""
-    import yaml
-
-    try:
-        raw = edition.read_raw(path)
-    except (UnicodeDecodeError, yaml.YAMLError) as error:
-        mark = getattr(error, "problem_mark", None)
-        row = mark.line + 1 if mark else None
-        return [Problem(display_path(path), row, None, None, f"not valid UTF-8 YAML: {error}")]
+    if not path.is_file():
+        return []
+    parsed = read_yaml(path)
+    if parsed.problems:
+        return parsed.problems
     return [
         Problem(display_path(path), None, key or None, None, rule)
-        for key, rule in edition.problems(raw)
+        for key, rule in edition.problems(parsed.data)
     ]
 
 
+# --- what the build needs ----------------------------------------------------------------------
+
+
+def observation_gaps(obs: pd.DataFrame, year: int, file: str) -> list[Problem]:
+    """observations.csv has rows, and the national rows of the year the chapters read."""
+    if obs.dropna(how="all").empty:
+        rule = (
+            "no rows; the build needs at least the national figures of the year "
+            "(contract.BUILD_OBSERVATIONS; a gap is a row with status missing)"
+        )
+        return [Problem(file, None, None, None, rule)]
+    national = obs[(obs["year"] == str(year)) & (obs["region"] == NATIONAL)]
+    present = set(zip(national["indicator"], national["category"].fillna(""), strict=True))
+    absent = [key for key in contract.BUILD_OBSERVATIONS if key not in present]
+    if not absent:
+        return []
+    names = ", ".join(f"{i} ({c})" if c else i for i, c in absent)
+    rule = (
+        f"no national ({NATIONAL}) row of {year} for {names}; the chapters read them "
+        "(a gap is a row with status missing)"
+    )
+    return [Problem(file, None, "indicator", None, rule)]
+
+
+def wage_gaps(
+    tables: dict[str, pd.DataFrame], params: dict | None, files: dict[str, str]
+) -> list[Problem]:
+    """The wage the economic chapter values hours at, regional wages, occupation wages."""
+    problems = []
+    spec = (params or {}).get("default_wage") or {}
+    region = spec.get("region", NATIONAL)
+    boundaries = spec.get("boundaries", "current")
+    if "wages" in tables:
+        wages = tables["wages"]
+        rows = wages[(wages["region"] == region) & (wages["boundaries"] == boundaries)]
+        if len(rows) != 1 or rows["wage_kzt"].isna().any():
+            rule = (
+                f"no wage for region {region}, boundaries {boundaries}; the economic chapter "
+                "values the hours at it (params.yml default_wage, national by default)"
+            )
+            problems.append(Problem(files["wages"], None, "wage_kzt", None, rule))
+        regional = wages[(wages["region"] != NATIONAL) & (wages["status"] == "reported")]
+        if regional.empty:
+            rule = (
+                "no regional wage with status reported; the economic chapter shows the "
+                "lowest and the highest"
+            )
+            problems.append(Problem(files["wages"], None, "region", None, rule))
+    if "wages_by_occupation" in tables and tables["wages_by_occupation"].empty:
+        rule = "no rows; the economic chapter shows the lowest and highest occupation wage"
+        problems.append(Problem(files["wages_by_occupation"], None, None, None, rule))
+    return problems
+
+
+def build_gaps(
+    folder: Path,
+    year: int,
+    names: list[str],
+    tables: dict[str, pd.DataFrame],
+    files: dict[str, str],
+    params: dict | None,
+) -> list[Problem]:
+    """What a build needs that the vintage lacks (contract.BUILD_RESOURCES, the national rows
+    of BUILD_OBSERVATIONS, REQUIRED_PARAMS, the national population and wage). Tables that
+    could not be read are skipped: their problems are reported already."""
+    problems = [
+        Problem(
+            display_path(folder / f"{name}.csv"),
+            None,
+            None,
+            None,
+            "missing from the vintage (not a resource of datapackage.json); the build reads it",
+        )
+        for name in contract.BUILD_RESOURCES
+        if name not in names
+    ]
+    params_path = folder / "params.yml"
+    if not params_path.is_file():
+        rule = "file is missing; the economic chapter needs " + ", ".join(contract.REQUIRED_PARAMS)
+        problems.append(Problem(display_path(params_path), None, None, None, rule))
+    elif params is not None:
+        problems += [
+            Problem(display_path(params_path), None, name, None, "missing; the build needs it")
+            for name in contract.REQUIRED_PARAMS
+            if name not in params
+        ]
+    if "observations" in tables:
+        problems += observation_gaps(tables["observations"], year, files["observations"])
+    if "population" in tables:
+        population = tables["population"]
+        latest = f"{year + 1}-01-01"
+        national = population[
+            (population["region"] == NATIONAL) & (population["date"].fillna("") <= latest)
+        ]
+        if national.empty:
+            rule = (
+                f"no national ({NATIONAL}) population on or before {latest}; the chapters "
+                "compute the rates per person from it"
+            )
+            problems.append(Problem(files["population"], None, "population", None, rule))
+    return problems + wage_gaps(tables, params, files)
+
+
 def validate_year(
-    year: int, data_dir: Path | str | None = None, *, reference_dir: Path | str | None = None
+    year: int,
+    data_dir: Path | str | None = None,
+    *,
+    reference_dir: Path | str | None = None,
+    needs: list[Problem] | None = None,
 ) -> list[Problem]:
     """Every problem of a vintage (data/<year>/ or `data_dir`) and of the reference tables.
 
-    An empty list means the folder meets the data contract.
+    An empty list means the folder meets the data contract and holds what a build needs.
+    With a list as `needs`, what only the build needs (`build_gaps`) goes there instead
+    (ingest writes a vintage the analysts complete later). A file beyond a limit of the
+    contract, or a link, is refused before anything is parsed: then only that is reported.
     """
     folder = paths.year_data_dir(year, data_dir)
     if not folder.is_dir():
         return [Problem(display_path(folder), None, None, None, "data folder does not exist")]
+    reference_root = Path(reference_dir) if reference_dir else paths.REFERENCE_DIR
+    scan = intake(folder, contract.YEAR_RESOURCES, reference_root)
+    if scan.refusals:
+        return sort_problems(scan.refusals)
     descriptor_path = folder / "datapackage.json"
     problems, descriptor = read_descriptor(descriptor_path)
     vintage_year = folder_year(folder, descriptor, year)
@@ -760,19 +1354,21 @@ def validate_year(
         problems += descriptor_problems(
             descriptor, vintage_year, year, display_path(descriptor_path)
         )
+        if not resources_ok(descriptor):
+            descriptor = contract.year_descriptor(vintage_year)  # check the files still
     names = [
         r["name"]
         for r in descriptor.get("resources", [])
-        if isinstance(r, dict) and r.get("name") in contract.YEAR_RESOURCES
+        if r.get("name") in contract.YEAR_RESOURCES
     ]
-    names = names if "observations" in names else ["observations", *names]
+    names = list(dict.fromkeys(names if "observations" in names else ["observations", *names]))
     problems += unexpected_files(folder, (f"{name}.csv" for name in names))
-    problems += params_problems(folder / "params.yml")
+    problems += scan.problems
+    params, found = params_problems(folder / "params.yml")
+    problems += found
     problems += edition_problems(folder / edition.EDITION_FILE)
 
-    reference_problems, reference = check_reference(
-        Path(reference_dir) if reference_dir else paths.REFERENCE_DIR
-    )
+    reference_problems, reference = check_reference(reference_root)
     problems += reference_problems
 
     tables: dict[str, pd.DataFrame] = {}
@@ -780,7 +1376,7 @@ def validate_year(
     for name in names:
         path = folder / f"{name}.csv"
         files[name] = display_path(path)
-        table_problems, frame = check_table(path, contract.YEAR_RESOURCES[name][1])
+        table_problems, frame = check_table(path, contract.YEAR_RESOURCES[name][1], name)
         problems += table_problems
         if frame is not None:
             tables[name] = frame
@@ -789,6 +1385,11 @@ def validate_year(
             tables["observations"], reference, vintage_year, files["observations"]
         )
     problems += record_problems(tables, reference, vintage_year, files)
+    gaps = build_gaps(folder, vintage_year, names, tables, files, params if not found else None)
+    if needs is None:
+        problems += gaps
+    else:
+        needs += gaps
     return sort_problems(problems)
 
 
@@ -805,23 +1406,35 @@ def validation_digest(year: int, folder: Path, reference: Path) -> str:
     digest = hashlib.sha256(str(year).encode())
     rules = [Path(__file__), Path(contract.__file__)]
     for path in sorted([*folder.rglob("*"), *reference.rglob("*")]) + rules:
-        if path.is_file():
+        if path.is_file() and not path.is_symlink():
             digest.update(f"{path.name}\0{path.stat().st_size}\0".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            with path.open("rb") as handle:  # in blocks: a record log may be large
+                digest.update(hashlib.file_digest(handle, "sha256").digest())
     return digest.hexdigest()
 
 
 def require_valid(
-    year: int, data_dir: Path | str | None = None, *, reference_dir: Path | str | None = None
+    year: int,
+    data_dir: Path | str | None = None,
+    *,
+    reference_dir: Path | str | None = None,
+    build_dir: Path | str | None = None,
 ) -> None:
     """Raise ValidationError listing every problem, unless the vintage is valid.
 
-    A pass is remembered under _build/validated/ by content digest, so the chapter
-    notebooks of a build do not repeat the check the build just made on the same bytes.
+    A pass is remembered under <build_dir>/validated/ (default _build/) by content digest,
+    so the chapter notebooks of a build do not repeat the check the build just made on the
+    same bytes. Files beyond the contract's limits, and links, are refused before anything
+    is read or hashed.
     """
     folder = paths.year_data_dir(year, data_dir)
     reference = Path(reference_dir) if reference_dir else paths.REFERENCE_DIR
-    stamp = paths.BUILD_DIR / "validated" / validation_digest(year, folder, reference)
+    if folder.is_dir():
+        refusals = intake(folder, contract.YEAR_RESOURCES, reference).refusals
+        if refusals:
+            raise ValidationError(sort_problems(refusals))
+    root = Path(build_dir) if build_dir else paths.BUILD_DIR
+    stamp = root / "validated" / validation_digest(year, folder, reference)
     if stamp.exists():
         return
     problems = validate_year(year, data_dir, reference_dir=reference_dir)
