@@ -159,3 +159,22 @@ def test_indicators_are_exact_as_published(ds2022):
     found = {i.id: i for i in areas.indicators(ds2022)}
     assert (found["hours_total"].value, found["hours_total"].qualifier) == (1_088_387, "exact")
     assert {i.qualifier for i in found.values()} == {"exact"}
+
+
+def test_the_published_report_is_named_and_its_six_discrepancies_listed(ds2022, result):
+    topics = [d.topic for d in areas.discrepancies(ds2022)]
+    assert len(topics) == 6
+    assert "Representation matrix: Culture and art in Mangystau region" in topics
+    leaders = " ".join(areas.leaders_text(result).split())
+    assert "the report names the region with the largest share" in leaders
+    assert areas.leaders_text(result).count("\n- **") == 11
+    assert "Kyzylorda region (33%) and Almaty city (31%)" in leaders
+    hours = " ".join(areas.hours_text(result).split())
+    assert "no more than 10% to 15% of the work of such organizations" in hours
+    assert "The report shows hours by region only as a chart without values" in hours
+
+
+def test_variables_give_the_published_shares(ds2022):
+    shares = areas.variables(ds2022)
+    assert shares["areas_share_other_social"] == "38.35%"
+    assert shares["areas_share_media"] == "0.02%"

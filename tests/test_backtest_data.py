@@ -6,6 +6,8 @@ to the data that alters a published figure fails here.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -199,6 +201,54 @@ def test_record_tables(ds2022):
     assert resolutions["number"].tolist() == list(range(1, 19))
     sections = ds2022.table("recommendations").groupby("section").size().to_dict()
     assert sections == {"outlook": 9, "regions": 8, "unrealized": 5, "open_questions": 2}
+    kinds = ds2022.table("grantee_feedback").groupby("kind").size().to_dict()
+    assert kinds == {"difficulty": 4, "positive": 4, "recommendation": 4, "supporter": 6}
+
+
+MINISTRY = "Ministry of Information and Social Development"
+# Translation errors of the published English text that the stored texts must not keep:
+# the Republican Front Office mistranslated, a double negative, the one ministry under
+# four abbreviations, the grantor under a fifth, the emergency departments abbreviated.
+MISTRANSLATIONS = re.compile(
+    r"Federal District|do not no|\b(?:MIOR|MICP|MICD|CICP|CPGI|DES|WRCs?|ES area|CA)\b"
+)
+US_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b")
+
+
+def stored_texts(ds2022) -> dict[str, str]:
+    """Every stored text of the record tables, keyed by table, key and column."""
+    columns = {
+        "resolutions": (["number"], ["resolution", "response"]),
+        "recommendations": (["section", "number"], ["text"]),
+        "grantee_feedback": (["kind", "number"], ["text"]),
+    }
+    texts = {}
+    for table, (key, text_columns) in columns.items():
+        for row in ds2022.table(table).to_dict("records"):
+            for column in text_columns:
+                if isinstance(row[column], str) and row[column]:
+                    where = "/".join(str(row[k]) for k in key)
+                    texts[f"{table}[{where}].{column}"] = row[column]
+    return texts
+
+
+def test_stored_texts_are_clear_english(ds2022):
+    texts = stored_texts(ds2022)
+    assert len(texts) == 12 + 18 + 24 + 18  # responses, resolutions, recommendations, feedback
+    wrong = {
+        name: found
+        for name, text in texts.items()
+        if (found := MISTRANSLATIONS.findall(text) or US_DATE.findall(text))
+    }
+    assert not wrong
+    # One name for the ministry: the full name first in each text, then the short one.
+    for name, text in texts.items():
+        if MINISTRY in text:
+            first = text.index(MINISTRY)
+            assert text.startswith(f"{MINISTRY} of the Republic of Kazakhstan", first), name
+    response = ds2022.table("resolutions").set_index("number")["response"]
+    assert "20 December 2021" in response[7] and "ref. 544/21" in response[7]
+    assert "Republican Front Office" in response[1] and "no effect by itself" in response[1]
 
 
 def test_official_statistics(ds2022):

@@ -9,9 +9,12 @@ those wages are not in the data.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from volreport import economics
+from volreport import chapters, economics, editorial, paths
+from volreport import indicators as catalogue
 
 PUBLISHED_INITIATIVES = [
     ("unicef_nvn", 705, 3_600),
@@ -78,3 +81,40 @@ def test_indicators_are_approximate_because_one_addition_is_about(ds2022):
     found = {i.id: i for i in economics.indicators(ds2022)}
     assert found["unrecorded_hours_total"].value == 258_991
     assert {i.qualifier for i in found.values()} == {"approx"}
+
+
+def test_the_double_count_is_named_from_the_data_and_the_source(result):
+    text = economics.unrecorded_text(result)
+    assert (
+        "But 61,000 of the added hours are already in the regional front offices' figures "
+        "(Headquarters of the Humanitarian Support of Ukraine), as the original report itself "
+        "notes, so the total counts them twice."
+    ) in text
+    assert "the original report gives the same 258,991 hours, rounded to 24%" in text
+    assert "Without the 61,000 hours the original report counts twice" in economics.headline(result)
+
+
+def test_discrepancies_of_the_published_2022_report(ds2022):
+    found = {d.topic: d for d in economics.discrepancies(ds2022)}
+    assert list(found) == [
+        "Unrecorded hours counted twice",
+        "Economic value",
+        "Full-time equivalents",
+    ]
+    assert found["Economic value"].published == "at least 2.6 billion KZT"
+    assert found["Full-time equivalents"].recomputed == "687 people at 1,960 hours a year"
+
+
+def test_the_commentary_quotes_only_variables_the_build_offers(ds2022):
+    offered = (
+        catalogue.variables(chapters.headline_indicators(ds2022), ds2022.year)
+        | editorial.page_variables(ds2022)
+        | chapters.variables(ds2022)
+    )
+    path = paths.REPORT_DIR / "2022" / "commentary" / "05_economic.md"
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
+    quoted = set(re.findall(r"\{\{< var (\w+) >\}\}", text))
+    assert quoted and quoted <= set(offered)
+    assert not re.search(r"\d", text)
+    assert "not available" not in {offered[name] for name in quoted}

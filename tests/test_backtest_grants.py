@@ -68,3 +68,61 @@ def test_indicators_carry_the_published_qualifiers(ds2022):
     assert (hours.value, hours.qualifier) == (45_182, "at_least")
     assert found["grant_volunteers_total"].qualifier == "exact"
     assert found["grant_events_total"].qualifier == "at_least"
+
+
+def test_headline_states_the_published_totals(result):
+    assert grants.headline(result) == (
+        "The 9 volunteer grant projects of 2022 account for **at least 45,182 volunteer "
+        "hours**, 21,235 volunteers and at least 800 events; these figures are kept separate "
+        "from those of the regional front offices."
+    )
+
+
+def test_hours_text_states_the_listed_sum_silver_and_bilim(result):
+    text = grants.hours_text(result)
+    assert (
+        "The report gives the hours of 7 of the 9 projects one by one; together they come to "
+        "at least 41,782 hours, against a published total of at least 45,182 hours."
+    ) in text
+    assert "«Silver Volunteering» separately; as the total less the listed projects, they " in text
+    assert "they come to 3,400 hours." in text
+    assert "The hours of «Birgemiz: Bilim» are not available." in text
+
+
+def test_cooperation_groups_the_operators_as_published(result):
+    text = grants.cooperation_text(result)
+    assert "as the report describes it" in text
+    assert (
+        "- «Birgemiz: Ayala», «Birgemiz: Qamqor», «Birgemiz: Sabaqtastyq» and «Birgemiz: Asyl "
+        "Mura»: gave detailed responses to the network."
+    ) in text
+
+
+def test_the_2022_vintage_has_no_engagement_data_and_no_sentence_about_it(result):
+    assert result.engagement is None
+    assert "engagement" not in grants.regions_text(result)
+
+
+def test_initiatives_name_the_areas_without_grants(result):
+    assert grants.initiatives_text(result) == (
+        "The grant projects work in 8 of the 11 areas of volunteering; no project works in "
+        "*other social volunteering*, *culture and art* and *media*.\n"
+        "«Silver Volunteering» works outside these areas."
+    )
+
+
+def test_the_total_hours_discrepancy(ds2022):
+    (found,) = grants.discrepancies(ds2022)
+    assert found.published == "at least 45,182 hours in total"
+    assert found.recomputed == "at least 41,782 hours listed project by project"
+    assert "3,400 hours most likely belongs to «Silver Volunteering»" in found.explanation
+
+
+def test_commentary_variables(ds2022):
+    assert grants.variables(ds2022) == {
+        "grants_projects": "9",
+        "grants_projects_with_hours": "8",
+        "grants_listed_hours": "at least 41,782",
+        "grants_derived_hours": "3,400",
+        "grants_hours_per_volunteer": "at least 2.1",
+    }

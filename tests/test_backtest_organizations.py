@@ -73,3 +73,19 @@ def test_indicators_are_exact_as_published(ds2022):
         "npo_total": "exact", "initiative_groups_total": "exact",
         "initiative_groups_share_pct": "exact",
     }  # fmt: skip
+
+
+def test_statements_quote_the_published_share_and_name_almaty_city(result, ds2022):
+    headline = organizations.headline(result)
+    assert "**660** volunteer NPOs (491 in 2021, +34%)" in headline
+    assert "(all but Almaty city), unregistered initiative groups make up **74.3%**" in headline
+    national = organizations.totals_text(result)
+    assert "Report 2022 puts initiative groups at 74.3% of volunteer associations" in national
+    assert "the share is 74.4%: the published figure, within the rounding" in national
+    regions = organizations.regions_text(result)
+    assert "is not available for 1 of the 17 regions (Almaty city)" in regions
+    assert (
+        "Registered organizations outnumber initiative groups in 5 of the 16 regions with a "
+        "breakdown (Kyzylorda region, Shymkent, Almaty region, Astana and Turkistan region)"
+    ) in regions
+    assert "that of initiative groups in Pavlodar region (95.6%)" in regions

@@ -29,7 +29,31 @@ def test_foreign_countries_in_the_reports_order(result):
 
 
 def test_breakdowns_published_only_as_charts(result):
-    assert len(result.unpublished_breakdowns) == 4
+    assert [(b.key, b.charted, b.shares) for b in result.breakdowns] == [
+        ("sex", True, []), ("channel", True, []), ("topic", True, []),
+    ]  # fmt: skip
+    assert result.regions.charted and result.shares_by_region.empty
+    assert "only as\ncharts, without values: these splits are not available." in (
+        public_interest.breakdowns_text(result)
+    )
+    assert "region only as a chart, without values" in public_interest.regions_text(result)
+
+
+def test_what_the_chapter_says_of_2022(result):
+    assert public_interest.headline(result) == (
+        "In 2022 the unified information centre on volunteering received\n"
+        "**about 2,500 inquiries on volunteering**\nand at least 600 on other matters.\n"
+        "Some of the inquiries came from abroad, from 9\ncountries."
+    )
+    assert "In all, the centre received about 3,100 inquiries:" in (
+        public_interest.inquiries_text(result)
+    )
+    assert public_interest.countries_text(result).endswith("Nepal, Russia and Japan.")
+
+
+def test_no_discrepancies_and_the_variables(ds2022):
+    assert public_interest.discrepancies(ds2022) == []
+    assert public_interest.variables(ds2022) == {"public_interest_foreign_countries": "9"}
 
 
 def test_indicators_carry_the_published_qualifiers(ds2022):

@@ -3,11 +3,15 @@
 import dataclasses
 import json
 
+import pandas as pd
 import pytest
 from builders import make_dataset
 
 from volreport import compare
+from volreport.edition import Edition, PublishedSource
 from volreport.published import Published
+
+REPORT = Edition(published_source=PublishedSource("Report 2022", "The report", "report.txt"))
 
 CURRENT_20 = [
     "KZ-71", "KZ-75", "KZ-79", "KZ-10", "KZ-11", "KZ-15", "KZ-19", "KZ-23", "KZ-27", "KZ-31",
@@ -63,9 +67,12 @@ def test_national_changes_from_the_vintages_own_prior_year_rows_only():
     assert npo["change_pct"] == pytest.approx(20) and npo["previous_from"] == compare.FROM_OWN_ROWS
     groups = changes.national.set_index("indicator").loc["initiative_groups"]
     assert groups["basis"] == compare.BASIS_NONE and groups["status"] == "missing"
-    assert changes.text.startswith("No 2021 data set is available beside this year's.")
+    assert changes.text.startswith("The data of the 2021 edition are not available.")
     assert "The 2022 data themselves give 2021 figures for volunteer NPOs." in changes.text
-    assert "No 2021 figure is published for initiative groups." in changes.text
+    assert "The 2021 figure is not available for initiative groups." in changes.text
+    # A vintage transcribed from a published report names it as the source.
+    published = compare.changes(dataclasses.replace(ds, edition=REPORT), None, "organizations")
+    assert "Report 2022 itself gives 2021 figures for volunteer NPOs." in published.text
 
 
 def test_without_any_earlier_figure_everything_is_missing_and_said_so():
@@ -73,8 +80,10 @@ def test_without_any_earlier_figure_everything_is_missing_and_said_so():
     changes = compare.changes(ds, None, "portrait")
     assert changes.national["change_pct"].isna().all()
     assert len(changes.regional) == 17 and changes.regional["status"].eq("missing").all()
-    assert "No national figure for 2021 is published" in changes.text
-    assert "No regional figure for 2021 is published." in changes.text
+    assert "No national figure for 2021 is available, so no national change is shown." in (
+        changes.text
+    )
+    assert "For volunteers, no 2021 figure by region is available." in changes.text
 
 
 def test_regional_changes_use_a_published_change_when_the_counts_are_not_published():
@@ -86,8 +95,15 @@ def test_regional_changes_use_a_published_change_when_the_counts_are_not_publish
     assert frame.loc["KZ-47", "change_pct"] == 201
     assert frame.loc["KZ-47", "basis"] == compare.BASIS_PUBLISHED
     assert frame.loc["KZ-71", "basis"] == compare.BASIS_NONE
-    text = compare.changes(ds, None, "portrait").text
-    assert "the change on 2021 is published for 1 of the 17 regions" in text
+    text = compare.changes(dataclasses.replace(ds, edition=REPORT), None, "portrait").text
+    assert (
+        "Report 2022 gives the change in volunteers since 2021 by region only as a "
+        "percentage, for 1 of the 17 regions (Mangystau region): the figures behind it are not "
+        "available. For the other 16 regions neither the figures nor the change is available."
+    ) in text
+    unpublished = compare.changes(ds, None, "portrait").text
+    assert "The 2022 data give the change in volunteers since 2021" in unpublished
+    assert "Report" not in unpublished and "published" not in unpublished
 
 
 def test_regional_changes_against_a_previous_vintage_flag_a_different_published_change():
@@ -101,6 +117,9 @@ def test_regional_changes_against_a_previous_vintage_flag_a_different_published_
     frame = compare.regional_changes(ds, previous, ("volunteers",)).set_index("region")
     assert frame.loc["KZ-47", "change_pct"] == pytest.approx(50)
     assert frame.loc["KZ-47", "note"] == "the 2022 data give a change of 10.0%"
+    assert frame.loc["KZ-47", "differs"]
+    text = compare.changes(ds, previous, "portrait").text
+    assert "For 1 figure the 2022 data give a different 2021 figure or change" in text
 
 
 def test_regions_split_between_the_vintages_are_not_compared():
@@ -153,9 +172,77 @@ def test_displays_name_the_years_and_sort_regions_by_change():
     shown = compare.regional_display(changes.regional, 2022)
     assert list(shown.columns[:4]) == ["Measure", "Region", "2021", "2022"]
     assert list(shown["Change, %"][:2]) == [50.0, -50.0]
+    # No national figure in either year: no change to show, so the table has no rows.
+    assert compare.national_display(changes.national, 2022).empty
+    assert changes.text.startswith("The 2021 figures come from the data of the 2021 edition.")
+
+
+def test_a_change_table_shows_gaps_as_gaps_and_nothing_without_any_change():
+    ds = make_dataset(
+        [{"indicator": "npo", "region": "KZ-71", "value": 10},
+         {"indicator": "npo", "region": "KZ-75", "value": 30},
+         {"indicator": "npo", "value": 40}]
+    )  # fmt: skip
+    previous = make_dataset(
+        [{"indicator": "npo", "region": "KZ-71", "value": 20}, {"indicator": "npo", "value": 30}],
+        year=2021,
+    )  # fmt: skip
+    changes = compare.changes(ds, previous, "organizations")
+    shown = compare.regional_display(changes.regional, 2022).set_index(["Measure", "Region"])
+    assert shown.loc[("Volunteer NPOs", "Astana"), "Basis"] == compare.BASIS_COMPUTED
+    assert pd.isna(shown.loc[("Volunteer NPOs", "Almaty city"), "Basis"])  # a gap, no words
     national = compare.national_display(changes.national, 2022)
     assert list(national["Measure"]) == ["Volunteer NPOs", "Initiative groups"]
-    assert changes.text.startswith("Figures for 2021 come from the 2021 edition's data.")
+    assert pd.isna(national.set_index("Measure").loc["Initiative groups", "Basis"])
+    without = compare.changes(ds, None, "organizations")
+    assert compare.regional_display(without.regional, 2022).empty
+    assert compare.national_display(without.national, 2022).empty
+
+
+def test_a_complete_comparison_has_no_gap_statements_and_no_report_wording():
+    current = [
+        {"indicator": "npo", "region": code, "value": 12, "year": 2023} for code in CURRENT_20
+    ]
+    current += [{"indicator": "initiative_groups", "region": code, "value": 30, "year": 2023}
+                for code in CURRENT_20]  # fmt: skip
+    current += [{"indicator": "npo", "value": 240, "year": 2023},
+                {"indicator": "initiative_groups", "value": 600, "year": 2023}]  # fmt: skip
+    before = [{**row, "year": 2022, "value": row["value"] - 2} for row in current]
+    ds = make_dataset(current, year=2023)
+    previous = make_dataset(before, year=2022)
+    changes = compare.changes(ds, previous, "organizations")
+    assert changes.text == "The 2022 figures come from the data of the 2022 edition."
+    assert changes.regional["basis"].eq(compare.BASIS_COMPUTED).all()
+
+
+def test_regional_gaps_name_exactly_the_regions_and_which_year_is_missing():
+    current = [
+        {"indicator": "npo", "region": code, "value": 12, "year": 2023} for code in CURRENT_20
+    ]
+    current += [{"indicator": "npo", "value": 240, "year": 2023},
+                {"indicator": "initiative_groups", "value": None, "year": 2023}]  # fmt: skip
+    current[2]["value"] = None  # Shymkent has no count this year
+    before = [{"indicator": "npo", "region": code, "value": 10, "year": 2022}
+              for code in CURRENT_20 if code not in ("KZ-11", "KZ-15")]  # fmt: skip
+    before += [{"indicator": "npo", "value": 200, "year": 2022},
+               {"indicator": "initiative_groups", "value": 500, "year": 2022}]  # fmt: skip
+    changes = compare.changes(
+        make_dataset(current, year=2023), make_dataset(before, year=2022), "organizations"
+    )
+    text = changes.text
+    assert (
+        "For volunteer NPOs, the 2022 figures by region are not available for 2 of the 20 "
+        "regions (Akmola region and Aktobe region)."
+    ) in text
+    assert (
+        "For volunteer NPOs, the 2023 figures by region are not available for 1 of the 20 "
+        "regions (Shymkent), so no change is shown there."
+    ) in text
+    assert (
+        "The 2023 figure is not available for initiative groups, so no national change is "
+        "shown for it."
+    ) in text
+    assert "For initiative groups, no 2022 figure by region is available." in text
 
 
 def test_signed_change_shows_a_tenth_below_one_percent():

@@ -1,4 +1,5 @@
-"""Unit tests of the derivation methods on tiny hand-built inputs, and the 2022 files' agreement."""
+"""The derivation rules on tiny hand-built inputs, and `--check` on the 2022 vintage, a
+synthetic one and an ingested one (agreeing, and with one derived value edited)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import shutil
 
 import pandas as pd
 import pytest
+import test_next_year_e2e as e2e
 
-from volreport import derive, paths
+from volreport import derive, forms, ingest, paths, synth
+from volreport.dataset import load_reference, read_csv
 from volreport.derive import DerivationError
 
 
@@ -203,9 +206,276 @@ def test_check_reports_a_derived_row_without_method(tmp_path):
     shutil.copytree(paths.year_data_dir(2022), folder)
 
     def mark_derived(row):
-        if row["indicator"] == "fte_equivalent":
+        if row["indicator"] == "volunteers_estimate":
             row["status"] = "derived"
 
     rewrite_csv(folder / "observations.csv", mark_derived)
-    problems = derive.check(2022, folder)
-    assert any("fte_equivalent" in p and "no method" in p for p in problems)
+    (problem,) = derive.check(2022, folder)
+    assert problem.startswith("observations.csv, row ")
+    assert problem.endswith(
+        "volunteers_estimate 2022, region KZ: status derived, but no rule recomputes it"
+    )
+
+
+# --- the rules of the return forms, on tiny stores -------------------------------------------
+
+YEAR = 2030
+
+
+def store(rows: list[tuple], year: int = YEAR) -> derive.Observations:
+    """Observations from (indicator, region, category, value[, qualifier[, status[, year]]])."""
+    records = []
+    for row in rows:
+        indicator, region, category, value, *rest = row
+        qualifier, status, row_year = (*rest, *("exact", "reported", year)[len(rest) :])
+        records.append(
+            {
+                "indicator": indicator,
+                "year": row_year,
+                "region": region,
+                "category": category,
+                "value": value,
+                "qualifier": qualifier if value is not None else "",
+                "status": status if value is not None else "missing",
+            }
+        )
+    return derive.Observations.from_records(year, records)
+
+
+def derived(rules, obs: derive.Observations, **inputs) -> dict[tuple, derive.Derived]:
+    """What `rules` derive, by (indicator, region, category)."""
+    items = derive.apply(rules, derive.Inputs(obs.year, obs, **inputs))
+    return {(i.key["indicator"], i.key["region"], i.key["category"]): i for i in items}
+
+
+def test_sums_and_shares_arithmetic():
+    assert derive.national_sum([1, 2, None], 3) == (
+        3,
+        "at_least",
+        "sum of the 2 of 3 regions with a value",
+    )
+    assert derive.national_sum([1, 2], 2)[:2] == (3, "exact")
+    assert derive.national_sum([None], 1)[0] is None
+    assert derive.share(1, 3) == 33.33 and derive.share(1, 0) is None
+    assert derive.percent_change(110, 100) == 10 and derive.percent_change(5, 0) is None
+
+
+def test_the_groups_share_note_says_how_or_why_missing_for_any_year():
+    assert derive.groups_share_note(20, False) == (
+        "initiative groups ÷ (groups + NPOs) x 100 over the 20 regions that gave a count of "
+        "initiative groups"
+    )
+    assert "19 regions" in derive.groups_share_note(19, False)
+    assert derive.groups_share_note(0, False) == "no region gave a count of initiative groups"
+    assert "gave no count of NPOs" in derive.groups_share_note(5, True)
+
+
+def test_a_national_sum_with_a_region_missing_is_at_least_and_has_no_shares():
+    obs = store(
+        [
+            ("volunteers_by_sex", "A", "female", 6),
+            ("volunteers_by_sex", "A", "male", 4),
+            ("volunteers_by_sex", "B", "female", None),
+            ("volunteers_by_sex", "B", "male", 5),
+        ]
+    )
+    found = derived(derive.FORM_RULES, obs)
+    female = found[("volunteers_by_sex", "KZ", "female")]
+    assert (female.value, female.qualifier) == (6, "at_least")
+    assert female.note == "sum of the 1 of 2 regions with a value"
+    assert found[("volunteers_by_sex", "KZ", "male")].value == 9
+    assert found[("volunteers_share_by_sex", "KZ", "male")].value is None  # of an "at least"
+    assert found[("volunteers_share_by_sex", "A", "female")].value == 60
+    assert found[("volunteers_share_by_sex", "B", "male")].value is None  # a part is missing
+
+
+def test_regional_totals_feed_the_national_sums_and_shares():
+    obs = store(
+        [
+            ("hours", "A", "umit", 30),
+            ("hours", "A", "bilim", 10),
+            ("hours", "B", "umit", 60),
+            ("hours", "B", "bilim", 0),
+        ]
+    )
+    found = derived(derive.FORM_RULES, obs)
+    assert found[("hours", "A", "")].value == 40
+    assert found[("hours", "KZ", "")].value == 100
+    assert found[("hours_share", "KZ", "umit")].value == 90
+    assert found[("hours_share_of_area_national", "B", "umit")].value == pytest.approx(66.67)
+
+
+def test_changes_come_from_the_year_before_s_rows_of_the_vintage():
+    obs = store(
+        [
+            ("volunteers", "A", "", 110),
+            ("volunteers", "A", "", 100, "exact", "reported", YEAR - 1),
+            ("volunteers", "B", "", 50),
+        ]
+    )
+    found = derived([derive.Rule(derive.changes_on_previous_year)], obs)
+    change = found[("volunteers_change_pct", "A", "")]
+    assert (
+        change.value == 10
+        and change.note == f"volunteers {YEAR} ÷ volunteers {YEAR - 1} − 1, x 100"
+    )
+    assert ("volunteers_change_pct", "B", "") not in found  # no count for the year before
+
+
+def test_a_reported_value_is_never_replaced():
+    obs = store(
+        [("volunteers", "A", "", 10), ("volunteers", "B", "", 5), ("volunteers", "KZ", "", 20)]
+    )
+    found = derived(derive.FORM_RULES, obs)
+    assert ("volunteers", "KZ", "") not in found  # reported: stands, not summed
+    assert found[("volunteers_share_by_region", "A", "")].value == 50  # of the reported 20
+
+
+def test_transcription_rules_run_only_where_the_vintage_marks_their_values_derived():
+    national = store([("npo", "KZ", "", 10, "exact", "derived")])
+    regional = store([("npo", "A", "", 10, "exact", "derived")])
+    rule = derive.TRANSCRIPTION_RULES[0]
+    assert rule.name == "organization_rule"
+    inputs = derive.Inputs
+    assert not rule.marked(inputs(YEAR, national)) and rule.marked(inputs(YEAR, regional))
+
+
+# --- the check on the three kinds of vintage ---------------------------------------------------
+
+SYNTH_YEAR, SYNTH_SEED, SYNTH_EVENTS = 2061, 3, 300
+RETURNED = 4  # regional forms returned in the ingested vintage
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    """A small synthetic vintage (no year before next to it: synth draws those figures)."""
+    root = tmp_path_factory.mktemp("synthetic")
+    folder, _ = synth.synth(
+        SYNTH_YEAR,
+        SYNTH_SEED,
+        SYNTH_EVENTS,
+        data_dir=root / str(SYNTH_YEAR),
+        report_dir=root / "report",
+    )
+    return folder
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory):
+    """A vintage ingested from return forms filled as in test_next_year_e2e, and official
+    tables: the national form and RETURNED regional forms only (the other regions' figures
+    are gaps, their national sums "at least")."""
+    root = tmp_path_factory.mktemp("ingested")
+    reference = load_reference()
+    units = forms.form_units(reference)
+    regional = units[units["code"] != "KZ"].head(RETURNED)
+    workbooks = []
+    for index, unit in enumerate(
+        [*regional.itertuples(), *units[units["code"] == "KZ"].itertuples()]
+    ):
+        path = root / forms.form_filename(unit.code, unit.name)
+        forms.build_form(e2e.YEAR, unit.code, unit.name, reference).save(path)
+        e2e.fill(path, reference, index)
+        workbooks.append(path)
+    result = ingest.ingest(
+        e2e.YEAR,
+        [*workbooks, *e2e.official_tables(root / "official")],
+        data_dir=root / "data" / str(e2e.YEAR),
+        previous_dir=root / "none",
+        report_dir=root / "report",
+    )
+    return result.folder
+
+
+def edited_copy(folder, tmp_path, change):
+    """A copy of a vintage with `change(row)` applied to every row of observations.csv."""
+    copy = tmp_path / folder.name
+    shutil.copytree(folder, copy)
+    rewrite_csv(copy / "observations.csv", change)
+    return copy
+
+
+def test_check_passes_on_a_synthetic_vintage(synthetic, capsys):
+    assert derive.check(SYNTH_YEAR, synthetic) == []
+    assert derive.main(["--check", str(SYNTH_YEAR), "--data-dir", str(synthetic)]) == 0
+    assert capsys.readouterr().out.startswith(f"{SYNTH_YEAR}: OK")
+
+
+def test_check_passes_on_an_ingested_vintage(ingested):
+    obs = read_csv(ingested / "observations.csv")
+    national = obs[
+        (obs["indicator"] == "volunteers") & (obs["region"] == "KZ") & (obs["year"] == e2e.YEAR)
+    ]
+    assert national["qualifier"].tolist() == ["at_least"]  # most regions sent no return
+    assert derive.check(e2e.YEAR, ingested) == []
+
+
+def test_an_edited_derived_value_is_named_once(synthetic, tmp_path, capsys):
+    key = ("volunteers", str(SYNTH_YEAR), "KZ", "")
+    obs = read_csv(synthetic / "observations.csv")
+    total = int(obs[(obs["indicator"] == "volunteers") & (obs["year"] == SYNTH_YEAR)
+                    & (obs["region"] == "KZ")]["value"].iloc[0])  # fmt: skip
+
+    def edit(row):
+        if (row["indicator"], row["year"], row["region"], row["category"]) == key:
+            row["value"] = str(total + 1)
+
+    copy = edited_copy(synthetic, tmp_path, edit)
+    exit_code = derive.main(["--check", str(SYNTH_YEAR), "--data-dir", str(copy)])
+    out = capsys.readouterr()
+    assert exit_code == 1 and "Traceback" not in out.out + out.err
+    *problems, summary = out.out.splitlines()
+    assert summary == f"{SYNTH_YEAR}: 1 problem(s) with derived values"
+    # the shares computed from it are not named: the rules read the recomputed sum
+    (problem,) = problems
+    assert problem.startswith("observations.csv, row ")
+    assert problem.endswith(
+        f"volunteers {SYNTH_YEAR}, region KZ: stored {total + 1}, recomputed {total} "
+        "(derive.national_sums)"
+    )
+
+
+def test_an_edited_qualifier_is_named(ingested, tmp_path):
+    def edit(row):
+        if (row["indicator"], row["year"], row["region"]) == ("volunteers", "2031", "KZ"):
+            row["qualifier"] = "exact"
+
+    (problem,) = derive.check(e2e.YEAR, edited_copy(ingested, tmp_path, edit))
+    assert "volunteers 2031, region KZ: stored" in problem and "(at_least)" in problem
+
+
+def test_a_stale_share_is_named_after_its_input_changed(ingested, tmp_path):
+    def edit(row):
+        if (row["indicator"], row["region"]) == ("volunteers_by_sex", "KZ-71"):
+            row["value"] = (
+                str(int(row["value"]) * 2) if row["category"] == "female" else row["value"]
+            )
+
+    problems = derive.check(e2e.YEAR, edited_copy(ingested, tmp_path, edit))
+    named = {p.split(": ")[1] for p in problems}
+    assert "volunteers_share_by_sex 2031, region KZ-71, category female" in named
+    assert "volunteers_by_sex 2031, region KZ, category female" in named
+
+
+def test_a_rule_that_cannot_recompute_is_named_without_traceback(tmp_path, capsys):
+    folder = tmp_path / "2022"
+    shutil.copytree(paths.year_data_dir(2022), folder)
+
+    def impossible(row):
+        if (row["indicator"], row["region"], row["category"]) == (
+            "org_share_in_region",
+            "KZ-71",
+            "npo",
+        ):
+            row["value"] = "99.9"
+
+    rewrite_csv(folder / "observations.csv", impossible)
+    assert derive.main(["--check", "2022", "--data-dir", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "derive.organization_rule: cannot recompute on this vintage" in out
+    assert "Traceback" not in out
+
+
+def test_a_missing_vintage_is_an_error_not_a_traceback(tmp_path, capsys):
+    assert derive.main(["--check", "2061", "--data-dir", str(tmp_path / "none")]) == 1
+    assert "2061: cannot check" in capsys.readouterr().err

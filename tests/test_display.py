@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import pytest
 
 from volreport import display
 
@@ -50,9 +51,11 @@ def test_show_table_writes_the_shown_frame_or_the_separate_data_as_csv(tmp_path)
     display.show_table(shown, label="tbl-shown", year=2022, output_dir=tmp_path)
     display.show_table(shown, label="tbl-split", year=2022, output_dir=tmp_path, data=numbers)
     folder = tmp_path / "data"
-    assert pd.read_csv(folder / "tbl-shown.csv").equals(shown)  # by default, what is shown
+    written = pd.read_csv(folder / "tbl-shown.csv")  # by default, what is shown
+    assert written.columns.tolist() == ["initiative", "hours"]
+    assert written.values.tolist() == shown.values.tolist()
     assert (folder / "tbl-split.csv").read_text(encoding="utf-8").splitlines() == [
-        "Initiative,hours,hours_qualifier",
+        "initiative,hours,hours_qualifier",
         "Zhenis,2200,approx",
         "NVN events,16155,at_least",
     ]
@@ -103,3 +106,231 @@ def test_figures_are_reproducible_svg():
         return buffer.getvalue()
 
     assert svg() == svg()
+
+
+# --- the downloads: one CSV writer ----------------------------------------------------------
+
+
+def csv_rows(frame: pd.DataFrame) -> list[str]:
+    return display.csv_text(frame).splitlines()
+
+
+def test_csv_writes_counts_as_whole_numbers_and_shares_at_their_precision():
+    frame = pd.DataFrame(
+        {
+            "Volunteers": [139671.0, None, 116694.0],  # a float column of counts with a gap
+            "Change, %": [19.689958352614532, -46.0, None],  # computed: two decimals
+            "Share, %": [38.35, 0.02, 54.0],  # typed: the decimals the source gives
+            "Difference, pp": [0.00023755, -0.0016927, 0.0],  # small: three significant digits
+            "value": [2_555_290_413.141457, "text", 660.0],  # mixed column, value by value
+        }
+    )
+    assert csv_rows(frame) == [
+        "volunteers,change_pct,share_pct,difference_pp,value",
+        "139671,19.69,38.35,0.000238,2555290413.14",
+        ",-46,0.02,-0.001693,text",
+        "116694,,54,0,660",
+    ]
+
+
+def test_csv_headers_are_snake_case_in_every_file():
+    frame = pd.DataFrame(
+        columns=[
+            "Region", "Share of national hours (published), %", "Region's share, %",
+            "Hours: basis", "2021", "Birgemiz: Úmit", "", "region",
+        ]
+    )  # fmt: skip
+    assert csv_rows(frame)[0] == (
+        "region,share_of_national_hours_published_pct,regions_share_pct,hours_basis,2021,"
+        "birgemiz_umit,column_7,region_2"
+    )
+
+
+def test_csv_defuses_formulas_in_text_but_not_negative_numbers(tmp_path):
+    frame = pd.DataFrame({"Text": ["=cmd|' /C calc'!A0", "-2 and", "@sum"], "n": [-1.5, -2, 3]})
+    path = display.write_csv(frame, "tbl-x", tmp_path)
+    assert path.read_text(encoding="utf-8").splitlines() == [
+        "text,n",
+        "'=cmd|' /C calc'!A0,-1.5",
+        "'-2 and,-2",
+        "'@sum,3",
+    ]
+
+
+def test_no_csv_of_the_2022_edition_writes_a_float_for_a_whole_number(tmp_path):
+    from volreport import chapters, dataset, editorial
+
+    ds = dataset.load_year(2022)
+    headline = chapters.headline_indicators(ds)
+    pages = editorial.generated_pages(ds, headline, chapters.discrepancies(ds))
+    csvs = {path: text for path, text in pages.items() if path.endswith(".csv")}
+    assert "data/tbl-key-figures.csv" in csvs
+    for path, text in csvs.items():
+        assert not re.search(r"(?:^|,)-?\d+\.0(?:,|$)", text, re.M), path
+        assert not re.search(r"\d\.\d{7,}", text), path  # no unrounded computed value
+        header = text.splitlines()[0]
+        assert re.fullmatch(r"[a-z0-9_,]+", header), (path, header)
+
+
+def test_download_link_names_the_data_and_the_publisher_names_the_table():
+    assert display.download_link("tbl-portrait-years") == (
+        "[Data as CSV](data/tbl-portrait-years.csv){.data-download}"
+    )
+
+
+# --- tables show what exists; every chart says where its data come from --------------------
+
+
+def shown_outputs(monkeypatch) -> list:
+    """What `display` shows, in order: ('table', frame) or ('markdown', text)."""
+    shown: list = []
+    monkeypatch.setattr(display, "markdown", lambda text: shown.append(("markdown", text)))
+    monkeypatch.setattr(
+        "IPython.display.display",
+        lambda item: shown.append(("table", getattr(item, "data", item))),
+    )
+    return shown
+
+
+def test_empty_columns_and_rows_are_left_out_and_the_note_names_them():
+    frame = pd.DataFrame(
+        {
+            "Region": ["Astana", "Shymkent", "Abai region"],
+            "2021": [None, None, None],
+            "Change, %": [12.5, None, -3.0],
+            "Basis": ["computed", None, "computed"],
+        }
+    )
+    shown = display.shown_part(frame)
+    assert list(shown.frame.columns) == ["Region", "Change, %", "Basis"]
+    assert shown.frame["Region"].tolist() == ["Astana", "Abai region"]
+    assert (shown.columns, shown.rows) == (["2021"], ["Shymkent"])
+    note = display.table_notes(shown)
+    assert note.startswith("::: {.table-note}")
+    assert "The column *2021* and the row for Shymkent are left out" in note
+    assert "not available" in note
+    assert "—" not in note  # nothing left in the table is a gap: no legend
+
+
+def test_the_legend_defines_the_gap_mark_whenever_a_gap_is_shown():
+    frame = pd.DataFrame(
+        {"Region": ["Astana", "Almaty city"], "NPOs": [18, 26], "Groups": [12, None]}
+    )
+    shown = display.shown_part(frame)
+    assert shown.columns == [] and shown.rows == []
+    note = display.table_notes(shown)
+    assert note.splitlines()[1:-1] == ["— not available"]
+    # A complete table has no note at all.
+    assert display.table_notes(display.shown_part(frame.fillna(1))) == ""
+
+
+def test_a_text_column_that_never_changes_becomes_one_sentence():
+    frame = pd.DataFrame({"Region": list("ABCD"), "NPOs": [1, 2, 3, 4], "Status": ["derived"] * 4})
+    shown = display.shown_part(frame)
+    assert list(shown.frame.columns) == ["Region", "NPOs"]
+    assert "*Status* is “derived” in every row." in display.table_notes(shown)
+    # Too few rows to say it instead of showing it, or nothing else to show: kept.
+    assert "Status" in display.shown_part(frame.head(2)).frame.columns
+    assert "Status" in display.shown_part(frame[["Region", "Status"]]).frame.columns
+
+
+def test_key_columns_are_never_values():
+    frame = pd.DataFrame({"Measure": ["Hours"] * 3, "Region": list("ABC"), "Value": [None] * 3})
+    assert display.shown_part(frame, keys=2).empty
+    listing = pd.DataFrame({"Country": ["Uzbekistan", "Georgia"]})
+    assert display.shown_part(listing, keys=1).empty
+    assert list(display.shown_part(listing, keys=0).frame["Country"]) == ["Uzbekistan", "Georgia"]
+
+
+def test_show_table_shows_what_exists_then_its_note_and_link(tmp_path, monkeypatch):
+    outputs = shown_outputs(monkeypatch)
+    frame = pd.DataFrame({"Region": ["Astana", "Shymkent"], "2021": [None, None], "2022": [5, 7]})
+    display.show_table(frame, label="tbl-x", year=2022, output_dir=tmp_path)
+    (kind, styler), (_, text) = outputs
+    assert kind == "table" and "2021" not in styler.to_html()
+    assert text.index("The column *2021* is left out") < text.index("(data/tbl-x.csv)")
+    # The download keeps every column: a gap is data too.
+    assert (tmp_path / "data" / "tbl-x.csv").read_text(encoding="utf-8").splitlines()[0] == (
+        "region,2021,2022"
+    )
+
+
+def test_a_table_without_any_value_shows_nothing_or_says_so(tmp_path, monkeypatch):
+    outputs = shown_outputs(monkeypatch)
+    empty = pd.DataFrame({"Region": ["Astana"], "Hours": [None]})
+    display.show_table(empty, label="tbl-none", year=2022, output_dir=tmp_path)
+    assert outputs == [] and not (tmp_path / "data" / "tbl-none.csv").exists()
+    display.show_table(
+        empty, label="tbl-none", year=2022, output_dir=tmp_path, subject="hours by region"
+    )
+    assert outputs == [
+        ("markdown", "::: {.table-note}\nHours by region are not available, so no table of "
+                     "them is shown.\n:::"),
+    ]  # fmt: skip
+
+
+def test_show_figure_needs_sources_and_puts_the_source_line_above_the_link(tmp_path, monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    outputs = shown_outputs(monkeypatch)
+    frame = pd.DataFrame({"Region": ["Astana"], "Share, %": [40.0]})
+    figure, _ = plt.subplots()
+    with pytest.raises(ValueError, match="source"):
+        display.show_figure(figure, label="fig-x", data=frame, year=2022, sources=[],
+                            output_dir=tmp_path)  # fmt: skip
+    display.show_figure(
+        figure, label="fig-x", data=frame, year=2022, output_dir=tmp_path,
+        sources=["Report 2022, §Gender ratio, chart", "BNS stat.gov.kz"],
+    )  # fmt: skip
+    text = outputs[-1][1]
+    assert text.startswith(
+        "::: {.chart-source}\nSources: Report 2022, §Gender ratio, chart; BNS stat.gov.kz.\n:::"
+    )
+    assert text.endswith(display.download_link("fig-x"))
+
+
+def test_sources_are_those_of_the_values_drawn_with_regional_forms_counted_once(ds2022):
+    by_region = display.sources(ds2022, "volunteers_share_by_sex", scope="regions")
+    assert by_region == ["Report 2022, §Gender ratio of volunteers by regions, table"]
+    national = display.sources(ds2022, "volunteers_share_by_sex", scope="national")
+    assert national and national != by_region
+    wages = display.sources(ds2022, tables=("wages",), params=("working_days",))
+    assert wages[0].startswith("BNS stat.gov.kz") and "production calendar" in wages[1]
+    forms = [
+        "Regional return form 2063, Astana (KZ-71_astana.xlsx)",
+        "Regional return form 2063, Abai region (KZ-10_abai.xlsx)",
+        "National return form 2063 (KZ_kazakhstan.xlsx)",
+    ]
+    assert display.regional_sources_joined(forms, display.region_names(ds2022)) == [
+        "Regional return form 2063 of 2 regions",
+        "National return form 2063 (KZ_kazakhstan.xlsx)",
+    ]
+
+
+def test_charts_fit_a_phone_and_label_on_a_fill_that_can_be_read():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    display.setup()
+    figure, axis = display.bar_chart(3)
+    bars = axis.barh([0, 1, 2], [10, 20, 3000])
+    display.label_bars(axis, bars, ["10", "20", "a very long label beyond the bar"])
+    display.fit_width(figure)
+    width = figure.get_tightbbox(figure.canvas.get_renderer()).width
+    assert width <= display.FIGURE_WIDTH + 0.05
+    plt.close(figure)
+    # 11 px on a 390 px phone (355 px of text column) at the figure's full width.
+    assert display.FONT_SIZE * 96 / 72 * 355 / (display.FIGURE_WIDTH * 96) >= 11
+    assert display.text_on(display.PALETTE[0]) == "white"  # on the dark blue
+    assert display.text_on(display.PALETTE[1]) == display.TEXT_COLOUR  # on orange
+
+
+def test_axis_limits_fit_the_values_not_a_whole_scale():
+    assert display.value_limits([43.4, 57.6, 50], step=5, room=4) == (35, 65)
+    assert display.wrap_label("Other social volunteering", 12) == "Other social\nvolunteering"
+    assert display.wrap_label("Culture and art", 12) == "Culture\nand art"

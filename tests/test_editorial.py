@@ -4,19 +4,34 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import json
 import re
 from functools import cache
+from pathlib import Path
 
 import pandas as pd
 import pypandoc
 import pytest
 from builders import make_dataset
 
-from volreport import chapters, dataset, editorial, indicators, paths, publish
+from volreport import (
+    build,
+    chapters,
+    commentary,
+    dataset,
+    editorial,
+    indicators,
+    landing,
+    paths,
+    publish,
+)
+from volreport.edition import Edition, PublishedSource
 from volreport.indicators import Discrepancy, Indicator
+from volreport.published import reporting_regions
 
 YEAR = 2022
 PAGES_DIR = paths.REPORT_DIR / str(YEAR)
+TEMPLATE_DIR = paths.REPORT_DIR / "template"
 SHORTCODE = re.compile(r"\{\{<\s*([\w-]+)\s+(.*?)\s*>\}\}")
 # Digits a page may contain outside shortcodes; empty on purpose: every number comes from data.
 ALLOWED_DIGITS: set[str] = set()
@@ -83,6 +98,14 @@ def tiny(tables: dict | None = None, observations: list[dict] | None = None, par
         tables=default if tables is None else tables,
         params=params,
     )
+
+
+REPORT = PublishedSource("Report 2022", "The <i>report</i>", "sources/report.txt")
+
+
+def transcribed(ds, notes: dict | None = None, source: PublishedSource | None = REPORT):
+    """`ds` with edition facts: a published source (by default) and method notes."""
+    return dataclasses.replace(ds, edition=Edition(source, notes or {}))
 
 
 def to_html(markdown: str) -> str:
@@ -152,13 +175,16 @@ def test_csv_download_defuses_formulas():
 
 @pytest.fixture(scope="module")
 def pages():
-    return editorial.generated_pages(tiny(), HEADLINE, FOUND)
+    return editorial.generated_pages(transcribed(tiny()), HEADLINE, FOUND)
 
 
 def test_generated_pages_give_the_appendix_every_included_table_and_its_csv(pages):
     required = {
         "methodology.md",
+        "indicators.md",
+        "data.md",
         "tables/key_figures.md",
+        "tables/edition.md",
         "tables/resolutions.md",
         "tables/further_resolutions.md",
         "tables/recommendations.md",
@@ -175,34 +201,221 @@ def test_generated_pages_give_the_appendix_every_included_table_and_its_csv(page
     assert "data/tbl-recommendations-open-questions.csv" in linked
 
 
-def test_resolutions_sharing_a_response_share_a_row_and_unanswered_ones_are_listed_apart(pages):
-    rows = table_cells(to_html(pages["tables/resolutions.md"]))
-    assert rows == [
-        ["1, 2", "1. Support volunteers. (CAVF) 2. Train volunteers. (CAVF)", "Standard."],
-        ["3", "Publish reports.", "A study."],
+def numbered_lists(rendered: str) -> list[tuple[int, list[str]]]:
+    """Each ordered list of the HTML: its first number and its items' text."""
+    found = []
+    for start, items in re.findall(r"<ol(?: start=\"(\d+)\")?[^>]*>(.*?)</ol>", rendered, re.S):
+        texts = re.findall(r"<li>(.*?)</li>", items, re.S)
+        plain = [" ".join(html.unescape(re.sub(r"<[^>]+>", "", t)).split()) for t in texts]
+        found.append((int(start or 1), plain))
+    return found
+
+
+def test_resolutions_are_numbered_blocks_each_with_the_response_they_share(pages):
+    rendered = to_html(pages["tables/resolutions.md"])
+    assert "<table" not in rendered  # long texts are never table cells
+    blocks = re.findall(r'<div class="resolution">(.*?)</div>', rendered, re.S)
+    assert [numbered_lists(block) for block in blocks] == [
+        [(1, ["Support volunteers. (CAVF)", "Train volunteers. (CAVF)"])],
+        [(3, ["Publish reports."])],  # numbered as published; no forum known, none said
     ]
-    further = table_cells(to_html(pages["tables/further_resolutions.md"]))
-    assert further == [["Climate initiatives.", "CACSF"]]
-
-
-def test_recommendations_in_published_order_with_a_capital(pages):
-    rows = table_cells(to_html(pages["tables/recommendations.md"]))
-    assert rows == [["1", "First priority"], ["2", "Second priority"]]
-    assert "2023" in pages["tables/recommendations.md"]  # caption: the outlook's year
-
-
-def test_key_figures_show_value_with_qualifier_status_source_and_gaps(pages):
-    rows = table_cells(to_html(pages["tables/key_figures.md"]))
-    assert rows == [
-        ["Volunteers recorded", "139,671", "reported", "R"],
-        ["Volunteer NPOs", "not published", "missing", "R"],
-        ["Grant hours", "at least 45,182", "reported", "R"],
-        ["Value", "about 2.56 billion KZT", "derived", "R"],
+    assert [re.sub(r"<[^>]+>", "", block.split("</ol>")[1]).strip() for block in blocks] == [
+        "The network's recommendations or work done. Standard.",
+        "The network's recommendations or work done. A study.",
     ]
+    further = to_html(pages["tables/further_resolutions.md"])
+    assert "<table" not in further
+    assert numbered_lists(further) == [(4, ["Climate initiatives. (CACSF)"])]
+    assert "data/tbl-resolutions.csv" in pages["tables/resolutions.md"]
+
+
+def test_recommendations_are_a_numbered_list_in_published_order_with_a_capital(pages):
+    rendered = to_html(pages["tables/recommendations.md"])
+    assert "<table" not in rendered
+    assert numbered_lists(rendered) == [(1, ["First priority", "Second priority"])]
+    table = editorial.recommendations_table(pd.DataFrame(RECOMMENDATIONS), "outlook", 2022)
+    assert table.caption.endswith("2023")  # what the data page calls the list
+
+
+def test_key_figures_appendix_shows_value_with_qualifier_status_and_numbered_sources(pages):
+    text = pages["indicators.md"]
+    assert text.startswith("# Key figures and sources\n")
+    assert table_cells(to_html(text)) == [
+        ["Volunteers recorded", "139,671", "reported", "1"],
+        ["Volunteer NPOs", "not available", "missing", "1"],
+        ["Grant hours", "at least 45,182", "reported", "1"],
+        ["Value", "about 2.56 billion KZT", "derived", "1"],
+    ]
+    assert re.findall(r"^\d+\. (.*)$", text, re.M) == ["R"]
     csv = pages["data/tbl-key-figures.csv"].splitlines()
     assert csv[0] == "id,label,value,qualifier,unit,status,source"
     assert csv[2] == "npo_total,Volunteer NPOs,,exact,organizations,missing,R"
-    assert csv[3] == "grant_hours_total,Grant hours,45182.0,at_least,hours,reported,R"
+    assert csv[3] == "grant_hours_total,Grant hours,45182,at_least,hours,reported,R"
+
+
+def test_each_source_of_the_key_figures_is_listed_once_and_rows_cite_its_number():
+    headline = [
+        Indicator("a_total", "A", 1.0, "persons", "reported", "Report, §A; Statistics"),
+        Indicator("b_total", "B", 2.0, "persons", "reported", "Statistics"),
+        Indicator("c_total", "C", 3.0, "persons", "derived", "Report, §A; Report, §A; Method"),
+    ]
+    text = editorial.indicators_page(headline)
+    assert re.findall(r"^\d+\. (.*)$", text, re.M) == ["Report, §A", "Statistics", "Method"]
+    assert [row[3] for row in table_cells(to_html(text))] == ["1, 2", "2", "1, 3"]
+    assert text.count("Statistics") == 1
+
+
+def test_key_figures_use_one_precision_for_every_kind_of_figure():
+    def shown(value, unit, ident="x_total", qualifier="exact"):
+        status = "missing" if value is None else "reported"
+        return landing.figure_text(Indicator(ident, "X", value, unit, status, "R", qualifier))
+
+    assert shown(687.4377, "persons", "fte_equivalent", "approx") == "about 687"
+    assert shown(19.689958, "percent", "volunteers_change_pct") == "+19.7%"
+    assert shown(-3.04, "percent", "npo_change_pct") == "\u22123.0%"
+    assert shown(54.0, "percent", "volunteers_female_pct") == "54.0%"
+    assert shown(141.511, "persons", "persons_per_volunteer") == "141.5"
+    assert shown(2_555_290_413.14, "KZT", "economic_value_kzt") == "2.56 billion KZT"
+    assert shown(309_697.0, "KZT", "wage_kzt") == "309,697"
+    assert shown(None, "persons") == "not available"
+
+
+# --- the landing page's key figures --------------------------------------------------------
+
+CARD_OBSERVATIONS = [
+    {"indicator": "volunteers", "year": 2020, "value": 120000, "qualifier": "at_least"},
+    {"indicator": "volunteers", "year": 2021, "value": 116694},
+    {"indicator": "volunteers", "value": 139671},
+    {"indicator": "npo", "value": 660},
+]
+CARD_HEADLINE = [
+    Indicator("volunteers_total", "Volunteers recorded", 139671.0, "persons", "reported", "R"),
+    Indicator("volunteers_female_pct", "Women", 54.0, "percent", "reported", "R"),
+    Indicator("npo_total", "Volunteer NPOs", 660.0, "organizations", "reported", "R"),
+    Indicator("grant_hours_total", "Grant hours", 45182.0, "hours", "reported", "R", "at_least"),
+    Indicator("economic_value_kzt", "Value", 2.555e9, "KZT", "derived", "R", "approx"),
+    Indicator("fte_equivalent", "Full-time equivalents", 687.44, "persons", "derived", "R",
+              "approx"),
+    Indicator("inquiries_volunteering", "Inquiries", None, "inquiries", "missing", "R"),
+]  # fmt: skip
+
+
+def card_texts(markdown: str) -> list[dict[str, str]]:
+    """Each card of the key figures as rendered: its paragraphs' text by class, and the
+    chart's alt text."""
+    rendered = to_html(markdown)
+    cards = []
+    for card in re.findall(r'<div class="key-figure">(.*?)</div>', rendered, re.S):
+        spans = re.findall(r'<span class="(kf-[a-z]+)[^"]*">(.*?)</span>\s*</p>', card, re.S)
+        found = {cls: html.unescape(re.sub(r"<[^>]+>", "", text)).strip() for cls, text in spans}
+        alt = re.search(r'<img src="([^"]+)"[^>]*alt="([^"]*)"', card)
+        if alt:
+            found["chart"], found["alt"] = alt.group(1), html.unescape(alt.group(2))
+        cards.append(found)
+    return cards
+
+
+def key_figures(ds, headline=CARD_HEADLINE) -> list[dict[str, str]]:
+    return card_texts(landing.key_figures_pages(ds, headline)["tables/key_figures.md"])
+
+
+def test_cards_show_value_qualifier_change_chart_status_and_chapter():
+    cards = key_figures(make_dataset(CARD_OBSERVATIONS))
+    assert [c["kf-label"] for c in cards] == [
+        "Volunteers recorded", "Women", "Volunteer NPOs", "Grant hours", "Value",
+        "Full-time equivalents", "Inquiries",
+    ]  # fmt: skip
+    volunteers, women, npo, grants, value, fte, inquiries = cards
+    assert volunteers["kf-value"] == "139,671"
+    assert volunteers["kf-change"] == "+19.7% on 2021 (116,694)"
+    assert volunteers["alt"] == (
+        "Volunteers recorded by year: at least 120,000 in 2020, 116,694 in 2021 and 139,671 in 2022"
+    )
+    assert volunteers["kf-meta"] == "Reported · @sec-portrait"
+    assert women["kf-value"] == "54.0%" and "kf-change" not in women and "chart" not in women
+    assert "kf-change" not in npo and "chart" not in npo  # no earlier year in the data
+    assert grants["kf-value"] == "at least 45,182" and grants["kf-meta"].endswith("@sec-grants")
+    assert value["kf-value"] == "about 2.56 billion KZT"
+    assert fte["kf-value"] == "about 687" and fte["kf-meta"] == "Derived · @sec-economic"
+    assert inquiries["kf-value"] == "Not available"
+    assert inquiries["kf-meta"] == "@sec-public-interest"
+
+
+def test_every_card_value_is_its_indicator_at_the_reports_precision():
+    ds = dataset.load_year(YEAR)
+    headline = {i.id: i for i in chapters.headline_indicators(ds)}
+    cards = key_figures(ds, list(headline.values()))
+    assert 8 <= len(cards) <= 12
+    labels = {i.label: i for i in headline.values()}
+    for card in cards:
+        indicator = labels[card["kf-label"]]
+        assert card["kf-value"] == landing.figure_text(indicator), card
+        number = float(re.sub(r"[^\d.]", "", card["kf-value"].split(" billion")[0]))
+        scale = 1e9 if "billion" in card["kf-value"] else 1
+        places = landing.decimals(indicator)
+        assert number * scale == pytest.approx(round(indicator.value / scale, places) * scale), card
+    assert cards[0]["kf-change"] == "+19.7% on 2021 (116,694)"
+
+
+def test_a_card_follows_its_data():
+    before = key_figures(make_dataset(CARD_OBSERVATIONS))[0]
+    changed = [dict(row, value=100000) if row.get("year") == 2021 else row
+               for row in CARD_OBSERVATIONS]  # fmt: skip
+    after = key_figures(make_dataset(changed))[0]
+    assert after["kf-change"] == "+39.7% on 2021 (100,000)" != before["kf-change"]
+    assert "100,000 in 2021" in after["alt"]
+    headline = [dataclasses.replace(CARD_HEADLINE[0], value=150000.0)]
+    assert key_figures(make_dataset(CARD_OBSERVATIONS), headline)[0]["kf-value"] == "150,000"
+
+
+def test_a_complete_vintage_has_no_gap_in_its_cards_and_a_missing_figure_says_so_once():
+    complete = [i for i in CARD_HEADLINE if i.value is not None]
+    text = landing.key_figures_pages(make_dataset(CARD_OBSERVATIONS), complete)
+    assert "not available" not in text["tables/key_figures.md"].lower()
+    assert "—" not in text["tables/key_figures.md"]
+    gaps = key_figures(make_dataset(CARD_OBSERVATIONS))
+    assert [c["kf-value"] for c in gaps].count("Not available") == 1
+
+
+def test_small_charts_are_svg_of_the_years_the_data_hold():
+    pages = landing.key_figures_pages(make_dataset(CARD_OBSERVATIONS), CARD_HEADLINE)
+    svg = pages["figures/key-figures/volunteers_total.svg"]
+    assert svg.startswith("<svg") and svg.count("<rect") == 3
+    assert [t for t in re.findall(r">(\d{4})</text>", svg)] == ["2020", "2021", "2022"]
+    assert [p for p in pages if p.startswith("figures/")] == [
+        "figures/key-figures/volunteers_total.svg"
+    ]
+
+
+# --- the edition's identity -------------------------------------------------------------------
+
+
+def test_edition_date_comes_from_the_vintage_or_source_date_epoch_never_the_clock(monkeypatch):
+    ds = make_dataset(CARD_OBSERVATIONS)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert landing.edition_date(ds) is None
+    assert landing.edition_variables(ds)["edition_date"] == ""
+    assert "Dated" not in landing.edition_page(ds)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert landing.edition_date(ds) == "2023-11-14"
+    assert landing.edition_variables(ds)["edition_date"] == "14 November 2023"
+    dated = dataclasses.replace(ds, descriptor={**ds.descriptor, "created": "2023-06-30T10:00Z"})
+    assert landing.edition_date(dated) == "2023-06-30"
+    assert "Dated 30 June 2023, this edition" in " ".join(landing.edition_page(dated).split())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    assert landing.edition_date(ds) is None
+
+
+def test_how_to_cite_names_publisher_title_year_and_date_as_plain_text(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    values = landing.edition_variables(make_dataset(CARD_OBSERVATIONS))
+    assert values["how_to_cite"] == (
+        "National Volunteer Network. Analytical report on the state of volunteering in "
+        "Kazakhstan 2022 (synthetic data). Astana: National Volunteer Network, 14 November 2023."
+    )
+    assert values["software_version"] == landing.software_version() != ""
+    page = landing.edition_page(make_dataset(CARD_OBSERVATIONS))
+    assert "**How to cite.**" in page and f"volreport {landing.software_version()}" in page
 
 
 def test_hostile_record_text_is_escaped_in_the_included_table():
@@ -213,7 +426,9 @@ def test_hostile_record_text_is_escaped_in_the_included_table():
     page = editorial.generated_pages(tiny({"resolutions": hostile}), [], [])
     text = page["tables/resolutions.md"]
     assert "<script>" not in text and r"\<script\>" in text
-    assert table_cells(to_html(text)) == [["1", f"{HOSTILE[0]} (X)", HOSTILE[1]]]
+    rendered = to_html(text)
+    assert numbered_lists(rendered) == [(1, [f"{HOSTILE[0]} (X)"])]
+    assert html.escape(HOSTILE[1]) in rendered or HOSTILE[1] in html.unescape(rendered)
 
 
 def test_absent_record_tables_are_said_plainly():
@@ -229,7 +444,7 @@ def test_methodology_lists_discrepancies_gaps_and_missing_headline_figures(pages
     text = pages["methodology.md"]
     assert text.startswith("# Methodology and data")
     assert r"Economic value \<b\>" in text and r"A \| wage." in text
-    assert "Among the headline figures, these are not published: Volunteer NPOs." in text
+    assert "Among the headline figures, Volunteer NPOs is not available." in " ".join(text.split())
     gaps = table_cells(to_html(text.split("## Data gaps")[1]))
     assert [
         "Volunteers",
@@ -246,9 +461,12 @@ def test_methodology_lists_discrepancies_gaps_and_missing_headline_figures(pages
 
 
 def test_methodology_without_discrepancies_says_so():
-    text = editorial.generated_pages(tiny(), HEADLINE[:1], [])["methodology.md"]
-    assert "The recomputation found no discrepancies" in text
-    assert "Every headline figure is available." in text
+    text = editorial.generated_pages(transcribed(tiny()), HEADLINE[:1], [])["methodology.md"]
+    flat = " ".join(text.split())
+    assert "## Discrepancies in the published figures" in text
+    assert "The recomputation found no discrepancies in the figures of the published" in flat
+    assert "{#tbl-discrepancies}" not in text
+    assert "Every headline figure is available." in flat
 
 
 def test_synthetic_vintage_is_labelled_at_the_top_and_a_real_one_is_not():
@@ -298,11 +516,158 @@ def test_parameters_show_value_formula_and_source():
     assert shown["Source and method"].iloc[1] == "derived. Formula: a * b / 12."
 
 
-def test_derivation_methods_come_from_derive_docstrings():
-    methods = dict(editorial.derivation_methods())
-    summary = "NPOs and initiative groups per region, and Almaty city's NPOs."
-    assert summary in methods and "Almaty city holds the rest" in methods[summary]
-    assert editorial.derivation_methods("volreport.no_such_module") == []
+def appendix(ds, headline=(), found=()) -> str:
+    """The appendix of `ds`, whitespace collapsed to single spaces (sentences may wrap)."""
+    text = editorial.generated_pages(ds, list(headline), list(found))["methodology.md"]
+    return " ".join(text.split())
+
+
+def appendix_prose(ds, headline=(), found=()) -> str:
+    """The appendix's sentences only: tables, captions and download links (data) left out."""
+    text = editorial.generated_pages(ds, list(headline), list(found))["methodology.md"]
+    lines = [line for line in text.splitlines() if not line.startswith(("|", ": ", "[Download"))]
+    return " ".join(" ".join(lines).split())
+
+
+def real(ds):
+    """`ds` as a real (not synthetic) vintage."""
+    return dataclasses.replace(ds, descriptor={"year": ds.year, "synthetic": False})
+
+
+def test_a_vintage_without_published_source_has_no_discrepancies_and_cites_no_report():
+    ds = real(tiny())
+    text = appendix(ds, HEADLINE, FOUND)  # discrepancies passed in are still not listed
+    assert "Discrepanc" not in text and "tbl-discrepancies" not in text
+    prose = appendix_prose(ds, HEADLINE, FOUND)
+    for word in ("published", "Report", "report's", "sources/", "—"):
+        assert word not in prose, word
+    assert "This edition is transcribed from no publication" in prose
+    pages = editorial.generated_pages(ds, HEADLINE, FOUND)
+    assert "data/tbl-discrepancies.csv" not in pages
+
+
+def test_a_transcribed_vintage_names_its_published_source_and_lists_discrepancies():
+    text = appendix(transcribed(tiny()), HEADLINE, FOUND)
+    assert "transcribed from a published report, *The \\<i\\>report\\</i\\>*" in text
+    assert "cited in the sources as “Report 2022”" in text
+    assert "The discrepancy found, with its explanation:" in text
+    assert "transcribed from no publication" not in text
+    two = appendix(transcribed(tiny()), HEADLINE, FOUND * 2)
+    assert "The discrepancies found, with their explanations:" in two
+
+
+def test_derived_values_say_only_what_the_vintage_derives():
+    bare = appendix(tiny({}, observations=[{"indicator": "volunteers", "value": 1}]))
+    assert "No value of this edition is derived." in bare
+    assert "sum of the regional values" not in bare and "A percentage" not in bare
+    regions = [
+        {"indicator": "volunteers", "region": code, "value": 10} for code in ("KZ-71", "KZ-75")
+    ]
+    summed = [{"indicator": "volunteers", "value": 20, "status": "derived"}]
+    text = appendix(tiny({}, observations=regions + summed))
+    assert "This edition holds one derived value:" in text
+    assert "A national figure that the sources give by region is the sum of the regional" in text
+    assert "reads *at least*" not in text and "A percentage" not in text
+    partial = [{**summed[0], "qualifier": "at_least"}]
+    share = [{"indicator": "volunteers_share", "region": "KZ-71", "value": 50.0,
+              "unit": "percent", "status": "derived"}]  # fmt: skip
+    text = appendix(tiny({}, observations=regions + partial + share))
+    assert "This edition holds 2 derived values:" in text
+    assert "where some regions give no value, the sum covers those that do" in text
+    assert "A percentage divides one value of the data by another" in text
+    grants = [{"id": "a", "project": "A", "status": "derived", "source": "s"}]
+    text = appendix(tiny({"grant_projects": grants}, observations=regions))
+    assert "Besides the observations, grant\\_projects.csv holds derived values" in text
+
+
+def test_method_notes_come_from_the_edition_not_from_code():
+    plain = appendix(tiny())
+    assert "Methods particular to this edition" not in plain
+    assert "Methods of the chapters" not in plain
+    notes = {
+        "derive": ["**Blank figure.** Total less the listed parts."],
+        "grants": ["Hours of {{< var grant_hours_total >}} by project."],
+        "analysts": ["A note of no chapter."],
+    }
+    text = editorial.generated_pages(transcribed(tiny(), notes), [], [])["methodology.md"]
+    derived = text.split("## Derived values")[1].split("\n## ")[0]
+    assert "Methods particular to this edition:" in derived
+    assert "- **Blank figure.** Total less the listed parts." in derived
+    chapters_part = text.split("## Methods of the chapters")[1].split("\n## ")[0]
+    assert "- @sec-grants: Hours of {{< var grant_hours_total >}} by project." in chapters_part
+    assert "- A note of no chapter." in chapters_part
+    assert "Blank figure" not in chapters_part
+
+
+def test_gaps_name_exactly_the_missing_headline_figures_and_a_complete_vintage_has_none():
+    complete = [HEADLINE[0], HEADLINE[2]]
+    text = appendix(tiny({}, observations=[{"indicator": "volunteers", "value": 1}]), complete)
+    assert "No value of this edition is missing, and every headline figure is available." in text
+    assert "not available" not in text and "gaps" not in text.split("## Data gaps")[1][30:]
+    two = [*HEADLINE, dataclasses.replace(HEADLINE[0], id="x", label="Hours", value=None,
+                                          status="missing")]  # fmt: skip
+    text = appendix(tiny(), two)
+    assert "Among the headline figures, Volunteer NPOs and Hours are not available." in text
+    assert "The 3 missing values of the data, by indicator and reason:" in text
+    only_headline = appendix(tiny({}, observations=[{"indicator": "volunteers", "value": 1}]),
+                             HEADLINE)  # fmt: skip
+    assert "Volunteer NPOs is not available." in only_headline
+    assert "No value of the data files is missing." in only_headline
+
+
+def test_gaps_name_the_regions_a_regional_record_table_has_no_row_for():
+    obs = [{"indicator": "volunteers", "value": 1}]
+    codes = list(reporting_regions(tiny({}, observations=obs))["region"])
+    support = [{"region": code, "level": "regular", "source": "form"} for code in codes]
+    complete = appendix_prose(tiny({"rfo_support": support}, observations=obs))
+    assert "No value of this edition is missing, and every headline figure" in complete
+    assert "not available" not in complete
+    without = [row for row in support if row["region"] not in ("KZ-71", "KZ-23")]
+    text = appendix_prose(tiny({"rfo_support": without}, observations=obs))
+    assert (
+        "The level of the regional front office's support (rfo\\_support.csv) is not available "
+        f"for 2 of the {len(codes)} regions (Astana and Atyrau region)."
+    ) in text
+    assert "No observation is missing." in text and "is missing, and every" not in text
+
+
+def test_declared_sources_are_listed_escaped_with_web_addresses_as_links():
+    descriptor = {
+        "year": YEAR,
+        "sources": [
+            {"title": "Return form <b>", "path": "KZ-71_astana.xlsx"},
+            {"title": "BNS", "path": "https://stat.gov.kz"},
+            {"title": "Untitled path only"},
+        ],
+    }
+    text = appendix(dataclasses.replace(tiny(), descriptor=descriptor))
+    assert "declare these sources: - Return form \\<b\\> (KZ-71\\_astana.xlsx)" in text
+    assert "- [BNS](https://stat.gov.kz)" in text and "- Untitled path only" in text
+    one = dataclasses.replace(tiny(), descriptor={"sources": [{"title": "Only"}]})
+    assert "declare one source: - Only" in appendix(one)
+
+
+def test_the_real_method_notes_type_no_numbers_and_quote_defined_variables():
+    ds = dataset.load_year(YEAR)
+    variables = (
+        indicators.variables(chapters.headline_indicators(ds), YEAR)
+        | editorial.page_variables(ds)
+        | chapters.variables(ds)
+    )
+    notes = [note for items in ds.edition.method_notes.values() for note in items]
+    assert ds.edition.notes(editorial.DERIVED_NOTES)  # the vintage declares its own methods
+    typed = [(note[:40], digits) for note in notes for _, digits in typed_numbers(note)]
+    assert not typed, typed
+    used = {argument for note in notes for kind, argument in SHORTCODE.findall(note)}
+    assert used <= set(variables), sorted(used - set(variables))
+
+
+def test_the_real_appendix_shows_the_edition_notes_and_no_code_docstrings(ds2022):
+    prose = appendix_prose(ds2022, chapters.headline_indicators(ds2022))
+    for note in ds2022.edition.notes(editorial.DERIVED_NOTES):
+        assert " ".join(note.split()) in prose
+    assert "derive.py" not in prose and "258,991" not in prose  # numbers only through variables
+    assert "“Report 2022”" in prose and "Discrepancies in the published figures" in prose
 
 
 def test_where_names_one_or_two_regions_and_counts_more():
@@ -319,7 +684,7 @@ def test_page_variables_are_computed_from_the_data_with_their_wording():
     values = editorial.page_variables(tiny({"resolutions": RESOLUTIONS}))
     assert values["coverage_low"] == "40" and values["coverage_high"] == "60"
     assert values["volunteers_estimate"] == "at least 174,000"
-    assert values["volunteers_systematic"] == "not published"
+    assert values["volunteers_systematic"] == "not available"
     assert values["economic_value_published"] == "at least 2.6 billion KZT"
     assert values["inquiries_volunteering_published"] == "about 2,500"
     assert values["resolutions_count"] == "3" and values["further_resolutions_count"] == "1"
@@ -330,7 +695,7 @@ def test_billions_keep_only_the_decimals_the_value_has():
     assert editorial.billions(2.6e9) == "2.6 billion KZT"
     assert editorial.billions(2.555e9) == "2.555 billion KZT"
     assert editorial.billions(3e9) == "3 billion KZT"
-    assert editorial.billions(None) == "not published"
+    assert editorial.billions(None) == "not available"
 
 
 # --- the editorial pages of the real edition ----------------------------------------------
@@ -342,20 +707,90 @@ def page_texts() -> dict[str, str]:
     return texts
 
 
-def test_pages_type_no_numbers_outside_shortcodes():
-    offending = []
-    for name, text in page_texts().items():
-        for number, line in enumerate(SHORTCODE.sub("", text).splitlines(), start=1):
-            digits = set(re.findall(r"\S*\d\S*", line)) - ALLOWED_DIGITS
-            if digits:
-                offending.append(f"{name}:{number}: {sorted(digits)}")
+def commentary_files(report: Path = PAGES_DIR) -> list[Path]:
+    return sorted((report / commentary.COMMENTARY_DIR).glob("*.md"))
+
+
+def written_texts() -> dict[str, str]:
+    """Everything the analysts write, keyed by path: the pages (glossary included) and the
+    chapter commentary of this edition and of the template for a new year."""
+    files = [
+        path
+        for report in (PAGES_DIR, TEMPLATE_DIR)
+        for path in [*sorted(report.glob("*.md")), *commentary_files(report)]
+    ]
+    return {str(p.relative_to(paths.REPORT_DIR)): p.read_text(encoding="utf-8") for p in files}
+
+
+def typed_numbers(text: str) -> list[tuple[int, list[str]]]:
+    """(line, words with a digit) outside `{{< >}}` shortcodes and writer's `<!-- -->` notes,
+    which never reach the reader; line numbers are those of the file."""
+    visible = commentary.COMMENT.sub(lambda note: "\n" * note.group(0).count("\n"), text)
+    found = []
+    for number, line in enumerate(SHORTCODE.sub("", visible).splitlines(), start=1):
+        digits = set(re.findall(r"\S*\d\S*", line)) - ALLOWED_DIGITS
+        if digits:
+            found.append((number, sorted(digits)))
+    return found
+
+
+def test_pages_and_commentary_type_no_numbers_outside_shortcodes():
+    texts = written_texts()
+    assert "2022/glossary.md" in texts and "template/glossary.md" in texts
+    offending = [
+        f"{name}:{number}: {digits}"
+        for name, text in texts.items()
+        for number, digits in typed_numbers(text)
+    ]
     assert not offending, "numbers typed in pages (use {{< var >}}):\n" + "\n".join(offending)
 
 
-def test_digit_scan_catches_a_typed_number():
-    assert re.findall(r"\S*\d\S*", SHORTCODE.sub("", "{{< var year >}} had 40% coverage")) == [
-        "40%"
-    ]
+def test_digit_scan_catches_a_typed_number_and_skips_shortcodes_and_notes():
+    text = "{{< var year >}} had\n<!-- about 2023:\n write more -->\n40% coverage"
+    assert typed_numbers(text) == [(4, ["40%"])]
+    assert typed_numbers("a {{< var x_2 >}} b <!-- 7 -->") == []
+
+
+def test_every_commentary_section_is_a_section_of_its_notebook():
+    files = [*commentary_files(PAGES_DIR), *commentary_files(TEMPLATE_DIR)]
+    unknown = []
+    for path in files:
+        notebook = paths.NOTEBOOKS_DIR / f"{path.stem}.ipynb"
+        assert notebook.is_file(), f"{path}: no notebook {notebook.name}"
+        commentary.read_parts(path)  # a section heading without its id is an error
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        known = commentary.section_starts(cells)
+        unknown += [
+            f"{path.relative_to(paths.REPORT_DIR)}:{line}: #{section}"
+            for line, section in commentary_sections(path)
+            if section not in known
+        ]
+    assert not unknown, "commentary sections the notebooks do not have:\n" + "\n".join(unknown)
+
+
+def commentary_sections(path: Path) -> list[tuple[int, str]]:
+    """(line, id) of every `## Title {#id}` heading of a commentary file, even one whose
+    section holds only writer's notes (as in the template), outside code fences."""
+    found, fence = [], None
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        marker = re.match(r"^\s*(`{3,}|~{3,})", line)
+        if fence:
+            fence = None if line.strip().startswith(fence) else fence
+        elif marker:
+            fence = marker.group(1)
+        elif (heading := commentary.HEADING.match(line)) and len(heading.group(1)) == 2:
+            found.append((number, heading.group("id")))
+    return found
+
+
+def test_commentary_section_scan_sees_template_headings_and_skips_code(tmp_path):
+    path = tmp_path / "01_portrait.md"
+    path.write_text(
+        "# Portrait\n\n## Count {#sec-a}\n\n<!-- write here -->\n\n"
+        "```\n## Not a heading {#sec-code}\n```\n## Sex {#sec-b}\n",
+        encoding="utf-8",
+    )
+    assert commentary_sections(path) == [(3, "sec-a"), (10, "sec-b")]
 
 
 @cache
@@ -363,16 +798,21 @@ def real_edition() -> tuple[dict[str, str], dict[str, str]]:
     """Variables and generated pages of the real edition, as the build computes them."""
     ds = dataset.load_year(YEAR)
     headline = chapters.headline_indicators(ds)
-    variables = indicators.variables(headline, YEAR) | editorial.page_variables(ds)
+    variables = (
+        indicators.variables(headline, YEAR) | editorial.page_variables(ds) | chapters.variables(ds)
+    )
     return variables, editorial.generated_pages(ds, headline, chapters.discrepancies(ds))
 
 
-def test_every_variable_a_page_uses_is_defined():
+def test_every_variable_a_page_or_commentary_uses_is_defined():
     variables, _ = real_edition()
+    edition = [*PAGES_DIR.glob("*.md"), *commentary_files(PAGES_DIR)]
     used = {
-        (name, argument)
-        for name, text in page_texts().items()
-        for kind, argument in SHORTCODE.findall(text)
+        (path.name, argument)
+        for path in edition
+        for kind, argument in SHORTCODE.findall(
+            commentary.COMMENT.sub("", path.read_text(encoding="utf-8"))
+        )
         if kind == "var"
     }
     assert used
@@ -391,6 +831,83 @@ def test_every_include_a_page_uses_is_generated():
     assert includes and not includes - set(generated)
 
 
+# Names written in capitals that are not abbreviations (organizations, a Roman numeral).
+NOT_ABBREVIATIONS = {"KWR", "LS", "QOLDAU", "SKO", "TALAP", "VII"}
+
+
+def glossary_terms(text: str) -> set[str]:
+    """The terms a glossary defines: each line followed by a `:` definition line."""
+    lines = text.splitlines()
+    return {
+        term.strip()
+        for term, following in zip(lines, lines[1:], strict=False)
+        if term.strip() and following.startswith(":")
+    }
+
+
+def abbreviations(text: str) -> set[str]:
+    """Words of two or more capitals (a plural 's' dropped), outside writer's notes."""
+    return set(re.findall(r"\b([A-Z]{2,})s?\b", commentary.COMMENT.sub("", text)))
+
+
+def report_texts() -> dict[str, str]:
+    """What the book is made of, as written: editorial pages and commentary, the notebooks'
+    Markdown, the prose templates, and the data of the edition and the reference tables."""
+    texts = {f"report/{name}": text for name, text in written_texts().items()}
+    for notebook in sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb")):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        markdown = (c for c in cells if c["cell_type"] == "markdown")
+        texts[notebook.name] = "\n".join("".join(c["source"]) for c in markdown)
+    templates = Path(editorial.__file__).parent / "templates"
+    for path in [
+        *templates.rglob("*.md"),
+        *(paths.DATA_DIR / str(YEAR)).glob("*.csv"),
+        *(paths.DATA_DIR / "reference").glob("*.csv"),
+    ]:
+        texts[str(path.relative_to(paths.PROJECT_ROOT))] = path.read_text(encoding="utf-8")
+    return texts
+
+
+def test_glossary_defines_every_abbreviation_the_report_uses():
+    defined = {term.split()[0] for term in glossary_terms((PAGES_DIR / "glossary.md").read_text())}
+    used: dict[str, set[str]] = {}
+    for name, text in report_texts().items():
+        for word in abbreviations(text) - NOT_ABBREVIATIONS:
+            used.setdefault(word, set()).add(name)
+    missing = sorted(f"{word} ({', '.join(sorted(used[word]))})" for word in set(used) - defined)
+    assert not missing, "abbreviations missing from the glossary:\n" + "\n".join(missing)
+    for word in ("RFO", "NPO", "KZT", "BNS", "CAVF", "NVN"):
+        assert word in defined and word in used, word
+
+
+def test_glossary_scan_reads_terms_and_abbreviations():
+    text = "# Glossary\n\nRFO\n:   Regional front office.\n\nQR code\n:   A barcode.\n"
+    assert glossary_terms(text) == {"RFO", "QR code"}
+    assert abbreviations("The RFOs and NPOs of KZ-71 <!-- TODO --> paid in KZT.") == {
+        "RFO",
+        "NPO",
+        "KZ",
+        "KZT",
+    }
+
+
+def test_template_glossary_is_the_editions_glossary_with_a_note_to_the_analysts():
+    edition = (PAGES_DIR / "glossary.md").read_text(encoding="utf-8")
+    template = (TEMPLATE_DIR / "glossary.md").read_text(encoding="utf-8")
+    note = re.search(r"\n::: \{\.callout-note\}\n.*?\n:::\n", template, re.S)
+    assert note and "to be written by the analysts" in note.group(0)
+    assert template.replace(note.group(0), "", 1) == edition
+    assert edition.startswith("# Glossary {#sec-glossary}\n")
+
+
+def test_every_editorial_page_of_the_book_is_in_the_edition_and_the_template():
+    _, generated = real_edition()
+    pages = [p for p in build.book_pages() if p.endswith(".md") and p not in generated]
+    assert "glossary.md" in pages
+    for folder in (PAGES_DIR, TEMPLATE_DIR):
+        assert [p for p in pages if not (folder / p).is_file()] == [], folder
+
+
 def test_only_shortcodes_the_publisher_supports():
     kinds = {kind for text in page_texts().values() for kind, _ in SHORTCODE.findall(text)}
     assert kinds <= {"var", "include"}
@@ -400,6 +917,6 @@ def test_empty_appendix_sections_are_said_plainly_not_shown_as_empty_tables():
     bare = tiny({}, observations=[{"indicator": "volunteers", "value": 1}])
     text = editorial.generated_pages(bare, [], [])["methodology.md"]
     assert "No value of this edition is derived." in text
-    assert "No value of this edition is missing." in text
+    assert "No value of this edition is missing, and every headline figure" in text
     assert "This edition gives no parameters for the economic method." in text
     assert "{#tbl-data-gaps}" not in text and "{#tbl-sources}" in text

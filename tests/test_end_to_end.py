@@ -5,18 +5,23 @@ One build per test session (the slow part, ~20 s); the tests then read what it p
 
 from __future__ import annotations
 
+import csv
+import html
 import json
 import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import nbformat
 import pytest
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from volreport import build, paths
+from volreport import build, landing, paths
+from volreport.indicators import Indicator
 
 YEAR = 2022
 VOLREPORT = str(Path(sys.executable).with_name("volreport"))
@@ -102,6 +107,140 @@ def test_data_links_resolve_and_indicators_are_published(built):
     payload = json.loads((book / "indicators.json").read_text(encoding="utf-8"))
     ids = {entry["id"] for entry in payload["indicators"]}
     assert {"volunteers_total", "hours_total", "economic_value_kzt", "fte_equivalent"} <= ids
+
+
+def site_tables(book: Path):
+    """(page, table HTML, the figure around it or '') for every table of the site."""
+    for page in sorted(book.glob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        body = text[text.index('<article class="page-body">') : text.index("</article>")]
+        figures = re.findall(
+            r'<figure id="tbl-[^"]*" class="table-figure">.*?</figure>', body, re.S
+        )
+        for table in re.findall(r"<table\b.*?</table>", body, re.S):
+            around = next((figure for figure in figures if table in figure), "")
+            yield page.name, table, around
+
+
+def cell_texts(table: str, tag: str = "td") -> list[list[str]]:
+    rows = re.findall(r"<tr\b.*?</tr>", table, re.S)
+    return [
+        [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", c)).split()) for c in cells]
+        for cells in (re.findall(rf"<{tag}\b[^>]*>(.*?)</{tag}>", row, re.S) for row in rows)
+        if cells
+    ]
+
+
+def test_every_table_on_the_site_has_a_value_and_one_legend_for_its_gaps(built):
+    _, book, _, _ = built
+    chapters = {Path(entry).stem for entry in build.book_pages() if entry.endswith(".ipynb")}
+    seen = 0
+    for page, table, figure in site_tables(book):
+        seen += 1
+        rows = cell_texts(table)
+        values = [cell for row in rows for cell in (row[1:] if len(row) > 1 else row)]
+        assert any(cell not in ("", "—") for cell in values), (page, table[:200])
+        columns = list(zip(*rows, strict=False))
+        for index, column in enumerate(columns[1:], start=2):
+            assert any(cell not in ("", "—") for cell in column), (page, index, table[:200])
+        if Path(page).stem in chapters:
+            cells = [cell for row in rows for cell in row]
+            assert not {"not available", "not stated", "not published"} & set(cells), page
+            if "—" in cells:  # the one gap mark, defined under the table that shows it
+                assert '<div class="table-note">' in figure and "— not available" in figure
+    assert seen >= 20
+
+
+def test_every_chart_has_a_source_line(built):
+    _, book, _, _ = built
+    charts = 0
+    for page in sorted(book.glob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        for figure in re.findall(r'<figure id="fig-[^"]*"[^>]*>.*?</figure>', text, re.S):
+            charts += 1
+            source = re.search(r'<div class="chart-source">\s*(?:<p>)?(.*?)</', figure, re.S)
+            assert source and re.match(r"Sources?: \S", source[1]), (page.name, figure[:200])
+            assert figure.index("<img") < figure.index("chart-source")
+    assert charts >= 8
+
+
+def test_landing_page_cards_show_the_published_indicators(built):
+    _, book, _, _ = built
+    payload = json.loads((book / "indicators.json").read_text(encoding="utf-8"))
+    by_label = {entry["label"]: Indicator(**entry) for entry in payload["indicators"]}
+    page = (book / "index.html").read_text(encoding="utf-8")
+    assert '<h1 class="title">Preface' not in page
+    cards = re.findall(r'<div class="key-figure">(.*?)</div>', page, re.S)
+    assert 8 <= len(cards) <= 12
+    for card in cards:
+        label = html.unescape(re.search(r'class="kf-label">(.*?)</span>', card, re.S)[1])
+        value = re.search(r'class="kf-value">(.*?)</span>\s*</p>', card, re.S)[1]
+        shown = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", value)).split())
+        assert shown == landing.figure_text(by_label[label]), label
+        assert re.search(r'class="cross-ref">Chapter \d+</a>', card), label
+
+
+def test_data_page_lists_every_csv_and_the_archives_hold_them(built):
+    _, book, _, _ = built
+    csvs = {path.name for path in (book / "data").glob("*.csv")}
+    page = (book / "data.html").read_text(encoding="utf-8")
+    assert set(re.findall(r'href="data/([^"]+\.csv)"', page)) == csvs
+    folder = f"volunteering-kz-{YEAR}-data"
+    with zipfile.ZipFile(book / f"{folder}.zip") as archive:
+        assert archive.testzip() is None
+        names = set(archive.namelist())
+    assert names == {f"{folder}/{name}" for name in [*csvs, "indicators.json", "README.md"]}
+    workbook = load_workbook(book / f"{folder}.xlsx", read_only=True)
+    assert len(workbook.sheetnames) == len(csvs) + 1
+    assert "Table 2.1" in workbook.sheetnames and "Figure 2.1" in workbook.sheetnames
+
+
+def test_no_csv_writes_a_float_for_a_whole_number_and_all_share_one_header_style(built):
+    _, book, _, _ = built
+    for path in (book / "data").glob("*.csv"):
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        assert all(re.fullmatch(r"[a-z0-9_]+", name) for name in rows[0]), (path.name, rows[0])
+        cells = [cell for row in rows[1:] for cell in row]
+        assert not [c for c in cells if re.fullmatch(r"-?\d+\.0+", c)], path.name
+        assert not [c for c in cells if re.fullmatch(r"-?\d+\.\d{7,}", c)], path.name
+
+
+def test_every_csv_link_names_its_table_or_figure(built):
+    _, book, _, _ = built
+    texts = []
+    for page in book.glob("*.html"):
+        if page.name == "data.html":
+            continue
+        texts += re.findall(
+            r'<a href="data/[^"]+\.csv" class="data-download"[^>]*>([^<]*)</a>',
+            page.read_text(encoding="utf-8"),
+        )
+    numbered = [t for t in texts if re.fullmatch(r"(Table|Figure) [A-Z0-9]+\.\d+ as CSV", t)]
+    assert len(numbered) >= 30
+    # Data under a list rather than a numbered table is named after its section.
+    assert all(t.endswith(" as CSV") and t != "Data as CSV" for t in texts), texts
+    assert len(set(texts)) == len(texts)
+
+
+def test_a_second_publish_of_the_same_sources_gives_the_same_bytes(built, tmp_path):
+    root, book, _, command = built
+    again = tmp_path / "book"
+    result = subprocess.run(
+        [*command[: command.index("--book-dir") + 1], str(again), *command[-2:]],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    first = {p.relative_to(book): p for p in book.rglob("*") if p.is_file()}
+    second = {
+        p.relative_to(again / str(YEAR)): p for p in (again / str(YEAR)).rglob("*") if p.is_file()
+    }
+    assert first.keys() == second.keys()
+    different = [
+        str(name) for name in first if first[name].read_bytes() != second[name].read_bytes()
+    ]
+    assert not different
 
 
 def test_rebuild_without_changes_does_nothing(built):

@@ -53,6 +53,19 @@ def test_parse_value_accepts(raw, kind, expected):
         (True, forms.COUNT, "True is not a whole number ≥ 0"),
         ("1,200", forms.AMOUNT, "'1,200' is not a number ≥ 0"),
         ("weekly", forms.CHOICE, "'weekly' is not one of: regular, none"),
+        (float("inf"), forms.AMOUNT, "inf is not a number ≥ 0"),
+        (float("nan"), forms.COUNT, "nan is not a whole number ≥ 0"),
+        ("1e400", forms.AMOUNT, "'1e400' is not a number ≥ 0"),
+        (
+            1.7e308,
+            forms.AMOUNT,
+            "1.7e+308 is more than 100,000,000,000, the plausible maximum; a typing or unit error?",
+        ),
+        (
+            1e308,
+            forms.COUNT,
+            "1e+308 is more than 1,000,000,000, the plausible maximum; a typing or unit error?",
+        ),
     ],
 )
 def test_parse_value_rejects(raw, kind, rule):
@@ -147,15 +160,7 @@ def test_splits_must_add_up_to_the_total(tmp_path, reference):
     assert "adds up to 9, not the total 10" in problem.rule
 
 
-def test_sums_shares_and_bands():
-    assert ingest.national_sum([1, 2, None], 3) == (
-        3,
-        "at_least",
-        "sum of the 2 of 3 regions with a value",
-    )
-    assert ingest.national_sum([1, 2], 2)[:2] == (3, "exact")
-    assert ingest.national_sum([None], 1)[0] is None
-    assert ingest.share(1, 3) == 33.33 and ingest.share(1, 0) is None
+def test_bands_of_the_events_shares():
     assert [ingest.band(v) for v in (4.9, 5, 25, 25.1)] == [
         "under_5",
         "5_to_25",
@@ -201,6 +206,43 @@ def test_logs_are_checked_row_by_row(tmp_path, reference):
     )
     _, problems = ingest.read_log(inquiries, YEAR, reference)
     assert [(p.row, p.column) for p in problems] == [(2, "channel")]
+
+
+def test_log_numbers_must_be_finite_and_plausible(tmp_path, reference):
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "region,date,area,format,volunteers,hours\n"
+        "KZ-71,2031-02-01,umit,online,3,inf\n"
+        "KZ-71,2031-02-01,umit,online,1e308,NaN\n"
+        "KZ-71,2031-02-01,umit,online,3,1e12\n"
+    )
+    _, problems = ingest.read_log(events, YEAR, reference)
+    assert {(p.row, p.column) for p in problems} == {
+        (2, "hours"),
+        (3, "volunteers"),
+        (3, "hours"),
+        (4, "hours"),
+    }
+    rules = {(p.row, p.column): p.rule for p in problems}
+    assert rules[(2, "hours")] == "not a finite number ≥ 0 and at most 100,000,000,000"
+    assert rules[(3, "volunteers")] == "not a finite whole number ≥ 0 and at most 1,000,000,000"
+
+
+def test_a_vintage_short_of_what_a_build_needs_is_written_with_what_is_missing(tmp_path):
+    vintage = ingest.Vintage(
+        pd.DataFrame(columns=ingest.contract.column_names(ingest.contract.OBSERVATIONS)), {}
+    )
+    with pytest.raises(ingest.IngestError, match="no rows; the build needs"):
+        ingest.write_vintage(YEAR, vintage, data_dir=tmp_path / "a" / str(YEAR))
+    needs: list = []
+    folder = ingest.write_vintage(YEAR, vintage, data_dir=tmp_path / "b" / str(YEAR), needs=needs)
+    assert folder.is_dir()
+    messages = [str(n) for n in needs]
+    assert any("observations.csv: no rows; the build needs" in m for m in messages)
+    assert any("population.csv: missing from the vintage" in m for m in messages)
+    assert any("params.yml: file is missing" in m for m in messages)
+    # named in the vintage's folder, not in the temporary one it was written in
+    assert all(m.startswith(ingest.validate.display_path(folder)) for m in messages), messages
 
 
 def test_inquiries_are_counted_by_topic_and_countries_ranked():
@@ -257,13 +299,10 @@ def test_an_invalid_vintage_writes_nothing(tmp_path):
 
 def test_template_is_copied_once(tmp_path):
     first = ingest.copy_template(YEAR, tmp_path)
-    assert sorted(p.name for p in first.iterdir()) == [
-        "conclusion.md",
-        "index.md",
-        "international.md",
-        "introduction.md",
-        "outlook.md",
-    ]
+    template = ingest.paths.REPORT_DIR / "template"
+    copied = sorted(str(p.relative_to(first)) for p in first.rglob("*"))
+    assert copied == sorted(str(p.relative_to(template)) for p in template.rglob("*"))
+    assert {"index.md", "outlook.md", "conclusion.md"} <= set(copied)
     (first / "index.md").write_text("# Written by the analysts\n")
     assert ingest.copy_template(YEAR, tmp_path) is None
     assert (first / "index.md").read_text() == "# Written by the analysts\n"
@@ -286,3 +325,56 @@ def test_template_quotes_only_known_variables():
         text = page.read_text(encoding="utf-8")
         assert "to be written by the analysts" in text.lower(), page.name
         assert set(re.findall(r"\{\{< var (\w+) >\}\}", text)) <= names, page.name
+
+
+# --- provenance: what an ingested year cites ------------------------------------------------
+
+
+def test_rows_name_the_national_or_regional_form_and_its_workbook():
+    names = {"KZ-71": "Astana", "KZ": "Kazakhstan"}
+    sources = ingest.form_sources(YEAR, names)
+    regional = ingest.FormReturn("KZ-71", "KZ-71_astana.xlsx")
+    national = ingest.FormReturn("KZ", "KZ_kazakhstan.xlsx")
+    assert sources.form(regional) == "Regional return form 2031, Astana (KZ-71_astana.xlsx)"
+    assert sources.form(national) == "National return form 2031 (KZ_kazakhstan.xlsx)"
+    assert sources.log("events.csv") == (
+        "Record log 2031 (logs/events.csv); derived by volreport ingest"
+    )
+    assert "Report" not in sources.derived and str(YEAR) in sources.derived
+
+
+def test_descriptor_declares_the_forms_logs_and_official_tables_never_a_report(tmp_path):
+    population = tmp_path / "population.csv"
+    population.write_text(
+        "region,boundaries,date,population,status,source,note\n"
+        "KZ,current,2031-01-01,1,reported,BNS population,\n"
+        "KZ,current,2032-01-01,1,reported,BNS population,\n"
+        "KZ-71,current,2031-01-01,1,reported,BNS regions,\n"
+    )
+    params = tmp_path / "params.yml"
+    params.write_text("hours_per_day:\n  value: 8\n  source: Labour Code\nother: 3\n")
+    wages = tmp_path / "wages.csv"
+    wages.write_text("region,boundaries,wage_kzt,status,source,note\n")
+    returns = [
+        ingest.FormReturn("KZ-75", "KZ-75_almaty-city.xlsx"),
+        ingest.FormReturn("KZ", "KZ_kazakhstan.xlsx"),
+        ingest.FormReturn("KZ-71", "KZ-71_astana.xlsx"),
+    ]
+    names = {"KZ-71": "Astana", "KZ-75": "Almaty city"}
+    found = ingest.descriptor_sources(
+        YEAR,
+        returns,
+        ["inquiries.csv", "events.csv"],
+        {"wages.csv": wages, "population.csv": population, "params.yml": params},
+        names,
+    )
+    assert found == [
+        {"title": "National return form 2031", "path": "KZ_kazakhstan.xlsx"},
+        {"title": "Regional return form 2031, Astana", "path": "KZ-71_astana.xlsx"},
+        {"title": "Regional return form 2031, Almaty city", "path": "KZ-75_almaty-city.xlsx"},
+        {"title": "Record log of events 2031", "path": "logs/events.csv"},
+        {"title": "Record log of inquiries 2031", "path": "logs/inquiries.csv"},
+        {"title": "Parameters of the economic method: Labour Code", "path": "params.yml"},
+        {"title": "Official table: BNS population; BNS regions", "path": "population.csv"},
+        {"title": "Official table, prepared by the analysts", "path": "wages.csv"},
+    ]

@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from volreport import chapters, forms, ingest, validate
+from volreport import chapters, derive, editorial, forms, ingest, validate
 from volreport.dataset import load_reference, load_year
 
 YEAR = 2031
@@ -167,6 +167,7 @@ def test_refused_files_are_all_named_in_one_run(returned, tmp_path):
 def test_ingested_year_is_valid_and_complete(ingested):
     root, result = ingested
     assert validate.validate_year(YEAR, result.folder) == []
+    assert derive.check(YEAR, result.folder) == []  # the derived rows are what the rules give
     assert result.report_folder == root / "report" / str(YEAR)
     assert not any("population" in item for item in result.still_needed)
 
@@ -207,3 +208,37 @@ def test_existing_year_needs_force(ingested, returned):
     )
     assert again.report_folder is None  # editorial pages already there: not overwritten
     assert validate.validate_year(YEAR, again.folder) == []
+
+
+def appendix_prose(ds) -> str:
+    """The methodology appendix's sentences (tables, captions and download links left out)."""
+    pages = editorial.generated_pages(
+        ds, chapters.headline_indicators(ds), chapters.discrepancies(ds)
+    )
+    lines = [
+        line
+        for line in pages["methodology.md"].splitlines()
+        if not line.startswith(("|", ": ", "[Download"))
+    ]
+    return " ".join(" ".join(lines).split())
+
+
+def test_an_ingested_year_cites_its_forms_and_tables_and_no_report(ingested, returned):
+    _, result = ingested
+    _, paths, official, _ = returned
+    ds = load_year(YEAR, result.folder)
+    assert not (result.folder / "edition.yml").exists() and not ds.edition.published
+    declared = ds.descriptor["sources"]
+    assert {s["path"] for s in declared} == {p.name for p in [*paths, *official]}
+    assert not any("sources/" in s["path"] or "Report" in s["title"] for s in declared)
+    national = next(s for s in declared if s["path"] == "KZ_kazakhstan.xlsx")
+    assert national["title"] == f"National return form {YEAR}"
+    row_sources = set(ds.observations["source"].astype(str))
+    assert f"Regional return form {YEAR}, Astana (KZ-71_astana.xlsx)" in row_sources
+    assert not any(source.startswith("Report") for source in row_sources)
+    assert chapters.discrepancies(ds) == []
+    prose = appendix_prose(ds)
+    assert "Discrepanc" not in prose and "This edition is transcribed from no publication" in prose
+    for word in ("published", "Report", "report's", "sources/", "—"):
+        assert word not in prose, word
+    assert f"National return form {YEAR} (KZ\\_kazakhstan.xlsx)" in prose

@@ -1,10 +1,13 @@
 """Unit tests of chapter 1 (portrait of a volunteer) on tiny hand-built datasets."""
 
+import dataclasses
+
 import matplotlib.pyplot as plt
 import pytest
 from builders import make_dataset
 
 from volreport import fmt, portrait
+from volreport.edition import Edition, PublishedSource
 from volreport.published import region_names
 
 POPULATION = [
@@ -170,36 +173,11 @@ def test_headline_computes_every_number(result):
     assert "1 January 2023 (141,500)" in text
 
 
-def test_per_capita_text_sets_the_report_beside_the_recomputation(result):
-    text = portrait.per_capita_text(result)
-    assert "every 141st person" in text and "every 113th person" in text
-    assert "every 110th person is a volunteer" in text
-    assert "at least 0.88%" in text
-
-
 def test_sex_text_names_the_male_majority_regions(result):
     text = portrait.sex_text(result)
     names = region_names(portrait_dataset())
     assert f"men are the majority in {names['KZ-43']}" in text
     assert "Women are the majority in 1 of the 2 regions" in text
-
-
-def test_gaps_are_said_plainly(result):
-    cohorts = portrait.cohorts_text(result)
-    assert "shows the composition only as a chart without values" in cohorts
-    assert "cannot give the shares" in cohorts
-    assert "no national figures by age or employment" in portrait.age_employment_text(result)
-    regions = portrait.regions_text(result)
-    assert "does not publish volunteers by region; this edition" in regions
-    assert "cannot give regional counts" in regions
-    assert "for only 2 of the 17 regions" in regions
-
-
-def test_age_employment_text_gives_highest_and_lowest():
-    frame = portrait.age_extremes_table(portrait_dataset())
-    sentences = portrait.extremes_sentences(frame)
-    assert sentences[1].startswith("Retirement age: highest in Mangystau region (7.7%)")
-    assert sentences[1].endswith("lowest in Pavlodar region (up to 1%).")
 
 
 def test_indicators_carry_status_and_provenance():
@@ -244,26 +222,18 @@ def test_change_is_missing_when_the_previous_year_is():
     assert found["volunteers_change_pct"].value is None
 
 
-def test_discrepancies_flag_every_nth_only_when_it_disagrees():
-    found = portrait.discrepancies(portrait_dataset())
-    assert [d.topic for d in found] == ["Persons per volunteer"]
-    assert "141st" in found[0].recomputed and "1,286" in found[0].explanation
-    assert portrait.discrepancies(portrait_dataset(persons_per_volunteer=141)) == []
-
-
-def test_discrepancies_flag_sex_shares_not_adding_to_100():
-    rows = portrait_rows()
-    rows[9]["value"] = 60
-    found = portrait.discrepancies(make_dataset(rows, tables={"population": POPULATION}))
-    assert [d.topic for d in found][-1].startswith("Sex ratio in Mangystau")
-    assert "102.4%" in found[-1].recomputed
-
-
-def test_plot_sex_by_region_draws_a_bar_per_known_region_and_the_parity_line(result):
+def test_plot_sex_by_region_marks_each_region_on_an_axis_that_fits_the_shares(result):
     figure = portrait.plot_sex_by_region(result.sex_by_region)
     axis = figure.axes[0]
-    assert len(axis.patches) == 2
-    assert [line.get_xdata()[0] for line in axis.lines] == [50]
+    dots = axis.collections[-1].get_offsets()
+    assert sorted(float(x) for x, _ in dots) == [43.4, 57.6]
+    assert [line.get_xdata()[0] for line in axis.lines] == [50]  # parity
+    labels = [text.get_text() for text in axis.texts]
+    assert "57.6%" in labels and "43.4%" in labels
+    assert labels.count("not available") == 15  # every region without the share, named
+    low, high = axis.get_xlim()
+    assert 30 <= low < 43.4 and 57.6 < high <= 70  # not a 0-100 scale
+    assert axis.get_title() == ""
     plt.close(figure)
 
 
@@ -273,93 +243,15 @@ def test_ordinal_suffixes():
     ]  # fmt: skip
 
 
-def test_regions_text_names_only_the_extremes_when_every_region_is_given():
-    rows = [r for r in portrait_rows() if r["indicator"] != "volunteers_change_pct"]
-    rows += [
-        {"indicator": "volunteers_change_pct", "region": code, "value": change}
-        for code, change in zip(REPORTING_2022, range(-8, 9), strict=True)
-    ]
-    text = portrait.regions_text(
-        portrait.compute(make_dataset(rows, tables={"population": POPULATION}))
-    )
-    assert "for all 17 regions: the largest rise in" in text
-    assert "(+8%); the largest fall in" in text and text.endswith("(−8%).")
-
-
-def test_regions_text_without_any_change():
-    rows = [r for r in portrait_rows() if r["indicator"] != "volunteers_change_pct"]
-    text = portrait.regions_text(
-        portrait.compute(make_dataset(rows, tables={"population": POPULATION}))
-    )
-    assert text.endswith("The report gives no change on 2021 by region.")
-
-
 def test_per_capita_text_when_the_stated_rate_matches():
     text = portrait.per_capita_text(portrait.compute(portrait_dataset(persons_per_volunteer=141)))
     assert text.endswith("as the recorded count gives.")
-
-
-def test_age_employment_text_when_every_region_is_given():
-    rows = [
-        r for r in portrait_rows() if r["indicator"] not in portrait.BREAKDOWN_INDICATORS.values()
-    ]
-    for indicator, groups in (("volunteers_share_by_age", portrait.AGE_BANDS),
-                              ("volunteers_share_by_employment", portrait.EMPLOYMENT)):  # fmt: skip
-        rows += [
-            {"indicator": indicator, "region": code, "category": group, "value": 10.0}
-            for code in REPORTING_2022
-            for group in groups
-        ]
-    rows.append({"indicator": "volunteers_share_by_age", "category": "18_29", "value": 40})
-    result = portrait.compute(make_dataset(rows, tables={"population": POPULATION}))
-    assert not result.extremes_only
-    assert result.nationally_unpublished == ["employment"]
-    text = portrait.age_employment_text(result)
-    assert text.startswith("The report gives the age and employment shares of every region")
-    assert "no national figures by employment;" in text
 
 
 def test_rounds_to_uses_the_published_precision():
     assert portrait.decimals_of(1.0) == 0 and portrait.decimals_of(0.71) == 2
     assert portrait.rounds_to(0.707, 1) and not portrait.rounds_to(0.707, 0.8)
     assert portrait.rounds_to(0.75, 0.8) and not portrait.rounds_to(0.74, 0.8)
-
-
-def test_discrepancies_flag_a_share_that_does_not_round_from_the_count():
-    found = portrait.discrepancies(portrait_dataset(volunteers_share_of_population=2))
-    assert [d.topic for d in found][-1] == "Volunteers as a share of the population"
-    assert found[-1].recomputed == "0.71% with the recorded count"
-
-
-def test_per_capita_text_words_the_stated_rate_by_its_status():
-    derived = portrait_rows()
-    for row in derived:
-        if row["indicator"] in ("persons_per_volunteer", "volunteers_share_of_population"):
-            row["status"] = "derived"
-    result = portrait.compute(make_dataset(derived, tables={"population": POPULATION}))
-    text = portrait.per_capita_text(result)
-    assert "The report itself states" not in text
-    assert "The data's own derived rate is every 110th person (1% of the population)" in text
-    assert result.per_capita["Volunteers"].iloc[-1] == "Derived in the data"
-    missing = portrait.compute(
-        portrait_dataset(persons_per_volunteer=None, volunteers_share_of_population=None)
-    )
-    assert portrait.per_capita_text(missing).endswith("states no rate per head of its own.")
-    assert len(missing.per_capita) == 4  # no row for a rate the data do not give
-    assert (
-        portrait.discrepancies(
-            portrait_dataset(persons_per_volunteer=None, volunteers_share_of_population=None)
-        )
-        == []
-    )
-
-
-def test_headline_and_totals_say_so_without_a_previous_count():
-    rows = [r for r in portrait_rows() if r.get("year") != 2021]
-    result = portrait.compute(make_dataset(rows, tables={"population": POPULATION}))
-    assert result.volunteers_previous.status == "missing" and result.change_pct is None
-    assert "no count for 2021 is available to compare" in portrait.headline(result)
-    assert "No count for 2021 is available; in 2020" in portrait.totals_text(result)
 
 
 def test_extremes_table_keeps_only_the_extremes_when_every_region_is_given():
@@ -380,11 +272,6 @@ def test_volunteers_by_year_takes_the_previous_count_the_chapter_uses():
     table = portrait.volunteers_by_year_table(portrait_dataset(), previous)
     assert list(table["Year"]) == [2020, 2021, 2022]
     assert list(table["As published"]) == ["at least 700", "850", "1,000"]
-
-
-def test_volunteers_by_region_table_is_empty_without_regional_counts(result):
-    assert result.volunteers_by_region.empty
-    assert "cannot give regional counts" in portrait.regions_text(result)
 
 
 def test_volunteers_by_region_with_counts_shares_and_rates_per_1000():
@@ -409,10 +296,350 @@ def test_volunteers_by_region_with_counts_shares_and_rates_per_1000():
     assert list(table["Volunteers per 1,000 population"]) == [6.0, 20.0]
     shown = portrait.volunteers_by_region_display(table)
     assert list(shown["Volunteers"]) == ["600", "at least 400"] and "qualifier" not in shown
-    text = portrait.regions_text(result)
-    assert "cannot give regional counts" not in text
+    text = " ".join(portrait.regions_text(result).split())
+    assert "Regional counts of volunteers are not available" not in text
+    assert "The count of volunteers is not available for 15 of the 17 regions" in text
     assert (
         f"the most volunteers in {names['KZ-71']} (600, 60.0% of all) and the fewest in "
         f"{names['KZ-75']} (at least 400, 40.0% of all). Per 1,000 population they range "
         f"from 6.0 in {names['KZ-71']} to at least 20.0 in {names['KZ-75']}." in text
     )
+
+
+# --- statements: published source, complete vintages, gaps ---------------------------------
+
+CITE = "Report 2022"
+TEXTS = (
+    "headline", "totals_text", "per_capita_text", "sex_text", "age_employment_text",
+    "cohorts_text", "regions_text",
+)  # fmt: skip
+
+
+def as_published(ds):
+    """`ds` declared as transcribed from a published report (edition.yml)."""
+    source = PublishedSource(cite_as=CITE, title="Analytical report", path="report.txt")
+    return dataclasses.replace(ds, edition=Edition(published_source=source))
+
+
+def all_text(result) -> str:
+    return "\n".join(getattr(portrait, name)(result) for name in TEXTS)
+
+
+# Shares of each group in the i-th reporting region (each adds up to 100).
+SPLITS = {
+    "sex": lambda i: {"female": 45 + i, "male": 55 - i},
+    "age": lambda i: {"under_18": 20 + i, "18_29": 40, "30_retirement": 35 - i, "retired": 5},
+    "employment": lambda i: {"school": 20 + i, "student": 30, "neet": 10, "employed": 35 - i,
+                             "unemployed": 5},
+    "cohort": lambda i: {"child": 10 + i, "inclusive": 5, "corporate": 10, "international": 5,
+                         "silver": 10, "pro_bono": 10, "general": 50 - i},
+}  # fmt: skip
+
+
+def volunteers_in(i: int) -> int:
+    return 100 * (i + 1)
+
+
+def complete_rows(blank=(), volunteers=volunteers_in) -> list[dict]:
+    """A vintage from return forms: every region gives its count and every breakdown, as
+    counts and shares; no national shares (they are computed). `blank` lists (name, region
+    code, category) cells left empty: that region's shares of the breakdown are then gaps."""
+    rows = [
+        r for r in portrait_rows()
+        if r["indicator"] not in (*portrait.SHARE_INDICATORS.values(), "volunteers_change_pct",
+                                  "volunteers_share_by_region")
+    ]  # fmt: skip
+    gaps = {(name, code) for name, code, _ in blank}
+    rows += [
+        {"indicator": portrait.SHARE_INDICATORS[name], "category": category, "value": None}
+        for name, split in SPLITS.items()
+        for category in split(0)
+    ]
+    for i, code in enumerate(REPORTING_2022):
+        rows.append({"indicator": "volunteers", "region": code, "value": volunteers(i)})
+        rows.append({"indicator": "volunteers_change_pct", "region": code, "value": i - 8.0})
+        for name, split in SPLITS.items():
+            for category, share in split(i).items():
+                count = share * volunteers(i) / 100
+                empty = (name, code, category) in blank
+                rows.append(
+                    {
+                        "indicator": portrait.COUNT_INDICATORS[name],
+                        "region": code,
+                        "category": category,
+                        "value": None if empty else count,
+                    }
+                )
+                rows.append({"indicator": portrait.SHARE_INDICATORS[name], "region": code,
+                             "category": category,
+                             "value": None if (name, code) in gaps else float(share)})  # fmt: skip
+    return rows
+
+
+def complete_result(**kwargs):
+    return portrait.compute(
+        make_dataset(complete_rows(**kwargs), tables={"population": POPULATION})
+    )
+
+
+def national_share(name: str, category: str, without=()) -> float:
+    """The national share the regions' counts give, leaving out the regions `without`."""
+    regions = [(i, c) for i, c in enumerate(REPORTING_2022) if c not in without]
+    part = sum(SPLITS[name](i)[category] * volunteers_in(i) / 100 for i, _ in regions)
+    return part / sum(volunteers_in(i) for i, _ in regions) * 100
+
+
+def test_a_complete_vintage_states_full_national_distributions_and_no_gaps():
+    result = complete_result()
+    text = all_text(result)
+    assert "not available" not in text and "—" not in text
+    assert "report" not in text.lower() and "published" not in text.lower()
+    ages = portrait.age_employment_text(result)
+    assert (
+        f"By age, nationally {fmt.percent(national_share('age', 'under_18'))} of volunteers are "
+        f"under 18, 40.0% are aged 18 to 29, "
+        f"{fmt.percent(national_share('age', '30_retirement'))} are aged from 30 to retirement "
+        "age and 5.0% are of retirement age." in ages
+    )
+    assert "By employment, nationally" in ages and "By region, each age group's share" in ages
+    cohorts = portrait.cohorts_text(result)
+    assert f"Child volunteering ({fmt.percent(national_share('cohort', 'child'))})" in cohorts
+    female = national_share("sex", "female")
+    assert f"Women make up **{fmt.percent(female)}** of volunteers" in portrait.headline(result)
+    assert result.breakdowns["age"].from_regions and not result.extremes_only
+
+
+def test_the_national_distribution_follows_the_regions_counts():
+    before = portrait.age_employment_text(complete_result())
+    after = portrait.age_employment_text(complete_result(volunteers=lambda i: 100 * (i + 1) ** 2))
+    assert before != after
+
+
+def test_one_empty_age_cell_names_that_region_and_shows_the_others():
+    result = complete_result(blank=[("age", "KZ-23", "under_18")])
+    text = portrait.age_employment_text(result)
+    names = region_names(portrait_dataset())
+    expected = fmt.percent(national_share("age", "under_18", without=("KZ-23",)))
+    assert (
+        f"The breakdown by age is not available for 1 of the 17 regions ({names['KZ-23']}); "
+        f"from the other 16 regions, {expected} of volunteers are under 18," in text
+    )
+    assert "By employment, nationally" in text  # the other breakdown is untouched
+    assert text.count("not available") == 1
+
+
+def test_empty_cells_in_sex_and_cohort_name_their_regions():
+    result = complete_result(blank=[("sex", "KZ-47", "female"), ("cohort", "KZ-11", "silver")])
+    names = region_names(portrait_dataset())
+    assert f"for 1 of the 17 regions ({names['KZ-47']}); from the other 16 regions" in (
+        portrait.sex_text(result)
+    )
+    assert f"(without {names['KZ-47']})" in portrait.headline(result)
+    assert f"for 1 of the 17 regions ({names['KZ-11']}); from the other 16 regions" in (
+        portrait.cohorts_text(result)
+    )
+
+
+def test_a_region_without_a_count_is_named():
+    rows = [r for r in complete_rows() if not (r["indicator"] == "volunteers" and
+                                               r.get("region") == "KZ-61")]  # fmt: skip
+    rows.append({"indicator": "volunteers", "region": "KZ-61", "value": None})
+    text = portrait.regions_text(
+        portrait.compute(make_dataset(rows, tables={"population": POPULATION}))
+    )
+    names = region_names(portrait_dataset())
+    assert (
+        f"The count of volunteers is not available for 1 of the 17 regions ({names['KZ-61']})"
+        in text
+    )
+
+
+def test_published_source_words_the_gaps_and_the_stated_rate():
+    result = portrait.compute(as_published(portrait_dataset()))
+    assert (
+        "Report 2022 itself states that every 110th person is a volunteer and that volunteers "
+        "are 1% of the population; the recorded count does not give that rate, which needs "
+        "about 1,286 volunteers" in portrait.per_capita_text(result)
+    )
+    assert "one in every 141.5 people, or every 141st person" in portrait.per_capita_text(result)
+    assert "at least 0.88% of the population volunteers: at least one in every 113.2 people" in (
+        portrait.per_capita_text(result)
+    )
+    assert portrait.cohorts_text(result).endswith(
+        "not available: Report 2022 shows the composition only as a chart without values."
+    )
+    ages = portrait.age_employment_text(result)
+    assert "National shares by age are not available." in ages
+    assert "National shares by employment are not available." in ages
+    names = region_names(portrait_dataset())
+    assert "The full breakdown by age is not available for any of the 17 regions" in ages
+    assert (
+        f"- Retirement age: highest in {names['KZ-47']} (7.7%), lowest in {names['KZ-55']} "
+        "(up to 1%)." in ages
+    )
+    regions = portrait.regions_text(result)
+    assert "Regional counts of volunteers are not available." in regions
+    assert (
+        f"The change in volunteers on 2021 is available only for {names['KZ-47']} (+201%) and "
+        f"{names['KZ-39']} (−47%)." in regions
+    )
+
+
+def test_without_a_published_source_no_report_wording_and_no_discrepancies():
+    ds = portrait_dataset()
+    text = all_text(portrait.compute(ds))
+    assert "report" not in text.lower() and "published" not in text.lower()
+    assert "The data state that every 110th person is a volunteer" in text
+    assert portrait.discrepancies(ds) == []
+    assert portrait.compute(ds).per_capita["Volunteers"].iloc[-1] == "As stated in the data"
+    published = portrait.compute(as_published(ds)).per_capita["Volunteers"].iloc[-1]
+    assert published == "As stated in Report 2022"
+
+
+def test_discrepancies_flag_every_nth_only_when_it_disagrees():
+    found = portrait.discrepancies(as_published(portrait_dataset()))
+    assert [d.topic for d in found] == ["Persons per volunteer"]
+    assert found[0].published == "every 110th person is a volunteer"
+    assert "141st" in found[0].recomputed and "1,286" in found[0].explanation
+    assert portrait.discrepancies(as_published(portrait_dataset(persons_per_volunteer=141))) == []
+
+
+def test_discrepancies_flag_sex_shares_not_adding_to_100():
+    rows = portrait_rows()
+    rows[9]["value"] = 60
+    ds = as_published(make_dataset(rows, tables={"population": POPULATION}))
+    found = portrait.discrepancies(ds)
+    assert [d.topic for d in found][-1].startswith("Sex ratio in Mangystau")
+    assert found[-1].recomputed == "they add up to 102.4%"
+
+
+def test_discrepancies_flag_a_share_that_does_not_round_from_the_count():
+    found = portrait.discrepancies(as_published(portrait_dataset(volunteers_share_of_population=2)))
+    assert [d.topic for d in found][-1] == "Volunteers as a share of the population"
+    assert (found[-1].published, found[-1].recomputed) == (
+        "2% of the population", "0.71% with the recorded count",
+    )  # fmt: skip
+
+
+def test_per_capita_text_words_the_stated_rate_by_its_status():
+    derived = portrait_rows()
+    for row in derived:
+        if row["indicator"] in ("persons_per_volunteer", "volunteers_share_of_population"):
+            row["status"] = "derived"
+    ds = as_published(make_dataset(derived, tables={"population": POPULATION}))
+    result = portrait.compute(ds)
+    text = portrait.per_capita_text(result)
+    assert "itself states" not in text
+    assert "The rate derived in the data is every 110th person (1% of the population)" in text
+    assert result.per_capita["Volunteers"].iloc[-1] == "Derived in the data"
+    missing = as_published(
+        portrait_dataset(persons_per_volunteer=None, volunteers_share_of_population=None)
+    )
+    assert portrait.per_capita_text(portrait.compute(missing)).endswith(
+        "Report 2022 states no rate per head of its own."
+    )
+    assert len(portrait.compute(missing).per_capita) == 4  # no row for a rate not given
+    assert portrait.discrepancies(missing) == []
+    unpublished = portrait_dataset(persons_per_volunteer=None, volunteers_share_of_population=None)
+    assert "rate per head of its own" not in portrait.per_capita_text(portrait.compute(unpublished))
+
+
+def test_headline_and_totals_say_so_without_a_previous_count():
+    rows = [r for r in portrait_rows() if r.get("year") != 2021]
+    result = portrait.compute(make_dataset(rows, tables={"population": POPULATION}))
+    assert result.volunteers_previous.status == "missing" and result.change_pct is None
+    assert "the count for 2021 is not available for comparison" in portrait.headline(result)
+    assert (
+        "The count for 2021 is not available; in 2020 the count was at least 700."
+        in portrait.totals_text(result)
+    )
+
+
+def test_a_lower_bound_count_words_every_rate_as_a_bound():
+    rows = portrait_rows()
+    rows[0]["qualifier"] = "at_least"
+    result = portrait.compute(make_dataset(rows, tables={"population": POPULATION}))
+    assert "**at least one in every 141.5 people** is a recorded volunteer" in (
+        portrait.headline(result)
+    )
+    assert "up at least 25% on 2021" in portrait.headline(result)
+    assert "so the recorded count is up at least 25.0%" in portrait.totals_text(result)
+    assert "The recorded count, at least 1,000 volunteers, is at least 0.71%" in (
+        portrait.per_capita_text(result)
+    )
+
+
+def test_regions_text_names_the_extremes_when_every_region_is_given():
+    rows = [r for r in portrait_rows() if r["indicator"] != "volunteers_change_pct"]
+    rows += [
+        {"indicator": "volunteers_change_pct", "region": code, "value": change}
+        for code, change in zip(REPORTING_2022, range(-8, 9), strict=True)
+    ]
+    text = portrait.regions_text(
+        portrait.compute(make_dataset(rows, tables={"population": POPULATION}))
+    )
+    names = region_names(portrait_dataset())
+    assert (
+        f"Compared with 2021, the number of volunteers rose most in {names[REPORTING_2022[-1]]} "
+        f"(+8%) and fell most in {names[REPORTING_2022[0]]} (−8%)." in text
+    )
+    assert "not available for" not in text
+
+
+def test_regions_text_without_any_change():
+    rows = [r for r in portrait_rows() if r["indicator"] != "volunteers_change_pct"]
+    text = portrait.regions_text(
+        portrait.compute(make_dataset(rows, tables={"population": POPULATION}))
+    )
+    assert text.endswith("The change in volunteers on 2021 by region is not available.")
+
+
+def test_extremes_table_keeps_the_extremes_despite_a_few_gaps():
+    rows = [
+        {"indicator": "volunteers_share_by_age", "region": code, "category": "under_18",
+         "value": None if i == 3 else float(i)}
+        for i, code in enumerate(REPORTING_2022)
+    ]  # fmt: skip
+    table = portrait.age_extremes_table(make_dataset(rows))
+    names = region_names(make_dataset([]))
+    assert list(table["Region"]) == [names[REPORTING_2022[-1]], names[REPORTING_2022[0]]]
+
+
+def test_a_missing_estimate_gives_no_rate_and_says_so_in_words():
+    ds = portrait_dataset(volunteers_estimate=None)
+    result = portrait.compute(ds)
+    assert result.estimate_per_capita.persons_per_volunteer is None
+    assert set(result.per_capita["Volunteers"]) == {
+        "Recorded by the regional front offices",
+        "As stated in the data",
+    }
+    text = all_text(result)
+    assert "The National Volunteer Network's estimate is not available, so no rate" in text
+    assert "the National Volunteer Network's estimate is not available." in text
+    assert "—" not in text
+    rates = [i for i in portrait.indicators(ds) if i.id == "persons_per_volunteer_estimate"]
+    assert [(i.value, i.status) for i in rates] == [(None, "missing")]
+
+
+def test_a_missing_recorded_count_is_said_in_words_without_a_dash():
+    result = portrait.compute(portrait_dataset(volunteers=None))
+    text = portrait.headline(result) + portrait.totals_text(result)
+    text += portrait.per_capita_text(result)
+    assert "the count of volunteers recorded by the regional front offices is not available" in (
+        text
+    )
+    assert "The recorded count of volunteers is not available, so no rate is given for it." in (
+        text
+    )
+    assert "In 2021 the offices recorded 800; in 2020 the count was at least 700." in text
+    assert "—" not in text and "comparison" not in text
+
+
+def test_missing_estimate_and_systematic_core_share_one_sentence():
+    result = portrait.compute(
+        portrait_dataset(volunteers_estimate=None, volunteers_systematic=None)
+    )
+    assert (
+        "The National Volunteer Network's estimate and the number of people who can be "
+        "recruited for volunteer work on a systematic basis are not available."
+    ) in portrait.totals_text(result)

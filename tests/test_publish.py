@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from volreport import paths
+from volreport import downloads, paths
+from volreport import publish as publish_module
 from volreport.publish import (
     Page,
     PublishError,
@@ -277,17 +279,17 @@ def test_real_book_configuration_lists_the_chapters_in_order():
     assert book.chapters == (
         "index.md",
         "introduction.md",
-        "notebooks/01_portrait.ipynb",
-        "notebooks/02_organizations.ipynb",
-        "notebooks/03_areas.ipynb",
-        "notebooks/04_grants.ipynb",
-        "notebooks/05_economic.ipynb",
-        "notebooks/06_public_interest.ipynb",
+        "01_portrait.ipynb",
+        "02_organizations.ipynb",
+        "03_areas.ipynb",
+        "04_grants.ipynb",
+        "05_economic.ipynb",
+        "06_public_interest.ipynb",
         "international.md",
         "outlook.md",
         "conclusion.md",
     )
-    assert book.appendices == ("methodology.md",)
+    assert book.appendices == ("methodology.md", "indicators.md", "data.md", "glossary.md")
     assert book.html["toc"] is True and book.typst["toc"] is True
 
 
@@ -296,3 +298,198 @@ def test_same_sources_give_the_same_site_and_pdf_byte_for_byte(site, tmp_path):
     publish(FIXTURE, again, year=YEAR, synthetic=True)
     for path in site[1]:
         assert (again / path.name).read_bytes() == path.read_bytes(), path.name
+    for name in ARCHIVES:
+        assert (again / name).read_bytes() == (site[0] / name).read_bytes(), name
+
+
+# --- downloads: link texts, the archives, the Data page -------------------------------------
+
+ARCHIVES = (f"volunteering-kz-{YEAR}-data.zip", f"volunteering-kz-{YEAR}-data.xlsx")
+
+
+def test_csv_links_name_their_table_or_figure(site):
+    links = re.findall(
+        r'href="data/([^"]+)\.csv" class="data-download" download="">([^<]*)</a>',
+        html(site, "01_demo.html"),
+    )
+    assert links == [("tbl-demo", "Table 1.1 as CSV"), ("fig-demo", "Figure 1.1 as CSV")]
+
+
+def test_zip_holds_every_csv_indicators_and_a_readme_naming_each_table(site):
+    out, _ = site
+    folder = f"volunteering-kz-{YEAR}-data"
+    with zipfile.ZipFile(out / ARCHIVES[0]) as archive:
+        assert archive.testzip() is None
+        assert archive.namelist() == [
+            f"{folder}/README.md",
+            f"{folder}/indicators.json",
+            f"{folder}/tbl-demo.csv",
+            f"{folder}/fig-demo.csv",
+        ]
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        for name in ("tbl-demo.csv", "fig-demo.csv"):
+            assert archive.read(f"{folder}/{name}") == (out / "data" / name).read_bytes()
+        assert archive.read(f"{folder}/indicators.json") == (out / "indicators.json").read_bytes()
+        readme = archive.read(f"{folder}/README.md").decode("utf-8")
+    assert "- `tbl-demo.csv`: Table 1.1, " in readme
+    assert "- `fig-demo.csv`: Figure 1.1, " in readme
+
+
+def test_workbook_has_a_contents_sheet_and_one_sheet_per_table_with_numbers_as_numbers(site):
+    from openpyxl import load_workbook
+
+    out, _ = site
+    book = load_workbook(out / ARCHIVES[1])
+    assert book.sheetnames == ["Contents", "Table 1.1", "Figure 1.1"]
+    contents = [[cell.value for cell in row] for row in book["Contents"].iter_rows()]
+    assert contents[0] == ["sheet", "table_or_figure", "title", "csv_file"]
+    assert [row[3] for row in contents[1:]] == ["tbl-demo.csv", "fig-demo.csv"]
+    rows = [[cell.value for cell in row] for row in book["Table 1.1"].iter_rows()]
+    csv_rows = (out / "data" / "tbl-demo.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == csv_rows[0].split(",") and len(rows) == len(csv_rows)
+    numbers = [value for row in rows[1:] for value in row if not isinstance(value, str)]
+    assert numbers and all(isinstance(v, int | float) for v in numbers if v is not None)
+
+
+def test_archive_sheet_names_are_unique_and_fit_excel():
+    entries = [downloads.Entry("p", "t", f"tbl-{n}", "") for n in ("a", "b", "c")]
+    named = {"tbl-a": "Table 1.1", "tbl-b": "Table 1.1", "tbl-c": "x" * 40 + "/"}
+    names = downloads.sheet_names(entries, named)
+    assert names == {"tbl-a": "Table 1.1", "tbl-b": "Table 1.1 (2)", "tbl-c": "x" * 31}
+    assert downloads.cell_value("139671") == 139671 and downloads.cell_value("-0.5") == -0.5
+    assert downloads.cell_value("") is None and downloads.cell_value("1,088") == "1,088"
+
+
+def with_data_page(staged: Path) -> Path:
+    """The fixture book with the Data appendix, staged as the build stages it."""
+    config = staged / "_quarto.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("    - appendix.md\n", "    - appendix.md\n    - data.md\n"))
+    (staged / "data.md").write_text(downloads.data_page(YEAR), encoding="utf-8")
+    pages = [*read_book(config).chapters, *read_book(config).appendices]
+    downloads.stage_downloads(staged, pages, {"year": str(YEAR)})
+    return staged
+
+
+def test_data_page_lists_every_table_and_figure_with_number_caption_and_csv(staged, tmp_path):
+    out = tmp_path / "out"
+    publish(with_data_page(staged), out, year=YEAR, formats=("html",))
+    page = (out / "data.html").read_text(encoding="utf-8")
+    listed = re.findall(
+        r'<a href="01_demo.html#([a-z-]+)" class="cross-ref">([^<]+)</a>: ([^(]*)'
+        r'\(<a href="data/([^"]+)"',
+        page,
+    )
+    assert [(label, number, csv) for label, number, _, csv in listed] == [
+        ("tbl-demo", "Table 1.1", "tbl-demo.csv"),
+        ("fig-demo", "Figure 1.1", "fig-demo.csv"),
+    ]
+    assert {f"{label}.csv" for label, *_ in listed} == {
+        p.name for p in (staged / "data").glob("*.csv")
+    }
+    for name in (*ARCHIVES, "indicators.json"):
+        assert f'href="{name}"' in page and (out / name).is_file()
+
+
+def test_the_pdf_gets_the_editions_identity_as_metadata():
+    book = read_book(FIXTURE / "_quarto.yml")
+    variables = {"edition_date": "30 June 2023", "software_version": "1.2", "how_to_cite": ""}
+    assert publish_module.edition_metadata(variables, book) == [
+        "--metadata=edition-date:30 June 2023",
+        "--metadata=software-version:1.2",
+    ]
+
+
+# --- tables, charts and the PDF's layout (h-pub-figures) -------------------------------------
+
+
+def with_notes(staged: Path) -> Path:
+    """The fixture notebook with a table note under tbl-demo, a source line under fig-demo
+    and the figure drawn wider than the text (`#| column: body-outset`)."""
+    path = staged / "notebooks" / "01_demo.ipynb"
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        extra = {
+            "#| label: tbl-demo\n": (
+                "::: {.table-note}\nThe column *2021* is left out.\n\n— not available\n:::"
+            ),
+            "#| label: fig-demo\n": "::: {.chart-source}\nSource: Demo survey.\n:::",
+        }
+        for label, note in extra.items():
+            if source.startswith(label):
+                cell["outputs"].insert(
+                    -1,
+                    {"output_type": "display_data", "metadata": {},
+                     "data": {"text/markdown": note, "text/plain": "<note>"}},
+                )  # fmt: skip
+        if source.startswith("#| label: fig-demo"):
+            cell["source"] = source.replace("#| fig-cap:", "#| column: body-outset\n#| fig-cap:")
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    return staged
+
+
+def test_a_tables_note_and_a_charts_source_line_belong_to_them(staged, tmp_path):
+    publish(with_notes(staged), tmp_path / "out", year=YEAR, formats=("html",))
+    page = (tmp_path / "out" / "01_demo.html").read_text(encoding="utf-8")
+    table = re.search(r'<figure id="tbl-demo" class="table-figure">.*?</figure>', page, re.S)[0]
+    assert '<div class="table-note">' in table and "— not available" in table
+    assert table.index("</table>") < table.index("table-note")
+    figure = re.search(r'<figure id="fig-demo"[^>]*>.*?</figure>', page, re.S)[0]
+    assert 'class="column-body-outset"' in figure  # scrolls on a phone rather than shrink
+    assert figure.index("<img") < figure.index("chart-source") < figure.index("<figcaption")
+    assert "Source: Demo survey." in figure
+
+
+def typst_markup(markdown: str, settings: str = "") -> str:
+    """What the write filter makes of one page of Markdown for the PDF."""
+    document = (
+        "---\nvolreport:\n  target: typst\n  xref: {}\n  pages: {}\n" + settings + "---\n\n"
+        ':::: {.vr-page page="p" chapter="1"}\n# Title\n\n' + markdown + "\n::::\n"
+    )
+    return publish_module._run_pandoc(
+        ["--from=markdown", "--to=typst", f"--lua-filter={publish_module.WRITE_FILTER}"],
+        document,
+        what="test",
+        cwd=Path.cwd(),
+    )
+
+
+def demo_table(rows: int) -> str:
+    lines = ["| Region | Hours |", "|---|--:|", *(f"| R{n} | {n} |" for n in range(rows))]
+    return "\n".join([*lines, "", ": Hours by region {#tbl-x}", "",
+                      "::: {.table-note}\n— not available\n:::"])  # fmt: skip
+
+
+def test_pdf_keeps_a_short_table_with_its_note_on_one_page_and_lets_a_long_one_break():
+    short = typst_markup(demo_table(12))
+    start = short.index("#block(breakable: false, width: 100%)[")
+    assert start < short.index("#figure(") < short.index("#table-note[") < short.rindex("]")
+    long = typst_markup(demo_table(13))
+    assert "#[#show figure: set block(breakable: true)" in long
+    assert "breakable: false" not in long
+
+
+def test_pdf_links_each_tables_data_on_the_site_when_the_book_names_one():
+    text = demo_table(2) + "\n\n[Data as CSV](data/tbl-x.csv){.data-download}"
+    assert "data/tbl-x.csv" not in typst_markup(text)  # no site: no link that leads nowhere
+    linked = typst_markup(text, '  site-url: "https://example.org/2022/"\n')
+    assert '#link("https://example.org/2022/data/tbl-x.csv")' in linked
+    block = linked[linked.index("#block(breakable: false") :]
+    assert block.index("#figure(") < block.index("tbl-x.csv")  # the link stays with its table
+
+
+def test_pdf_title_page_names_publisher_place_and_how_the_edition_was_made(site):
+    out, _ = site
+    first = PdfReader(out / f"volunteering-kz-{YEAR}.pdf").pages[0].extract_text()
+    first = re.sub(r"\s+", " ", first)
+    assert "National Volunteer Network" in first and "Astana, Kazakhstan" in first
+    assert "About this edition. Every figure, table and chart" in first
+    assert "on the Data page of the report’s website" in first  # no site-url in the fixture
+
+
+def test_pdf_headings_are_never_hyphenated_and_captions_stay_with_tables():
+    template = publish_module.TYPST_TEMPLATE.read_text(encoding="utf-8")
+    assert '#show heading: set text(weight: "bold", hyphenate: false)' in template
+    assert "#show figure.caption.where(kind: table): it => block(sticky: true" in template
+    assert "#show figure: set block(breakable: false" in template

@@ -113,7 +113,7 @@ def float_numbers(book: Path) -> dict[str, str]:
 def test_figure_and_table_numbers_match_the_builtin_route(books):
     builtin, quarto = float_numbers(books["builtin"]), float_numbers(books["quarto"])
     chapter_floats = {label: n for label, n in builtin.items() if label in quarto}
-    assert len(chapter_floats) >= 20
+    assert len(chapter_floats) >= 15  # tables without any value are left out (2022: 18)
     assert {label: quarto[label] for label in chapter_floats} == chapter_floats
 
 

@@ -1,4 +1,11 @@
-"""Chapter 3: areas of volunteering, event formats, regional representation and RFO support."""
+"""Chapter 3: areas of volunteering, event formats, regional representation and RFO support.
+
+This module computes; the chapter's sentences are templates in `templates/en/areas/`,
+rendered with `volreport.prose` from the values computed here. What the text says depends
+on what the data hold: a breakdown given for every region is computed in full, one given
+in part names the regions without a value, and only a vintage transcribed from a
+published report (`ds.edition.published`) compares its figures with the report's.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +13,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from volreport import display, fmt
+from volreport import display, fmt, prose
 from volreport.dataset import NATIONAL, Dataset
 from volreport.indicators import Discrepancy, Indicator
 from volreport.published import (
     Published,
-    charted_only,
+    qualifier_of,
+    ratio_qualifier,
     region_names,
     reporting_regions,
     sum_qualifier,
@@ -32,6 +40,7 @@ SUPPORT_LABELS = {
     "one_time": "one-time mentions",
     "none": "no mention",
 }
+NOT_AVAILABLE = "not available"
 DEVELOPMENT_MEASURES = {
     "development_events": "events",
     "development_volunteers": "volunteers",
@@ -41,6 +50,14 @@ LEADER_MEASURES = {
     "hours_share_of_area_national": "Largest share of the area's national hours",
     "events_share_in_region": "Largest share of the region's events",
 }
+# The leader measures as the template of the list of leaders names them.
+LEADER_KEYS = {"hours_share_of_area_national": "hours", "events_share_in_region": "events"}
+# How the extremes of a regional breakdown are known (see `breakdown_basis`).
+BASES = ("all", "named", "given", "none")
+LEADER_COLUMNS = [
+    "area", "area_name", "measure", "measure_label", "region", "region_name", "value",
+    "qualifier", "basis",
+]  # fmt: skip
 
 
 # --- reference lookups -------------------------------------------------------------------
@@ -80,20 +97,74 @@ def area_order(ds: Dataset) -> list[str]:
     return ds.reference["areas"].sort_values("order")["id"].tolist()
 
 
-def qualified_percent(value: float | None, qualifier: str | None, decimals: int = 1) -> str:
-    """A published percentage with its qualifier: (50, 'at_least') -> 'at least 50.0%'."""
-    words = fmt.QUALIFIER_WORDS.get(qualifier or "exact", "")
-    return words + fmt.percent(value, decimals)
-
-
 def qualifier_words(qualifier: object) -> str:
-    """'at_least' -> 'at least', 'exact' or empty -> ''."""
+    """'at_least' -> 'at least', 'exact' or empty -> '' (a table column's cell)."""
     return fmt.QUALIFIER_WORDS.get("exact" if pd.isna(qualifier) else str(qualifier), "").strip()
 
 
 def _optional(value) -> float | None:
     """A cell as a float, None when it is empty."""
     return None if pd.isna(value) else float(value)
+
+
+def _decimals(value: float | None) -> int:
+    """Decimals a published share carries (49.9 -> 1, 46.52 -> 2, 50 -> 0)."""
+    return 0 if value is None else display.column_decimals(pd.Series([value]))
+
+
+# --- how a regional breakdown is known ---------------------------------------------------
+
+
+def from_published_source(ds: Dataset, rows: pd.DataFrame) -> bool:
+    """True when the vintage declares a published report and every row was read from it."""
+    source = ds.edition.published_source
+    if source is None or rows.empty:
+        return False
+    return bool(rows["source"].astype(str).str.startswith(source.cite_as).all())
+
+
+def breakdown_basis(ds: Dataset, rows: pd.DataFrame, units: int) -> str:
+    """How the extremes of a regional breakdown (`rows`, one per region) are known.
+
+    'all': every one of the `units` reporting regions has a value, so the extremes are
+    computed; 'named': only some regions have one and they come from the published report,
+    which gives values only for the regions it names (its leaders or extremes); 'given':
+    only some regions have one, so the extremes are those of the regions with a value;
+    'none': no region has a value.
+    """
+    given = rows.dropna(subset=["value"])
+    if given.empty:
+        return "none"
+    if given["region"].nunique() >= units:
+        return "all"
+    return "named" if from_published_source(ds, given) else "given"
+
+
+def charted_in_report(ds: Dataset, rows: pd.DataFrame) -> bool:
+    """True when the published report shows `rows` only as a chart: none has a value and
+    each was read from the report's chart."""
+    return (
+        from_published_source(ds, rows)
+        and bool(rows["value"].isna().all())
+        and bool(rows["source"].astype(str).str.contains("chart").all())
+    )
+
+
+def regions_without_value(ds: Dataset, rows: pd.DataFrame) -> list[str]:
+    """Names of the reporting regions without a value in `rows`, in the reference order."""
+    regions = reporting_regions(ds)
+    have = set(rows.dropna(subset=["value"])["region"].astype(str))
+    return [
+        str(name)
+        for code, name in zip(regions["region"], regions["region_name"], strict=True)
+        if code not in have
+    ]
+
+
+def regional_rows(ds: Dataset, indicator: str) -> pd.DataFrame:
+    """The regional (not national) observations of an indicator."""
+    rows = ds.obs(indicator)
+    return rows[rows["region"] != NATIONAL]
 
 
 # --- hours by area -----------------------------------------------------------------------
@@ -152,13 +223,36 @@ def hours_by_area_table(ds: Dataset) -> pd.DataFrame:
         }
     )
     frame["share_published_pct"] = frame["area"].map(shares).astype("Float64")
-    frame["share_recomputed_pct"] = (100 * frame["hours"] / total).astype("Float64")
+    frame["share_recomputed_pct"] = (
+        (100 * frame["hours"] / total).astype("Float64") if total else pd.NA
+    )
+    frame["share_recomputed_pct"] = frame["share_recomputed_pct"].astype("Float64")
     frame["difference_pp"] = frame["share_recomputed_pct"] - frame["share_published_pct"]
     return frame.sort_values("hours", ascending=False, na_position="last").reset_index(drop=True)
 
 
-def hours_by_area_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """Human headers and display rounding for `hours_by_area_table`."""
+def areas_without_hours(ds: Dataset) -> list[str]:
+    """Names of the reference areas without national hours (no row, or an empty value)."""
+    hours = ds.obs("hours", region=NATIONAL).dropna(subset=["value"])
+    given = set(hours["category"].dropna().astype(str))
+    names = area_names(ds)
+    return [names[area] for area in area_order(ds) if area not in given]
+
+
+def hours_by_area_display(frame: pd.DataFrame, published: bool = True) -> pd.DataFrame:
+    """Human headers and display rounding for `hours_by_area_table`.
+
+    The published share stands beside the recomputed one only for a vintage transcribed
+    from a published report (`published`); otherwise the share is computed from hours.
+    """
+    if not published:
+        return pd.DataFrame(
+            {
+                "Area": frame["area_name"],
+                "Hours": frame["hours"].round(0).astype("Int64"),
+                "Share of national hours, %": frame["share_recomputed_pct"].round(2),
+            }
+        )
     return pd.DataFrame(
         {
             "Area": frame["area_name"],
@@ -170,88 +264,160 @@ def hours_by_area_display(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def plot_hours_by_area(frame: pd.DataFrame):
-    """Horizontal bars of hours by area (from `hours_by_area_table`), largest on top."""
-    import matplotlib.pyplot as plt
-    import seaborn as sns
+    """Horizontal bars of hours by area (from `hours_by_area_table`), largest on top, each
+    labelled with its hours, so that an area too small to show as a bar is still read."""
+    data = frame.reset_index(drop=True)
+    hours = data["hours"].astype("float64")
+    figure, axis = display.bar_chart(len(data), per_row=0.36)
+    bars = axis.barh(range(len(data)), hours.fillna(0), height=0.72, color=display.PALETTE[0])
+    labels = [
+        None if pd.isna(value) else fmt.qualified(value, qualifier)
+        for value, qualifier in zip(hours, data["qualifier"], strict=True)
+    ]
+    display.label_bars(axis, bars, labels)
+    for row, value in enumerate(hours):
+        if pd.isna(value):
+            display.gap_label(axis, row)
+    axis.set_yticks(range(len(data)), data["area_short_name"])
+    axis.set_ylim(len(data) - 0.5, -0.5)
+    axis.set_xlim(0, (hours.max() if hours.notna().any() else 1) * display.LABEL_ROOM)
+    display.values_only(axis)
+    figure.tight_layout()
+    return figure
 
-    data = frame.dropna(subset=["hours"]).astype({"hours": "float64"})
-    data = data.assign(thousands=data["hours"] / 1000)
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    sns.barplot(data=data, y="area_short_name", x="thousands", color=sns.color_palette()[0], ax=ax)
-    ax.set_title("Volunteer hours by area")
-    ax.set_xlabel("Thousand hours recorded by the regional front offices")
-    ax.set_ylabel("")
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: fmt.number(x)))
-    sns.despine(ax=ax, left=True)
-    fig.tight_layout()
-    return fig
+
+def systematic_coverage(ds: Dataset) -> dict | None:
+    """How much of the work of organizations that count it in hours the reports cover.
+
+    {'low', 'high', 'qualifier'} from the published range (systematic_org_coverage_pct,
+    categories low and high); one bound alone gives both; None when the data have none.
+    """
+    rows = ds.obs("systematic_org_coverage_pct", region=NATIONAL).dropna(subset=["value"])
+    if rows.empty:
+        return None
+    values = dict(zip(rows["category"].fillna(""), rows["value"].astype(float), strict=True))
+    low = values.get("low", values.get("high", values.get("")))
+    high = values.get("high", low)
+    if low is None:
+        return None
+    return {"low": low, "high": high, "qualifier": qualifier_of(rows["qualifier"].iloc[0])}
+
+
+def regional_hours_table(ds: Dataset) -> pd.DataFrame:
+    """Recorded hours by region, all areas together, for the regions with a value.
+
+    Columns: region, region_name, hours, qualifier, share_pct (of the national total, NaN
+    without one). Most hours first.
+    """
+    total, _ = hours_total(ds)
+    rows = regional_rows(ds, "hours")
+    rows = rows[(rows["category"].fillna("") == "") & rows["value"].notna()]
+    frame = pd.DataFrame(
+        {
+            "region": rows["region"].astype(str).to_numpy(),
+            "region_name": rows["region"].map(region_names(ds)).to_numpy(),
+            "hours": rows["value"].astype(float).to_numpy(),
+            "qualifier": rows["qualifier"].map(qualifier_of).to_numpy(),
+        }
+    )
+    frame["share_pct"] = 100 * frame["hours"] / total if total else float("nan")
+    return frame.sort_values(["hours", "region_name"], ascending=[False, True]).reset_index(
+        drop=True
+    )
+
+
+def regional_hours_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """Human headers for `regional_hours_table`."""
+    return pd.DataFrame(
+        {
+            "Region": frame["region_name"],
+            "Hours": display.qualified_cells(frame["hours"], frame["qualifier"]),
+            "Share of national hours, %": frame["share_pct"].round(1),
+        }
+    )
 
 
 # --- leading regions per area ------------------------------------------------------------
 
 
-def complete(rows: pd.DataFrame, regions: int) -> bool:
-    """True when every one of `regions` reporting regions has a value in `rows`."""
-    return int(rows["value"].notna().sum()) >= regions
+def leader_rows(ds: Dataset, measure: str) -> pd.DataFrame:
+    """The regional rows of a leader measure, one per region and area.
 
-
-def leading_rows(rows: pd.DataFrame, regions: int) -> pd.DataFrame:
-    """Per area, the region(s) with the largest value when every region has one.
-
-    An area given only in part (the 2022 report names only the leaders) keeps its
-    published rows, as published.
+    Where the data give no region's share of an area's national hours but give the regions'
+    hours in the area, the shares are computed from those hours: of their sum, exact when
+    every reporting region has a value, else at most that much (the national total is at
+    least the sum).
     """
-    kept = []
-    for _, group in rows.groupby("category", sort=False):
-        if complete(group, regions):
-            group = group[group["value"] == group["value"].max()]
-        kept.append(group.dropna(subset=["value"]))
-    return pd.concat(kept) if kept else rows.iloc[0:0]
+    rows = regional_rows(ds, measure)
+    if measure != "hours_share_of_area_national" or rows.empty:
+        return rows
+    hours = regional_rows(ds, "hours").dropna(subset=["value"])
+    hours = hours[hours["category"].fillna("") != ""]
+    units = set(reporting_regions(ds)["region"])
+    rows = rows.copy()
+    for area, group in rows.groupby("category", sort=False):
+        known = hours[hours["category"] == area].set_index("region")["value"].astype(float)
+        if group["value"].notna().any() or known.empty or known.sum() <= 0:
+            continue
+        qualifier = "exact" if units <= set(known.index) else "at_most"
+        shares = (known / known.sum() * 100).round(2)
+        given = group["region"].isin(shares.index)
+        rows.loc[group.index[given], "value"] = group.loc[given, "region"].map(shares)
+        rows.loc[group.index[given], "qualifier"] = qualifier
+    return rows
 
 
-def leaders_computed(ds: Dataset) -> bool:
-    """True when both leader measures are given for every region and area, not only leaders."""
-    regions = len(reporting_regions(ds))
+def leader_coverage(ds: Dataset) -> pd.DataFrame:
+    """For each area and leader measure, how its leaders are known.
+
+    Columns: area, area_name, measure, basis (see `breakdown_basis`), given (regions with a
+    value), missing (names of the reporting regions without one). Areas in the reference
+    order, measures as in LEADER_MEASURES.
+    """
+    units = len(reporting_regions(ds))
+    names = area_names(ds)
+    records = []
     for measure in LEADER_MEASURES:
-        rows = ds.obs(measure)
-        counts = rows[rows["region"] != NATIONAL].groupby("category")["value"].count()
-        if counts.empty or not counts.ge(regions).all():
-            return False
-    return True
+        rows = leader_rows(ds, measure)
+        for area in area_order(ds):
+            group = rows[rows["category"] == area]
+            records.append(
+                {
+                    "area": area,
+                    "area_name": names[area],
+                    "measure": measure,
+                    "basis": breakdown_basis(ds, group, units),
+                    "given": int(group["value"].notna().sum()),
+                    "missing": regions_without_value(ds, group),
+                }
+            )
+    return pd.DataFrame(
+        records, columns=["area", "area_name", "measure", "basis", "given", "missing"]
+    )
 
 
 def area_leaders_table(ds: Dataset) -> pd.DataFrame:
-    """The regions leading each area, on both measures: as named by the report, or computed.
+    """The regions leading each area, on both measures.
 
-    Where every region has a value, the leader (ties kept) is computed; where only the
-    leaders are published (2022), they are kept as published. Columns: area, area_name,
-    measure (indicator id), measure_label, region, region_name, value (percent), qualifier.
-    Ordered by area (reference order), then measure.
+    Per area and measure: the region with the largest value (ties kept) among the regions
+    with one; where the published report gives values only for the regions it names
+    (basis 'named'), those regions as published. Columns: LEADER_COLUMNS. Ordered by area
+    (reference order), then measure, then value.
     """
     names, regions = area_names(ds), region_names(ds)
-    units = len(reporting_regions(ds))
-    published_rows = {
-        measure: leading_rows(ds.obs(measure)[lambda f: f["region"] != NATIONAL], units)
-        for measure in LEADER_MEASURES
-    }
-    rows = [
-        frame.assign(measure=measure) for measure, frame in published_rows.items() if len(frame)
-    ]
-    if not rows:
-        return pd.DataFrame(
-            columns=[
-                "area",
-                "area_name",
-                "measure",
-                "measure_label",
-                "region",
-                "region_name",
-                "value",
-                "qualifier",
-            ]
-        )
-    leaders = pd.concat(rows, ignore_index=True)
+    coverage = leader_coverage(ds).set_index(["measure", "area"])["basis"]
     order = {area: position for position, area in enumerate(area_order(ds))}
+    kept = []
+    for measure in LEADER_MEASURES:
+        rows = leader_rows(ds, measure).dropna(subset=["value"])
+        for area, group in rows.groupby("category", sort=False):
+            basis = coverage.get((measure, area), "given")
+            if basis != "named":
+                group = group[group["value"] == group["value"].max()]
+            kept.append(group.assign(measure=measure, basis=basis))
+    if not kept:
+        return pd.DataFrame(columns=LEADER_COLUMNS)
+    leaders = pd.concat(kept, ignore_index=True)
     frame = pd.DataFrame(
         {
             "area": leaders["category"].astype(str),
@@ -262,6 +428,7 @@ def area_leaders_table(ds: Dataset) -> pd.DataFrame:
             "region_name": leaders["region"].map(regions),
             "value": leaders["value"].astype("Float64"),
             "qualifier": leaders["qualifier"].fillna("exact").astype(str),
+            "basis": leaders["basis"],
         }
     )
     frame["_order"] = frame["area"].map(order)
@@ -269,28 +436,15 @@ def area_leaders_table(ds: Dataset) -> pd.DataFrame:
     return frame.drop(columns="_order").reset_index(drop=True)
 
 
-def area_leaders_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """Human headers for `area_leaders_table`; each share as published, its qualifier in the
-    same cell ('at least 50', '46.52'). `area_leaders_data` is the CSV, numbers apart."""
-    return pd.DataFrame(
-        {
-            "Area": frame["area_name"],
-            "Measure": frame["measure_label"],
-            "Region": frame["region_name"],
-            "Share, %": display.qualified_cells(frame["value"], frame["qualifier"], None),
-        }
-    )
-
-
 def area_leaders_data(frame: pd.DataFrame) -> pd.DataFrame:
-    """The CSV behind `area_leaders_display`: the share as a number, its qualifier ("at
-    least"; empty when exact) in a column of its own."""
+    """The data behind the list of leaders (`leaders_text`), for download: the share as a
+    number, its qualifier ("at least"; empty when exact) in a column of its own."""
     return pd.DataFrame(
         {
             "Area": frame["area_name"],
             "Measure": frame["measure_label"],
             "Region": frame["region_name"],
-            "As published": frame["qualifier"].map(qualifier_words),
+            "Qualifier": frame["qualifier"].map(qualifier_words),
             "Share, %": frame["value"],
         }
     )
@@ -328,9 +482,9 @@ def representation_matrix(ds: Dataset) -> pd.DataFrame:
 
 
 def plot_representation(frame: pd.DataFrame):
-    """Heatmap of the region x area bands (from `representation_matrix`), three colours."""
+    """Grid of the region x area bands (from `representation_matrix`), three shades: the
+    areas across the top in horizontal words, the regions down the side."""
     import matplotlib.pyplot as plt
-    import seaborn as sns
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
@@ -338,40 +492,51 @@ def plot_representation(frame: pd.DataFrame):
     wide = wide.reindex(
         index=frame["region_name"].unique(), columns=frame["area_short_name"].unique()
     )
-    palette = sns.color_palette()
-    colours = ["#E5E5E5", palette[4], palette[0]]  # little, some, much: light to dark
-    fig, ax = plt.subplots(figsize=(8, 6.5))
-    sns.heatmap(
-        wide.astype(float),
-        cmap=ListedColormap(colours),
-        vmin=-0.5,
-        vmax=2.5,
-        cbar=False,
-        linewidths=1,
-        linecolor="white",
-        square=True,
-        ax=ax,
-    )
-    ax.set_title("Share of each area in a region's events")
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    ax.tick_params(axis="x", labelrotation=45, length=0)
-    ax.tick_params(axis="y", length=0)
-    for label in ax.get_xticklabels():
-        label.set_horizontalalignment("right")
+    colours = ["#E5E5E5", display.PALETTE[4], display.PALETTE[0]]  # little, some, much
+    rows, columns = wide.shape
+    cell = 0.5  # inches
+    figure, axis = plt.subplots(figsize=(2.4 + cell * columns, 2.6 + cell * 0.8 * rows))
+    axis.pcolormesh(
+        wide.astype(float).to_numpy(), cmap=ListedColormap(colours), vmin=-0.5, vmax=2.5,
+        edgecolors="white", linewidth=1.5,
+    )  # fmt: skip
+    axis.set_xlim(0, columns)
+    axis.set_ylim(rows, 0)
+    axis.set_xticks([])
+    axis.set_yticks([r + 0.5 for r in range(rows)], wide.index)
+    column_labels(axis, list(wide.columns))
+    for side in ("top", "right", "bottom", "left"):
+        axis.spines[side].set_visible(False)
     handles = [
         Patch(facecolor=colour, label=BAND_LABELS[band])
         for band, colour in zip(BANDS, colours, strict=True)
     ]
-    ax.legend(
-        handles=handles,
-        title="Share of the region's events",
-        loc="upper left",
-        bbox_to_anchor=(1.02, 1),
-        frameon=False,
-    )
-    fig.tight_layout()
-    return fig
+    axis.legend(
+        handles=handles, title="Share of the region's events", loc="upper left",
+        bbox_to_anchor=(0, -0.01), ncol=3, alignment="left", handlelength=1.2,
+    )  # fmt: skip
+    figure.tight_layout()
+    return figure
+
+
+def column_labels(axis, names: list[str]) -> None:
+    """Horizontal labels over the columns of a grid, in two staggered tiers so that each
+    may be twice a column wide; a light line leads from each upper label to its column."""
+    lines = [display.wrap_label(name, 12).split("\n") for name in names]
+    line_height = 0.42  # a line of label text, in rows of the grid
+    near = max((len(words) for words in lines[1::2]), default=1) * line_height + 0.25
+    for column, words in enumerate(lines):
+        tier = 1 - column % 2  # the first column's label above: room on its left
+        bottom = -0.12 - tier * near
+        axis.text(
+            column + 0.5, bottom, "\n".join(words), ha="center", va="bottom",
+            fontsize=display.SMALL_FONT_SIZE - 1, linespacing=1.05, clip_on=False,
+        )  # fmt: skip
+        if tier:
+            axis.plot(
+                [column + 0.5, column + 0.5], [bottom + 0.05, -0.04],
+                color=display.MUTED_COLOUR, linewidth=0.6, clip_on=False,
+            )  # fmt: skip
 
 
 def band_conflicts(ds: Dataset) -> pd.DataFrame:
@@ -397,6 +562,42 @@ def band_conflicts(ds: Dataset) -> pd.DataFrame:
     return result.reset_index(drop=True)
 
 
+def representation_summary(ds: Dataset, matrix: pd.DataFrame) -> dict:
+    """What the matrix says, for the text, and where it has gaps.
+
+    regions, areas, cells, over (cells over 25%); over_by_area: area_name and number of
+    regions where the area is over 25%, most first; under_everywhere: areas under 5% in
+    every region of the matrix; missing_regions: reporting regions without any band;
+    missing_cells: region_name and area names for regions with some bands missing.
+    """
+    names = area_names(ds)
+    over = matrix[matrix["band"] == "over_25"]
+    counts = over.groupby("area", sort=False)["region"].nunique()
+    order = {area: position for position, area in enumerate(area_order(ds))}
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], order.get(item[0], 0)))
+    by_area = matrix.groupby("area", sort=False)["band"]
+    under = [area for area, bands in by_area if (bands == "under_5").all()]
+    present = set(zip(matrix["region"], matrix["area"], strict=True))
+    regions = reporting_regions(ds)
+    missing_regions, missing_cells = [], []
+    for code, region_name in zip(regions["region"], regions["region_name"], strict=True):
+        absent = [names[area] for area in area_order(ds) if (code, area) not in present]
+        if len(absent) == len(names):
+            missing_regions.append(str(region_name))
+        elif absent:
+            missing_cells.append({"region_name": str(region_name), "areas": absent})
+    return {
+        "regions": int(matrix["region"].nunique()),
+        "areas": int(matrix["area"].nunique()),
+        "cells": len(matrix),
+        "over": len(over),
+        "over_by_area": [{"area_name": names[area], "regions": int(n)} for area, n in ranked],
+        "under_everywhere": [names[area] for area in sorted(under, key=order.get)],
+        "missing_regions": missing_regions,
+        "missing_cells": missing_cells,
+    }
+
+
 # --- development activities --------------------------------------------------------------
 
 
@@ -419,8 +620,8 @@ def development_totals(ds: Dataset) -> dict[str, tuple[float | None, str]]:
 def split_extremes(values: pd.Series) -> pd.Series:
     """Label published regional extremes 'most' or 'fewest' by the largest gap between values.
 
-    The report publishes only the top and the bottom of a ranking; sorted, the two groups
-    are separated by the widest step. A single value counts as 'most'.
+    A published report that names only the top and the bottom of a ranking: sorted, the
+    two groups are separated by the widest step. A single value counts as 'most'.
     """
     ordered = values.astype(float).sort_values()
     labels = pd.Series("most", index=values.index, dtype="object")
@@ -432,13 +633,13 @@ def split_extremes(values: pd.Series) -> pd.Series:
     return labels
 
 
-def extreme_ranks(values: pd.Series, regions: int) -> pd.Series:
+def extreme_ranks(values: pd.Series, basis: str) -> pd.Series:
     """'most' / 'fewest' for the regions to name; the others are left out (not in the result).
 
-    Only the extremes published (2022): split them by the widest gap. Every region given:
-    the largest and the smallest value (ties kept).
+    Only the extremes named by the published report (basis 'named'): split them by the
+    widest gap. Otherwise the largest and the smallest of the values given (ties kept).
     """
-    if len(values) < regions:
+    if basis == "named":
         return split_extremes(values)
     values = values.astype(float)
     ranks = pd.Series(pd.NA, index=values.index, dtype="object")
@@ -447,22 +648,36 @@ def extreme_ranks(values: pd.Series, regions: int) -> pd.Series:
     return ranks.dropna()
 
 
-def development_table(ds: Dataset) -> pd.DataFrame:
-    """Regional figures on volunteering-development activities: leaders and laggards.
+def development_coverage(ds: Dataset) -> dict[str, dict]:
+    """Per development measure ('events', ...): basis, given and missing (region names)."""
+    units = len(reporting_regions(ds))
+    coverage = {}
+    for indicator, measure in DEVELOPMENT_MEASURES.items():
+        rows = regional_rows(ds, indicator)
+        coverage[measure] = {
+            "basis": breakdown_basis(ds, rows, units),
+            "given": int(rows["value"].notna().sum()),
+            "missing": regions_without_value(ds, rows),
+        }
+    return coverage
 
-    The regions the report names (2022), or, when every region has a value, the regions
-    with the most and the fewest. Columns: measure (events/volunteers/hours), region,
-    region_name, value, rank ('most' or 'fewest').
+
+def development_table(ds: Dataset) -> pd.DataFrame:
+    """Regional figures on volunteering-development activities: the most and the fewest.
+
+    The regions a published report names, or the regions with the most and the fewest
+    among those with a value. Columns: measure (events/volunteers/hours), region,
+    region_name, value, rank ('most' or 'fewest'), basis (see `breakdown_basis`).
     """
     regions = region_names(ds)
-    units = len(reporting_regions(ds))
+    coverage = development_coverage(ds)
     frames = []
     for indicator, measure in DEVELOPMENT_MEASURES.items():
-        rows = ds.obs(indicator)
-        rows = rows[(rows["region"] != NATIONAL) & rows["value"].notna()]
+        rows = regional_rows(ds, indicator).dropna(subset=["value"])
         if rows.empty:
             continue
-        ranks = extreme_ranks(rows["value"], units)
+        basis = coverage[measure]["basis"]
+        ranks = extreme_ranks(rows["value"], basis)
         rows = rows.loc[ranks.index]
         frame = pd.DataFrame(
             {
@@ -471,11 +686,12 @@ def development_table(ds: Dataset) -> pd.DataFrame:
                 "region_name": rows["region"].map(regions),
                 "value": rows["value"].astype(float),
                 "rank": ranks,
+                "basis": basis,
             }
         )
         frames.append(frame.sort_values("value", ascending=False))
     if not frames:
-        return pd.DataFrame(columns=["measure", "region", "region_name", "value", "rank"])
+        return pd.DataFrame(columns=["measure", "region", "region_name", "value", "rank", "basis"])
     return pd.concat(frames, ignore_index=True)
 
 
@@ -499,62 +715,110 @@ def development_display(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def development_ceiling(totals: dict, table: pd.DataFrame, units: int) -> dict[str, float]:
-    """Largest national total each measure could reach if no region exceeded the published top.
+    """Largest national total each measure could reach if no region exceeded the named top.
 
-    When `units` reporting regions each had at most the published maximum, the national
-    total cannot exceed units x maximum; a larger published total contradicts the ranking.
+    Only for the extremes a published report names (basis 'named'): when `units` reporting
+    regions each had at most the named maximum, the national total cannot exceed units x
+    maximum; a larger published total contradicts the ranking.
     """
     ceilings = {}
     for indicator, measure in DEVELOPMENT_MEASURES.items():
-        values = table.loc[table["measure"] == measure, "value"]
-        if len(values) and totals.get(indicator, (None,))[0] is not None:
-            ceilings[indicator] = float(values.max()) * units
+        rows = table[(table["measure"] == measure) & (table["basis"] == "named")]
+        if len(rows) and totals.get(indicator, (None,))[0] is not None:
+            ceilings[indicator] = float(rows["value"].max()) * units
     return ceilings
 
 
 # --- formats and RFO support ---------------------------------------------------------------
 
 
+def _clause(text: object) -> str:
+    """A reference definition as a clause inside a sentence: no capital, no final stop."""
+    if pd.isna(text) or not str(text).strip():
+        return ""
+    text = str(text).strip().rstrip(".")
+    return text[:1].lower() + text[1:]
+
+
+def regional_format_shares(ds: Dataset) -> tuple[pd.Series | None, list[str]]:
+    """Shares of events by format over the regions that give the events of every format,
+    by format id, and the names of the reporting regions that do not; (None, []) when no
+    region gives them all."""
+    formats = ds.reference["event_formats"]["id"].astype(str).tolist()
+    rows = regional_rows(ds, "events_by_format").drop_duplicates(["region", "category"])
+    regions = reporting_regions(ds)
+    if rows.empty:
+        return None, []
+    wide = rows.pivot(index="region", columns="category", values="value")
+    wide = wide.reindex(index=regions["region"], columns=formats).astype("float64")
+    complete = wide.notna().all(axis=1)
+    sums = wide[complete].sum()
+    if not complete.any() or sums.sum() <= 0:
+        return None, []
+    names = dict(zip(regions["region"], regions["region_name"], strict=True))
+    return sums / sums.sum() * 100, [str(names[r]) for r in complete[~complete].index]
+
+
 def formats_table(ds: Dataset) -> pd.DataFrame:
-    """Share of events by format (auto, online, offline); values missing when chart-only."""
+    """Share of events by format (auto, online, offline); values missing when not given.
+
+    Where the data give no national share at all, the shares are computed from the
+    regions that give their events by every format (status derived; see
+    `regional_format_shares` for the regions left out). Columns: format, format_name,
+    definition (a clause; empty when the reference gives none), share_pct, status.
+    """
     formats = ds.reference["event_formats"]
     shares = ds.obs("events_share_by_format", region=NATIONAL).set_index("category")
     status = shares["status"].reindex(formats["id"]).fillna("missing").astype(str)
+    values = shares["value"].reindex(formats["id"]).astype("Float64")
+    from_regions, _ = regional_format_shares(ds)
+    if values.isna().all() and from_regions is not None:
+        values = from_regions.reindex(formats["id"]).astype("Float64")
+        status = status.where(values.isna(), "derived")
     return pd.DataFrame(
         {
             "format": formats["id"].to_numpy(),
             "format_name": formats["name_en"].to_numpy(),
-            "share_pct": shares["value"].reindex(formats["id"]).astype("Float64").to_numpy(),
+            "definition": formats["definition"].map(_clause).to_numpy(),
+            "share_pct": values.to_numpy(),
             "status": status.to_numpy(),
         }
     )
 
 
 def formats_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """Human headers for `formats_table`; a share the report does not publish stays empty."""
+    """Human headers for `formats_table`, the formats with a share only (none: empty)."""
+    given = frame.dropna(subset=["share_pct"])
     return pd.DataFrame(
-        {"Format": frame["format_name"], "Share of events, %": frame["share_pct"].round(1)}
+        {"Format": given["format_name"], "Share of events, %": given["share_pct"].round(1)}
     )
 
 
 def rfo_support_table(ds: Dataset) -> pd.DataFrame:
     """How often volunteer events mention RFO support, by region, most support first.
 
-    Columns: region, region_name, level, level_label. Within a level, regions by name.
+    Columns: region, region_name, level, level_label. Within a level, regions by name; a
+    reporting region without a level comes last, its level empty and labelled
+    'not available'.
     """
     table = ds.table("rfo_support")
     unknown = sorted(set(table["level"].dropna()) - set(SUPPORT_LEVELS))
     if unknown:
         raise ValueError(f"rfo_support.csv: column level has unknown values {unknown}")
+    names = region_names(ds)
+    given = table.dropna(subset=["level"])
+    regions = reporting_regions(ds)
+    absent = regions[~regions["region"].isin(set(given["region"].astype(str)))]
     frame = pd.DataFrame(
         {
-            "region": table["region"].astype(str),
-            "region_name": table["region"].map(region_names(ds)),
-            "level": table["level"].astype(str),
+            "region": list(given["region"].astype(str)) + list(absent["region"]),
+            "region_name": list(given["region"].map(names)) + list(absent["region_name"]),
+            "level": list(given["level"].astype(str)) + [pd.NA] * len(absent),
         }
     )
-    frame["level_label"] = frame["level"].map(SUPPORT_LABELS)
-    frame["_rank"] = frame["level"].map({level: i for i, level in enumerate(SUPPORT_LEVELS)})
+    frame["level_label"] = frame["level"].map(SUPPORT_LABELS).fillna(NOT_AVAILABLE)
+    ranks = {level: i for i, level in enumerate(SUPPORT_LEVELS)}
+    frame["_rank"] = frame["level"].map(ranks).fillna(len(ranks))
     frame = frame.sort_values(["_rank", "region_name"]).drop(columns="_rank")
     return frame.reset_index(drop=True)
 
@@ -577,270 +841,339 @@ class AreasResult:
     """Everything chapter 3 shows, computed from one year's data."""
 
     year: int
-    hours_total: float | None
-    hours_total_status: str
+    published: bool
+    units: int
+    hours: Published
+    hours_total_from_areas: bool
     hours_by_area: pd.DataFrame
-    regional_hours_missing: int
+    areas_count: int
+    areas_missing: list
+    systematic_coverage: dict | None
+    regional_hours: pd.DataFrame
+    regional_hours_missing: list
     regional_hours_charted: bool
     leaders: pd.DataFrame
-    leaders_computed: bool
+    leader_coverage: pd.DataFrame
     representation: pd.DataFrame
+    representation_summary: dict
     band_conflicts: pd.DataFrame
     development_totals: dict
     development: pd.DataFrame
+    development_coverage: dict
     development_ceilings: dict
     formats: pd.DataFrame
     formats_charted: bool
+    formats_missing: list  # regions left out of shares computed from the regions
     rfo_support: pd.DataFrame
+
+    @property
+    def hours_total(self) -> float | None:
+        """National recorded hours (None when not available)."""
+        return self.hours.value
+
+    @property
+    def hours_total_status(self) -> str:
+        """reported, derived (the sum of the areas) or missing."""
+        return self.hours.status
 
 
 def compute(ds: Dataset) -> AreasResult:
     """Compute chapter 3 from a dataset."""
-    total, status = hours_total(ds)
-    regional_hours = ds.obs("hours")
-    regional_hours = regional_hours[regional_hours["region"] != NATIONAL]
-    totals = development_totals(ds)
+    units = len(reporting_regions(ds))
+    hours = regional_rows(ds, "hours")
+    totals = hours[hours["category"].fillna("") == ""]
     development = development_table(ds)
+    development_sums = development_totals(ds)
+    matrix = representation_matrix(ds)
+    formats = formats_table(ds)
     return AreasResult(
         year=ds.year,
-        hours_total=total,
-        hours_total_status=status,
+        published=ds.edition.published,
+        units=units,
+        hours=national_hours(ds),
+        hours_total_from_areas=ds.obs("hours", region=NATIONAL, category="")["value"].isna().all(),
         hours_by_area=hours_by_area_table(ds),
-        regional_hours_missing=int(regional_hours["value"].isna().sum()),
-        regional_hours_charted=bool(
-            len(regional_hours)
-            and regional_hours["value"].isna().all()
-            and regional_hours["source"].astype(str).str.contains("chart").all()
-        ),
+        areas_count=len(area_order(ds)),
+        areas_missing=areas_without_hours(ds),
+        systematic_coverage=systematic_coverage(ds),
+        regional_hours=regional_hours_table(ds),
+        regional_hours_missing=regions_without_value(ds, totals),
+        regional_hours_charted=charted_in_report(ds, hours),
         leaders=area_leaders_table(ds),
-        leaders_computed=leaders_computed(ds),
-        representation=representation_matrix(ds),
+        leader_coverage=leader_coverage(ds),
+        representation=matrix,
+        representation_summary=representation_summary(ds, matrix),
         band_conflicts=band_conflicts(ds),
-        development_totals=totals,
+        development_totals=development_sums,
         development=development,
-        development_ceilings=development_ceiling(totals, development, len(reporting_regions(ds))),
-        formats=formats_table(ds),
-        formats_charted=charted_only(ds, "events_share_by_format"),
+        development_coverage=development_coverage(ds),
+        development_ceilings=development_ceiling(development_sums, development, units),
+        formats=formats,
+        formats_charted=charted_in_report(ds, ds.obs("events_share_by_format")),
+        formats_missing=regional_format_shares(ds)[1]
+        if (formats["status"] == "derived").any()
+        else [],
         rfo_support=rfo_support_table(ds),
     )
 
 
-# --- prose -----------------------------------------------------------------------------------
+# --- prose: values for the templates in templates/en/areas/ ---------------------------------
 
 
-def _area_phrase(row) -> str:
-    """'Area name (hours, share)' for prose."""
-    return (
-        f"{row.area_name} ({fmt.number(_optional(row.hours))} hours, "
-        f"{fmt.percent(_optional(row.share_recomputed_pct), 2)})"
-    )
+def _value(value) -> float | None:
+    """A cell for a template: a float, or None for a gap (never NaN or pd.NA)."""
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _share_records(frame: pd.DataFrame) -> list[dict]:
+    """Rows with region_name, value, qualifier as template records with their decimals."""
+    return [
+        {
+            "region_name": str(row.region_name),
+            "value": _value(row.value),
+            "qualifier": str(row.qualifier),
+            "decimals": _decimals(_value(row.value)),
+        }
+        for row in frame.itertuples()
+    ]
+
+
+def _count_records(frame: pd.DataFrame) -> list[dict]:
+    """Rows with region_name, value as template records."""
+    return [
+        {"region_name": str(row.region_name), "value": _value(row.value)}
+        for row in frame.itertuples()
+    ]
 
 
 def headline(result: AreasResult) -> str:
     """Key numbers of the chapter as a Markdown paragraph."""
     areas = result.hours_by_area.dropna(subset=["hours"])
-    top = areas.head(2)
-    events, volunteers, hours = (
-        fmt.qualified(*result.development_totals[indicator]) for indicator in DEVELOPMENT_MEASURES
+    totals = result.development_totals
+    development = {}
+    for indicator, measure in DEVELOPMENT_MEASURES.items():
+        value, qualifier = totals[indicator]
+        development[measure] = value
+        development[f"{measure}_qualifier"] = qualifier
+    return prose.render(
+        "areas/headline",
+        year=result.year,
+        total=result.hours.value,
+        total_qualifier=result.hours.qualifier,
+        areas_count=result.areas_count,
+        complete=len(areas) == result.areas_count,
+        top=[
+            {
+                "area_name": str(row.area_name),
+                "hours": _value(row.hours),
+                "qualifier": str(row.qualifier),
+                "share": _value(row.share_recomputed_pct),
+            }
+            for row in areas.head(2).itertuples()
+        ],
+        development=development,
     )
-    text = (
-        f"The regional front offices recorded **{fmt.number(result.hours_total)} hours** of "
-        f"volunteer work in {result.year}, across {len(areas)} areas. The largest were "
-        f"{fmt.join_words([_area_phrase(row) for row in top.itertuples()])}."
-    )
-    if result.development_totals["development_events"][0] is not None:
-        text += (
-            f" The offices also recorded {events} activities to develop volunteering, with "
-            f"{volunteers} volunteers and {hours} hours."
-        )
-    return text
 
 
 def hours_text(result: AreasResult) -> str:
-    """Hours by area: totals, the recomputed shares and how they compare with the published."""
+    """Hours by area: the total, the published shares, coverage and hours by region."""
     frame = result.hours_by_area
-    parts_sum = float(frame["hours"].sum()) if frame["hours"].notna().all() else None
-    published = frame.dropna(subset=["share_published_pct"])
-    disagreeing = published[published["difference_pp"].abs() > SHARE_TOLERANCE_PP]
-    text = (
-        f"Hours are the report's main measure of volunteer work: organizations that work "
-        f"every day (shelters, aid points, crisis centres) do not divide their work into "
-        f"events. The areas' hours add up to {fmt.number(parts_sum)} against a national "
-        f"total of {fmt.number(result.hours_total)}"
+    given = frame.dropna(subset=["hours"])
+    missing = result.areas_missing
+    parts_sum = float(given["hours"].sum()) if not missing and len(given) else None
+    total = result.hours.value
+    published_shares = frame.dropna(subset=["share_published_pct"])
+    differing = published_shares[published_shares["difference_pp"].abs() > SHARE_TOLERANCE_PP]
+    regional = result.regional_hours
+
+    def regional_record(row) -> dict:
+        return {
+            "region_name": str(row.region_name),
+            "hours": _value(row.hours),
+            "share": _value(row.share_pct),
+        }
+
+    return prose.render(
+        "areas/hours",
+        total=total,
+        total_qualifier=result.hours.qualifier,
+        total_from_areas=result.hours_total_from_areas and result.hours.value is not None,
+        areas_count=result.areas_count,
+        parts_sum=parts_sum,
+        missing_areas=missing,
+        shown_count=len(given),
+        shown_sum=float(given["hours"].sum()),
+        matches=parts_sum is not None and total is not None and abs(parts_sum - total) < 0.5,
+        published=result.published,
+        differing=differing["area_name"].tolist() if len(published_shares) else None,
+        coverage=result.systematic_coverage,
+        regional_charted=result.regional_hours_charted,
+        regional_top=regional_record(regional.iloc[0]) if len(regional) else None,
+        regional_bottom=regional_record(regional.iloc[-1]) if len(regional) else None,
+        regional_missing=result.regional_hours_missing,
+        regional_share_qualifier=ratio_qualifier("exact", result.hours.qualifier),
+        units=result.units,
     )
-    if parts_sum is not None and result.hours_total is not None:
-        same = abs(parts_sum - result.hours_total) < 0.5
-        text += " — the same figure." if same else " — they do not match."
-    else:
-        text += "."
-    if len(published):
-        if disagreeing.empty:
-            text += (
-                " Each area's share, recomputed from its hours, matches the published "
-                "share to two decimals."
-            )
-        else:
-            names = fmt.join_words(disagreeing["area_name"].tolist())
-            text += f" Recomputed from hours, the shares of {names} differ from the published."
-    if result.regional_hours_charted:
-        text += (
-            " The report shows hours by region only as a chart without values; this "
-            "edition therefore cannot give regional hours."
-        )
-    elif result.regional_hours_missing:
-        text += (
-            f" {fmt.number(result.regional_hours_missing)} regional figures of hours are not "
-            "in the data."
-        )
-    return text
 
 
 def leaders_text(result: AreasResult) -> str:
-    """Which region leads each area, in the report's words, with the published shares."""
-    frame = result.leaders
-    if frame.empty:
-        return "The report names no leading regions by area."
-    national = frame[frame["measure"] == "hours_share_of_area_national"]
-    if result.leaders_computed:
-        intro = (
-            "For each area, the table gives the region with the largest share of the area's "
-            "hours nationally and the region where the area makes up the largest share of "
-            "events, computed from every region's figures."
+    """Which region leads each area, on both measures, as a Markdown list."""
+    coverage = result.leader_coverage
+    leaders = result.leaders
+    items = []
+    for area, group in coverage.groupby("area", sort=False):
+        item = {"area_name": str(group["area_name"].iloc[0])}
+        for measure, key in LEADER_KEYS.items():
+            record = group[group["measure"] == measure].iloc[0]
+            rows = leaders[(leaders["area"] == area) & (leaders["measure"] == measure)]
+            item[key] = {
+                "basis": str(record["basis"]),
+                "leaders": _share_records(rows),
+                "given": int(record["given"]),
+                "missing": list(record["missing"]),
+            }
+        items.append(item)
+    bases = set(coverage["basis"])
+    return prose.render(
+        "areas/leaders",
+        items=items,
+        every_region=bases == {"all"},
+        named="named" in bases,
+        units=result.units,
+        gaps={key: leader_gaps(coverage, measure) for measure, key in LEADER_KEYS.items()},
+    )
+
+
+def leader_gaps(coverage: pd.DataFrame, measure: str) -> dict:
+    """What is missing for one leader measure: {"none": names of the areas no region has a
+    value for, "all_none": True when that is every area, "groups": the areas some regions
+    lack a value for, grouped by those regions ({areas, missing, given, every_area})}."""
+    rows = coverage[coverage["measure"] == measure]
+    partial = rows[(rows["basis"] == "given") & rows["missing"].map(bool)]
+    groups: dict[tuple[str, ...], dict] = {}
+    for row in partial.itertuples():
+        group = groups.setdefault(
+            tuple(row.missing), {"areas": [], "missing": list(row.missing), "given": row.given}
         )
-    else:
-        intro = (
-            "The report names, for each area, the region with the largest share of the area's "
-            "hours nationally and the regions where the area makes up the largest share of "
-            "events."
-        )
-    sentences = []
-    for area_name, group in national.groupby("area_name", sort=False):
-        places = [
-            f"{row.region_name} ({qualified_percent(_optional(row.value), row.qualifier)})"
-            for row in group.itertuples()
-        ]
-        sentences.append(f"{area_name}: {fmt.join_words(places)}")
-    return intro + " Largest share of national hours — " + "; ".join(sentences) + "."
+        group["areas"].append(str(row.area_name))
+    with_values = rows[rows["basis"] != "none"]
+    for group in groups.values():
+        group["every_area"] = len(group["areas"]) == len(with_values)
+    none = rows.loc[rows["basis"] == "none", "area_name"].astype(str).tolist()
+    return {"none": none, "all_none": len(none) == len(rows), "groups": list(groups.values())}
 
 
 def representation_text(result: AreasResult) -> str:
-    """The representation matrix and where it contradicts the text's events shares."""
+    """The representation matrix: what it shows, its gaps, where it contradicts the shares."""
     matrix = result.representation
-    over = matrix[matrix["band"] == "over_25"]
-    text = (
-        f"The matrix marks, for each of {matrix['region'].nunique()} regions and "
-        f"{matrix['area'].nunique()} areas, whether the area makes up over 25%, 5% to 25% "
-        f"or under 5% of the region's events. {fmt.number(len(over))} of "
-        f"{fmt.number(len(matrix))} cells are over 25%."
+    regions = dict(zip(matrix["region"], matrix["region_name"], strict=False))
+    areas = dict(zip(matrix["area"], matrix["area_name"], strict=False))
+    conflicts = [
+        {
+            "area_name": areas.get(row.area, row.area),
+            "region_name": regions.get(row.region, row.region),
+            "value": float(row.value),
+            "qualifier": qualifier_of(row.qualifier),
+            "decimals": _decimals(float(row.value)),
+            "band_label": BAND_LABELS[row.band],
+        }
+        for row in result.band_conflicts.itertuples()
+    ]
+    return prose.render(
+        "areas/representation",
+        **result.representation_summary,
+        units=result.units,
+        published=result.published,
+        conflicts=conflicts,
     )
-    conflicts = result.band_conflicts
-    if len(conflicts):
-        regions = dict(zip(matrix["region"], matrix["region_name"], strict=False))
-        areas = dict(zip(matrix["area"], matrix["area_name"], strict=False))
-        cases = [
-            f"{areas.get(row.area, row.area)} in {regions.get(row.region, row.region)} "
-            f"({qualified_percent(row.value, row.qualifier)} in the text, "
-            f"{BAND_LABELS[row.band]} in the matrix)"
-            for row in conflicts.itertuples()
-        ]
-        text += (
-            f" In {fmt.number(len(conflicts))} cases the matrix contradicts the share of "
-            f"events given in the text: {fmt.join_words(cases)}. The matrix is reproduced as "
-            f"published."
-        )
-    return text
 
 
 def development_text(result: AreasResult) -> str:
-    """Volunteering-development activities: totals, published leaders and laggards."""
+    """Volunteering-development activities: totals and the regions at the extremes."""
     totals = result.development_totals
-    if totals["development_events"][0] is None:
-        return "The report does not publish activities to develop volunteering."
-    events, volunteers, hours_phrase = (
-        fmt.qualified(*totals[indicator]) for indicator in DEVELOPMENT_MEASURES
-    )
-    hours = totals["development_hours"][0]
-    text = (
-        f"Activities that develop volunteering itself (training, team building, motivation) "
-        f"are counted within other social volunteering: {events} activities, "
-        f"{volunteers} volunteers, {hours_phrase} hours."
-    )
     table = result.development
-    for measure in DEVELOPMENT_MEASURES.values():
+    context = {}
+    measures = []
+    for indicator, measure in DEVELOPMENT_MEASURES.items():
+        value, qualifier = totals[indicator]
+        context[measure], context[f"{measure}_qualifier"] = value, qualifier
         rows = table[table["measure"] == measure]
-        if rows.empty:
-            continue
-        most = [
-            f"{r.region_name} ({fmt.number(r.value)})"
-            for r in rows.itertuples()
-            if r.rank == "most"
-        ]
-        fewest = [
-            f"{r.region_name} ({fmt.number(r.value)})"
-            for r in rows.itertuples()
-            if r.rank == "fewest"
-        ]
-        text += f" Most {measure}: {fmt.join_words(most)}"
-        text += f"; fewest: {fmt.join_words(fewest)}." if fewest else "."
-    ceiling = result.development_ceilings.get("development_hours")
-    if ceiling is not None and hours is not None and hours > ceiling:
-        text += (
-            f" These figures cannot all be right: if no region exceeded the published "
-            f"largest number of hours, the regions together would have at most "
-            f"{fmt.number(ceiling)} hours, fewer than the national {fmt.number(hours)}."
+        coverage = result.development_coverage[measure]
+        measures.append(
+            {
+                "label": measure,
+                "basis": coverage["basis"],
+                "most": _count_records(rows[rows["rank"] == "most"]),
+                "fewest": _count_records(rows[rows["rank"] == "fewest"]),
+                "given": coverage["given"],
+                "missing": coverage["missing"],
+            }
         )
-    return text
+    ceiling = result.development_ceilings.get("development_hours")
+    hours = totals["development_hours"][0]
+    contradiction = ceiling is not None and hours is not None and hours > ceiling
+    gaps: dict[tuple[str, ...], dict] = {}
+    for m in measures:
+        if m["basis"] == "given" and m["missing"]:
+            group = gaps.setdefault(
+                tuple(m["missing"]), {"labels": [], "missing": m["missing"], "given": m["given"]}
+            )
+            group["labels"].append(m["label"])
+    return prose.render(
+        "areas/development",
+        **context,
+        measures=measures,
+        gaps=list(gaps.values()),
+        named=any(m["basis"] == "named" for m in measures),
+        ceiling=ceiling if contradiction else None,
+        most=ceiling / result.units if contradiction else None,
+        units=result.units,
+    )
 
 
 def formats_text(result: AreasResult) -> str:
-    """Event formats: the shares, or a plain statement that the report gives none."""
-    frame = result.formats
-    if frame["share_pct"].isna().all():
-        if not result.formats_charted:
-            return (
-                "The data give no shares of auto-volunteering, online and offline events; this "
-                "edition therefore cannot give them."
-            )
-        return (
-            f"The {result.year} report shows the shares of auto-volunteering, online and "
-            f"offline events only as a chart without values; this edition therefore cannot "
-            f"give them."
-        )
-    parts = [
-        f"{row.format_name} {fmt.percent(_optional(row.share_pct), 1)}"
-        for row in frame.itertuples()
-    ]
-    return "Shares of events by format: " + fmt.join_words(parts) + "."
-
-
-def rfo_support_text(result: AreasResult) -> str:
-    """RFO support by region: how many regions at each level."""
-    counts = result.rfo_support["level"].value_counts()
-    phrases = {
-        "regular": "mention it regularly in {} regions",
-        "references": "refer to it in {}",
-        "one_time": "mention it once or twice in {}",
-        "none": "do not mention it at all in {}",
-    }
-    parts = [
-        phrase.format(fmt.number(int(counts.get(level, 0)))) for level, phrase in phrases.items()
-    ]
-    return (
-        "Regional front offices support volunteer events by recruiting volunteers, covering "
-        "events, helping to organize them, collecting funds and humanitarian aid, and "
-        "providing vehicles, inventory and printing. Reports on the events "
-        + fmt.join_words(parts)
-        + "."
+    """Event formats: what they are and their shares, or which shares are not available."""
+    return prose.render(
+        "areas/formats",
+        formats=[
+            {
+                "name": str(row.format_name),
+                "definition": str(row.definition),
+                "share": _value(row.share_pct),
+                "share_decimals": 1,
+            }
+            for row in result.formats.itertuples()
+        ],
+        published=result.published,
+        charted=result.formats_charted,
+        missing=result.formats_missing,
+        units=result.units,
     )
 
 
-# --- indicators and discrepancies --------------------------------------------------------------
+def rfo_support_text(result: AreasResult) -> str:
+    """RFO support by region: how many regions at each level, and which have none given."""
+    frame = result.rfo_support
+    counts = frame["level"].value_counts()
+    return prose.render(
+        "areas/rfo_support",
+        levels=[
+            {"level": level, "count": int(counts[level])}
+            for level in SUPPORT_LEVELS
+            if counts.get(level, 0)
+        ],
+        missing=frame.loc[frame["level"].isna(), "region_name"].astype(str).tolist(),
+        units=result.units,
+    )
+
+
+# --- indicators, discrepancies and variables ------------------------------------------------
 
 
 def indicators(ds: Dataset) -> list[Indicator]:
     """Headline indicators of chapter 3: total hours, hours per area, development activities."""
-    source = f"Report {ds.year}, §Volunteering areas and the format of events"
     total = national_hours(ds)
+    source = total.source or "not available"
     result = [
         Indicator(
             "hours_total",
@@ -858,6 +1191,7 @@ def indicators(ds: Dataset) -> list[Indicator]:
         value = _optional(frame["hours"].get(area)) if area in frame.index else None
         area_status = str(frame.at[area, "status"]) if value is not None else "missing"
         qualifier = str(frame.at[area, "qualifier"]) if value is not None else "exact"
+        area_source = _row_source(ds, "hours", area)
         result.append(
             Indicator(
                 f"hours_{area}",
@@ -865,7 +1199,7 @@ def indicators(ds: Dataset) -> list[Indicator]:
                 value,
                 "hours",
                 area_status,
-                source,
+                area_source,
                 qualifier,
             )
         )
@@ -886,15 +1220,35 @@ def indicators(ds: Dataset) -> list[Indicator]:
                 value,
                 units[indicator],
                 status,
-                source,
+                _row_source(ds, indicator),
                 qualifier,
             )
         )
     return result
 
 
+def _row_source(ds: Dataset, indicator: str, category: str = "") -> str:
+    """The source of a national observation, 'not available' when there is no row."""
+    rows = ds.obs(indicator, region=NATIONAL, category=category)
+    return str(rows["source"].iloc[0]) if len(rows) else "not available"
+
+
+def _discrepancy_text(kind: str, **context: object) -> tuple[str, str, str]:
+    """Published figure, recomputed figure and explanation from templates/en/areas/
+    discrepancy/<kind>.md (three paragraphs)."""
+    text = prose.render(f"areas/discrepancy/{kind}", **context)
+    published, recomputed, explanation = (" ".join(p.split()) for p in text.split("\n\n"))
+    return published, recomputed, explanation
+
+
 def discrepancies(ds: Dataset) -> list[Discrepancy]:
-    """Where chapter 3 of the report disagrees with itself."""
+    """Where chapter 3 of the published report disagrees with itself.
+
+    Only a vintage transcribed from a published report has any: from then on the
+    pipeline is the report, and its figures are not checked against themselves here.
+    """
+    if not ds.edition.published:
+        return []
     result = compute(ds)
     found = []
     frame = result.hours_by_area
@@ -905,9 +1259,7 @@ def discrepancies(ds: Dataset) -> list[Discrepancy]:
                 Discrepancy(
                     CHAPTER,
                     "Hours by area vs total",
-                    f"{fmt.number(result.hours_total)} hours",
-                    f"{fmt.number(parts)} hours (sum of areas)",
-                    "The areas' hours do not add up to the total.",
+                    *_discrepancy_text("hours_total", total=result.hours_total, parts_sum=parts),
                 )
             )
     for row in frame[frame["difference_pp"].abs() > SHARE_TOLERANCE_PP].itertuples():
@@ -915,34 +1267,54 @@ def discrepancies(ds: Dataset) -> list[Discrepancy]:
             Discrepancy(
                 CHAPTER,
                 f"Share of hours: {row.area_name}",
-                fmt.percent(float(row.share_published_pct), 2),
-                fmt.percent(float(row.share_recomputed_pct), 2),
-                "The share does not follow from the hours.",
+                *_discrepancy_text(
+                    "share",
+                    published_share=float(row.share_published_pct),
+                    recomputed_share=float(row.share_recomputed_pct),
+                ),
             )
         )
+    regions, areas = region_names(ds), area_names(ds)
     for row in result.band_conflicts.itertuples():
         found.append(
             Discrepancy(
                 CHAPTER,
-                f"Representation matrix: {row.area} in {row.region}",
-                f"{qualified_percent(row.value, row.qualifier)} of the region's events (text)",
-                f"{BAND_LABELS[row.band]} (matrix)",
-                "The text and the matrix give the same share in different bands; one of them "
-                "is misprinted or the matrix columns are shifted.",
+                f"Representation matrix: {areas.get(row.area, row.area)} in "
+                f"{regions.get(row.region, row.region)}",
+                *_discrepancy_text(
+                    "band",
+                    value=float(row.value),
+                    qualifier=qualifier_of(row.qualifier),
+                    decimals=_decimals(float(row.value)),
+                    band_label=BAND_LABELS[row.band],
+                ),
             )
         )
     hours, _ = result.development_totals["development_hours"]
     ceiling = result.development_ceilings.get("development_hours")
     if ceiling is not None and hours is not None and hours > ceiling:
-        units = len(reporting_regions(ds))
         found.append(
             Discrepancy(
                 CHAPTER,
                 "Development activities: hours",
-                f"{fmt.number(hours)} hours nationally, at most "
-                f"{fmt.number(ceiling / units)} in any region",
-                f"at most {fmt.number(ceiling)} hours over {units} regions",
-                "The regional maximum and the national total cannot both be right.",
+                *_discrepancy_text(
+                    "development_hours",
+                    hours=hours,
+                    most=ceiling / result.units,
+                    ceiling=ceiling,
+                    units=result.units,
+                ),
             )
         )
+    return found
+
+
+def variables(ds: Dataset) -> dict[str, str]:
+    """`{{< var >}}` values for the commentary: `areas_share_<area>`, each area's share of the
+    national hours recomputed from its hours ('38.35%'), 'not available' when it cannot be."""
+    frame = hours_by_area_table(ds).set_index("area")
+    found = {}
+    for area in area_order(ds):
+        share = _value(frame["share_recomputed_pct"].get(area)) if area in frame.index else None
+        found[f"areas_share_{area}"] = NOT_AVAILABLE if share is None else fmt.percent(share, 2)
     return found

@@ -2,18 +2,24 @@
 
 The previous year's figures come, for each value, from the previous vintage
 (`<this vintage's parent folder>/<year-1>/`, so `--data-dir` works too) when it holds the
-figure; else from this vintage's own rows for year-1 (the 2022 report publishes 2021's
-national counts); else they are missing. A published regional change in percent (2022:
-four regions' growth in volunteers) stands in when the figures behind it are not published.
+figure; else from this vintage's own rows for year-1 (a vintage transcribed from a
+report that quotes the year before's national counts has such rows); else they are
+missing. A regional change in percent stored without the figures behind it (an indicator
+in PUBLISHED_CHANGES) stands in when the figures are missing. Regions whose territory
+differs between the two vintages (region_mapping.csv) are not compared.
+
+The sentence saying all this is a template (`templates/en/compare/sources.md`): this
+module computes what it needs, and words nothing itself.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
 
-from volreport import contract, fmt
+from volreport import contract, fmt, prose
 from volreport.dataset import NATIONAL, Dataset, load_year
 from volreport.published import (
     Published,
@@ -24,6 +30,7 @@ from volreport.published import (
     split_units,
 )
 
+SOFT_BREAK = re.compile(r"(?<=\S)\n(?=\S)")
 # Where a previous figure came from (column `previous_from`).
 FROM_VINTAGE = "previous vintage"
 FROM_OWN_ROWS = "this vintage"
@@ -65,7 +72,7 @@ LABELS = {
 INQUIRY_TOPICS = {"volunteering": "about volunteering", "other": "on other matters"}
 COLUMNS = [
     "indicator", "category", "label", "value_prev", "value", "change", "change_pct",
-    "status", "basis", "previous_from", "note",
+    "status", "basis", "previous_from", "note", "differs",
 ]  # fmt: skip
 
 
@@ -190,6 +197,7 @@ def national_changes(
                 **change_row(current, before),
                 "previous_from": source,
                 "note": note,
+                "differs": bool(note),
             }
         )
     return as_frame(rows, [])
@@ -223,7 +231,10 @@ def regional_changes(
             row["label"] = measure_label(ds, indicator, "")
             if region in changed:
                 row |= change_row(current, None) | {"basis": BASIS_BOUNDARIES}
-                row |= {"previous_from": "", "note": "boundaries changed between the two years"}
+                row |= {
+                    "previous_from": "", "note": "boundaries changed between the two years",
+                    "differs": False,
+                }  # fmt: skip
             else:
                 before, source, note = previous_figure(ds, previous, indicator, region, "")
                 row |= change_row(current, before, published_change)
@@ -231,7 +242,7 @@ def regional_changes(
                     row["change_pct"], published_change
                 ):
                     note = f"the {ds.year} data give a change of {published_change.text(1)}%"
-                row |= {"previous_from": source, "note": note}
+                row |= {"previous_from": source, "note": note, "differs": bool(note)}
             rows.append(row)
     return as_frame(rows, ["region", "region_name"])
 
@@ -253,81 +264,119 @@ def signed_change(change_pct: float | None) -> str:
     return fmt.signed_percent(change_pct, 1 if small else 0)
 
 
-def labels_phrase(labels: list[str], most: int = 4) -> str:
-    """A list of measures for prose, counted when long: 'volunteers and volunteer NPOs'."""
-    if len(labels) > most:
-        return f"{len(labels)} measures"
-    return fmt.join_words(labels)
+def render(name: str, **context: object) -> str:
+    """A statement rendered by `prose.render`, each paragraph on one line (the template's
+    line wrapping is layout, not text)."""
+    return prose.tidy(SOFT_BREAK.sub(" ", prose.render(name, **context)))
+
+
+def missing_side(rows: pd.DataFrame) -> str:
+    """Which figures of `rows` are missing: 'both', 'before' (the previous year's only),
+    'now' (this year's only) or 'mixed'."""
+    before, now = rows["value_prev"].isna(), rows["value"].isna()
+    for side, missing in (
+        ("both", before & now),
+        ("before", before & ~now),
+        ("now", now & ~before),
+    ):
+        if missing.all():
+            return side
+    return "mixed"
+
+
+def regional_gaps(regional: pd.DataFrame, regions: int) -> list[dict]:
+    """The regional gaps of the changes, one item per group of measures with the same gaps.
+
+    Each item: labels; published (regions whose change is only a stored percentage) and
+    published_missing (which of their figures are missing, see `missing_side`); missing_before
+    (regions without the previous figure and without a change) and missing_now (regions
+    with the previous figure but not this year's); total (regions); rest (True when
+    `published` and `missing_before` together are every region). Measures without gaps
+    are left out.
+    """
+    groups: dict[tuple, dict] = {}
+    for label, rows in regional.groupby("label", sort=False):
+        stored = rows[rows["basis"] == BASIS_PUBLISHED]
+        none = rows[rows["basis"] == BASIS_NONE]
+        item = {
+            "published": stored["region_name"].tolist(),
+            "published_missing": missing_side(stored),
+            "missing_before": none.loc[none["value_prev"].isna(), "region_name"].tolist(),
+            "missing_now": none.loc[none["value_prev"].notna(), "region_name"].tolist(),
+        }
+        if not (item["published"] or item["missing_before"] or item["missing_now"]):
+            continue
+        key = tuple(tuple(v) if isinstance(v, list) else v for v in item.values())
+        group = groups.setdefault(
+            key,
+            {
+                "labels": [], **item, "total": regions,
+                "rest": len(item["published"]) + len(item["missing_before"]) == regions,
+            },
+        )  # fmt: skip
+        group["labels"].append(label)
+    return list(groups.values())
+
+
+def source_context(
+    year: int,
+    previous_vintage: bool,
+    national: pd.DataFrame,
+    regional: pd.DataFrame,
+    published_source: str | None = None,
+) -> dict:
+    """What the sentence on the previous year's figures says, as values for its template."""
+    regions = regional["region"].nunique()
+    changed = regional[regional["basis"] == BASIS_BOUNDARIES].drop_duplicates("region")
+    compared = pd.concat([national, regional], ignore_index=True)
+    none = national[national["basis"] == BASIS_NONE]
+    return {
+        "year": year,
+        "prev_year": year - 1,
+        "previous_vintage": previous_vintage,
+        "source": published_source,
+        "own_national": national.loc[national["previous_from"] == FROM_OWN_ROWS, "label"].tolist(),
+        "own_regional": list(
+            regional.loc[regional["previous_from"] == FROM_OWN_ROWS, "label"].unique()
+        ),
+        "national_measures": len(national),
+        "national_missing": none.loc[none["value_prev"].isna(), "label"].tolist(),
+        "national_missing_now": none.loc[none["value_prev"].notna(), "label"].tolist(),
+        "regional_gaps": regional_gaps(regional, regions),
+        "boundaries_changed": changed["region_name"].tolist(),
+        "differing": int(compared["differs"].fillna(False).astype(bool).sum()),
+    }
 
 
 def source_text(
-    year: int, previous_vintage: bool, national: pd.DataFrame, regional: pd.DataFrame
+    year: int,
+    previous_vintage: bool,
+    national: pd.DataFrame,
+    regional: pd.DataFrame,
+    published_source: str | None = None,
 ) -> str:
-    """Which source gave the previous year's figures, what is missing, and where sources differ."""
-    before = year - 1
-    regional_totals = regional.drop_duplicates("region")
-    sentences = []
-    if previous_vintage:
-        sentences.append(f"Figures for {before} come from the {before} edition's data.")
-    else:
-        sentences.append(f"No {before} data set is available beside this year's.")
-    own = national[national["previous_from"] == FROM_OWN_ROWS]["label"].tolist()
-    own += [
-        f"{label} by region"
-        for label in regional[regional["previous_from"] == FROM_OWN_ROWS]["label"].unique()
-    ]
-    if own:
-        sentences.append(
-            f"The {year} data themselves give {before} figures for {fmt.join_words(own)}."
-        )
-    published_changes = regional[regional["basis"] == BASIS_PUBLISHED]
-    for label, rows in published_changes.groupby("label", sort=False):
-        sentences.append(
-            f"For {label} by region, the change on {before} is published for "
-            f"{len(rows)} of the {len(regional_totals)} regions, without the figures behind it."
-        )
-    missing = national[national["basis"] == BASIS_NONE]["label"].tolist()
-    if missing and len(missing) == len(national):
-        sentences.append(f"No national figure for {before} is published, so none is compared.")
-    elif missing:
-        sentences.append(f"No {before} figure is published for {labels_phrase(missing)}.")
-    regional_gaps = regional[regional["basis"] == BASIS_NONE]
-    if len(regional):
-        if len(regional_gaps) == len(regional):
-            sentences.append(f"No regional figure for {before} is published.")
-        elif len(regional_gaps):
-            regions = regional_gaps["region"].nunique()
-            sentences.append(
-                f"By region, {before} figures are not published for {regions} regions."
-            )
-    changed = regional[regional["basis"] == BASIS_BOUNDARIES].drop_duplicates("region")
-    if len(changed):
-        sentences.append(
-            f"{fmt.join_words(changed['region_name'].tolist())} cannot be compared: their "
-            f"boundaries changed between {before} and {year}."
-        )
-    disagreements = pd.concat([national, regional], ignore_index=True)
-    disagreements = disagreements[disagreements["note"].str.startswith(f"the {year} data")]
-    if len(disagreements):
-        count = len(disagreements)
-        sentences.append(
-            f"For {fmt.number(count)} {'figure' if count == 1 else 'figures'} the {year} data "
-            f"themselves give a different {before} figure or change than the {before} edition's "
-            f"data; the tables use the {before} edition's (the CSV's note gives the other)."
-        )
-    return " ".join(sentences)
+    """Which source gave the previous year's figures, what is missing, and where sources differ.
+
+    `published_source` names the published report the vintage was transcribed from
+    ('Report 2022'), None when the vintage is the report itself.
+    """
+    context = source_context(year, previous_vintage, national, regional, published_source)
+    return render("compare/sources", **context)
 
 
 def changes(ds: Dataset, previous: Dataset | None, chapter: str) -> Changes:
     """A chapter's national and regional changes on the previous year, with their sentence."""
     national = national_changes(ds, previous, NATIONAL_MEASURES[chapter])
     regional = regional_changes(ds, previous, REGIONAL_MEASURES[chapter])
+    source = ds.edition.published_source
     return Changes(
         year=ds.year,
         previous_vintage=previous is not None,
         national=national,
         regional=regional,
-        text=source_text(ds.year, previous is not None, national, regional),
+        text=source_text(
+            ds.year, previous is not None, national, regional, source.cite_as if source else None
+        ),
     )
 
 
@@ -336,8 +385,20 @@ def sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def shown_basis(basis: pd.Series) -> pd.Series:
+    """How each change was obtained, as a table shows it: a gap where there is no change."""
+    return basis.where(basis != BASIS_NONE)
+
+
+def with_changes(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` when at least one of its rows has a change; else no rows (a table of
+    changes without any change is not shown, and the chapter's text says why)."""
+    return frame if frame["change_pct"].notna().any() else frame.iloc[0:0]
+
+
 def national_display(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     """Human headers for `national_changes`: measure, both years, change, basis."""
+    frame = with_changes(frame)
     return pd.DataFrame(
         {
             "Measure": frame["label"].map(sentence_case),
@@ -345,13 +406,14 @@ def national_display(frame: pd.DataFrame, year: int) -> pd.DataFrame:
             str(year): frame["value"],
             "Change": frame["change"],
             "Change, %": frame["change_pct"].round(1),
-            "Basis": frame["basis"],
+            "Basis": shown_basis(frame["basis"]),
         }
     )
 
 
 def regional_display(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     """Human headers for `regional_changes`; largest rise first within each measure."""
+    frame = with_changes(frame)
     order = {indicator: i for i, indicator in enumerate(dict.fromkeys(frame["indicator"]))}
     frame = frame.assign(_order=frame["indicator"].map(order))
     frame = frame.sort_values(["_order", "change_pct"], ascending=[True, False], na_position="last")
@@ -361,7 +423,7 @@ def regional_display(frame: pd.DataFrame, year: int) -> pd.DataFrame:
         str(year): frame["value"],
         "Change": frame["change"],
         "Change, %": frame["change_pct"].round(1),
-        "Basis": frame["basis"],
+        "Basis": shown_basis(frame["basis"]),
     }
     if frame["indicator"].nunique() > 1:
         shown = {"Measure": frame["label"].map(sentence_case), **shown}

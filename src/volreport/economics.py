@@ -153,6 +153,21 @@ def default_wage(ds: Dataset) -> dict:
 # --- hours -------------------------------------------------------------------------------
 
 
+def grant_figure(ds: Dataset, indicator: str, column: str) -> Published:
+    """A national total of the grant projects; where the data do not give it, the sum over
+    the projects listed in grant_projects.csv, which the total is at least."""
+    total = published(ds, indicator)
+    projects = ds.tables.get("grant_projects")
+    if not total.missing or projects is None:
+        return total
+    values = pd.to_numeric(projects[column], errors="coerce").dropna()
+    if values.empty:
+        return total
+    return Published(
+        float(values.sum()), "at_least", "derived", "grant_projects.csv: sum of the listed projects"
+    )
+
+
 def unrecorded_table(ds: Dataset) -> pd.DataFrame:
     """Initiatives outside the RFO figures, with hours and the part already counted.
 
@@ -173,14 +188,15 @@ def unrecorded_table(ds: Dataset) -> pd.DataFrame:
             "volunteers_qualifier": table["volunteers_qualifier"].fillna("exact").astype(str),
             "hours": table["hours"].astype("Float64"),
             "hours_qualifier": table["hours_qualifier"].fillna("exact").astype(str),
-            "hours_already_in_rfo": table["hours_already_in_rfo"].astype("Float64").fillna(0),
+            # Empty where the source does not say (shown as a gap, counted as none).
+            "hours_already_in_rfo": table["hours_already_in_rfo"].astype("Float64"),
             "status": table["status"].astype(str),
             "source": table["source"].astype(str),
         }
     )
     if GRANT_INITIATIVE not in set(frame["id"]):
-        hours = published(ds, "grant_hours_total")
-        volunteers = published(ds, "grant_volunteers_total")
+        hours = grant_figure(ds, "grant_hours_total", "hours")
+        volunteers = grant_figure(ds, "grant_volunteers_total", "volunteers")
         grant_row = {
             "id": GRANT_INITIATIVE,
             "name": "Grant volunteer projects",
@@ -189,12 +205,14 @@ def unrecorded_table(ds: Dataset) -> pd.DataFrame:
             "volunteers_qualifier": volunteers.qualifier,
             "hours": hours.value,
             "hours_qualifier": hours.qualifier,
-            "hours_already_in_rfo": 0.0,
+            "hours_already_in_rfo": pd.NA,
             "status": hours.status,
             "source": hours.source,
         }
         frame = pd.concat([frame, pd.DataFrame([grant_row])], ignore_index=True)
-        frame = frame.astype({"volunteers": "Float64", "hours": "Float64"})
+        frame = frame.astype(
+            {"volunteers": "Float64", "hours": "Float64", "hours_already_in_rfo": "Float64"}
+        )
     return frame
 
 
@@ -284,7 +302,7 @@ def hours_basis(ds: Dataset) -> HoursBasis:
     return HoursBasis(
         recorded=recorded.value,
         added=float(unrecorded["hours"].sum()),
-        double_counted=float(unrecorded["hours_already_in_rfo"].sum()),
+        double_counted=float(unrecorded["hours_already_in_rfo"].fillna(0).sum()),
         recorded_qualifier=recorded.qualifier,
         added_qualifier=sum_qualifier(
             unrecorded.loc[unrecorded["hours"].notna(), "hours_qualifier"]
@@ -293,30 +311,33 @@ def hours_basis(ds: Dataset) -> HoursBasis:
 
 
 def plot_hours(basis: HoursBasis):
-    """Stacked bar: recorded hours, unrecorded hours, and the part counted twice."""
+    """One stacked bar: recorded hours, unrecorded hours, and the part counted twice; the
+    legend gives each part's hours."""
     import matplotlib.pyplot as plt
-    import seaborn as sns
 
-    palette = sns.color_palette()
-    fig, ax = plt.subplots(figsize=(8, 3))
     segments = [
-        ("Recorded by the regional front offices", basis.recorded, palette[0]),
-        ("Added: unrecorded initiatives", basis.added - basis.double_counted, palette[1]),
-        ("Added, but already recorded", basis.double_counted, palette[5]),
+        ("Recorded by the regional front offices", basis.recorded, display.PALETTE[0]),
+        ("Added: unrecorded initiatives", basis.added - basis.double_counted, display.PALETTE[1]),
+        ("Added, but already recorded", basis.double_counted, display.PALETTE[5]),
     ]
+    figure, axis = plt.subplots(figsize=(display.FIGURE_WIDTH, 2.8))
     left = 0.0
     for label, width, colour in segments:
         if not width:
             continue  # nothing added, or nothing counted twice: no segment, no legend entry
-        ax.barh([""], [width / 1000], left=left / 1000, color=colour, label=label)
+        axis.barh([0], [width], left=left, height=0.6, color=colour,
+                  label=f"{label}: {fmt.number(width)}")  # fmt: skip
         left += width
-    ax.set_title("Volunteer hours: recorded and added")
-    ax.set_xlabel("Thousand hours")
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: fmt.number(x)))
-    fig.legend(loc="lower center", ncol=2, frameon=False)
-    sns.despine(ax=ax, left=True)
-    fig.tight_layout(rect=(0, 0.18, 1, 1))
-    return fig
+    axis.set_yticks([])
+    axis.set_xlim(0, left * 1.02 if left else 1)
+    axis.xaxis.set_major_locator(plt.MaxNLocator(4))
+    display.thousands_axis(axis)
+    axis.grid(axis="x")
+    axis.spines["left"].set_visible(False)
+    axis.set_xlabel("Hours")
+    display.legend_above(axis, columns=1)
+    figure.tight_layout()
+    return figure
 
 
 def hours_frame(basis: HoursBasis) -> pd.DataFrame:
@@ -506,45 +527,37 @@ def sensitivity_display(frame: pd.DataFrame, with_net: bool = True) -> pd.DataFr
 
 
 def plot_sensitivity(frame: pd.DataFrame, published_value: float | None, with_net: bool = True):
-    """Horizontal bars of the value per wage basis, a published figure (if any) as a line.
+    """Horizontal bars of the value per wage basis in billions of KZT, each labelled with
+    its value; a published figure (if any) as a dashed line.
 
     `with_net=False` (no hours counted twice) draws one bar per wage: both are the same.
     """
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    data = frame.dropna(subset=["value_as_counted_kzt"])
+    data = frame.dropna(subset=["value_as_counted_kzt"]).reset_index(drop=True)
     keys = ["as_counted", "net"] if with_net else ["as_counted"]
-    long = pd.DataFrame(
-        {
-            "basis": list(data["basis"]) * len(keys),
-            "hours": [HOURS_BASES[key] for key in keys for _ in range(len(data))],
-            "billion": [
-                float(value) / BILLION for key in keys for value in data[f"value_{key}_kzt"]
-            ],
-        }
-    )
-    fig, ax = plt.subplots(figsize=(8, 4.8))
-    sns.barplot(data=long, y="basis", x="billion", hue="hours", ax=ax)
+    series = {
+        HOURS_BASES[key]: data[f"value_{key}_kzt"].astype("float64") / BILLION for key in keys
+    }
+    names = [display.wrap_label(name, 22) for name in data["basis"]]
+    figure, axis = display.bar_chart(len(data), per_row=0.45 * len(keys) + 0.25, extra=1.2)
+    display.grouped_bars(axis, names, series, texts=lambda value: fmt.number(value, 2))
+    longest = max((values.max() for values in series.values()), default=1)
     if published_value is not None:
-        ax.axvline(published_value / BILLION, color="black", linestyle="--", linewidth=1)
-        ax.annotate(
-            "published",
-            xy=(published_value / BILLION, 1),
+        stated = published_value / BILLION
+        axis.axvline(stated, color=display.TEXT_COLOUR, linestyle="--", linewidth=1)
+        axis.annotate(
+            f"published: {fmt.number(stated, 1)}",
+            xy=(stated, 0),
             xycoords=("data", "axes fraction"),
-            xytext=(3, 3),
+            xytext=(4, 4),
             textcoords="offset points",
-            fontsize=9,
+            fontsize=display.SMALL_FONT_SIZE,
         )
-    fig.suptitle("Value of volunteer hours by wage basis")
-    ax.set_xlabel("Replacement value, billion KZT")
-    ax.set_ylabel("")
-    handles, labels = ax.get_legend_handles_labels()
-    ax.get_legend().remove()
-    fig.legend(handles, labels, loc="lower center", ncol=2, frameon=False)
-    sns.despine(ax=ax, left=True)
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
-    return fig
+        longest = max(longest, stated)
+    axis.set_xlim(0, longest * 1.25)
+    axis.set_xlabel("Replacement value, billion KZT")
+    display.legend_above(axis, columns=1)
+    figure.tight_layout()
+    return figure
 
 
 # --- chapter result ------------------------------------------------------------------------
@@ -667,7 +680,7 @@ def counted_twice(result: EconomicsResult) -> list[dict]:
     says so: its source cites the published edition).
     """
     frame = result.unrecorded
-    rows = frame[frame["hours_already_in_rfo"] > 0]
+    rows = frame[frame["hours_already_in_rfo"].fillna(0) > 0]
     cite = result.published_source
     return [
         {

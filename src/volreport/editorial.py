@@ -13,24 +13,18 @@ passes through `escape_markdown`: it reaches the reader as text, never as markup
 
 from __future__ import annotations
 
-import inspect
 import re
 from dataclasses import dataclass
-from importlib import import_module
 
 import pandas as pd
 
-from volreport import display, fmt
+from volreport import display, downloads, fmt, landing, prose
 from volreport.dataset import NATIONAL, Dataset
-from volreport.indicators import STATUSES, Discrepancy, Indicator, format_value
-from volreport.published import published, region_names
+from volreport.indicators import STATUSES, Discrepancy, Indicator
+from volreport.markdown import escape as escape_markdown
+from volreport.published import published, region_names, reporting_regions
 
-# Characters that start Markdown (or pandoc) markup anywhere in a line; escaped everywhere.
-INLINE_SPECIALS = frozenset("\\`*_{}[]<>&|#~^$@!")
-# Markup that only counts at the start of a line: list bullets, setext underlines,
-# definition lists, and ordered-list numbers such as "2." or "3)".
-LINE_START = re.compile(r"^(?:([-+=:])|(\d+)([.)])(?=\s|$))")
-MISSING_TEXT = "not published"
+MISSING_TEXT = "not available"
 # Which list of recommendations.csv each page includes, by section id.
 OUTLOOK_SECTION = "outlook"
 SECTION_CAPTIONS = {
@@ -42,26 +36,6 @@ SECTION_CAPTIONS = {
 
 
 # --- Markdown building blocks ------------------------------------------------------------
-
-
-def escape_markdown(text: object) -> str:
-    """`text` as literal Markdown on one line: markup characters escaped, whitespace collapsed.
-
-    Newlines become spaces (a table cell or list item must stay on one line), every
-    character that could start markup or raw HTML is backslash-escaped, and so is a line
-    start that would read as a list marker. Missing values give the empty string.
-    """
-    if text is None or (not isinstance(text, str) and pd.isna(text)):
-        return ""
-    flat = " ".join(str(text).split())
-    escaped = "".join("\\" + char if char in INLINE_SPECIALS else char for char in flat)
-    match = LINE_START.match(escaped)
-    if match is None:
-        return escaped
-    if match.group(1):
-        return "\\" + escaped
-    number, marker = match.group(2), match.group(3)
-    return f"{number}\\{marker}{escaped[match.end() :]}"
 
 
 @dataclass(frozen=True)
@@ -78,10 +52,16 @@ class Table:
     data: pd.DataFrame
     widths: tuple[int, ...] | None = None
     align: str | None = None  # one of l, r, c per column; left by default
+    # Long texts (resolutions, recommendations) are set as this Markdown (numbered lists,
+    # blocks), never as table cells; `shown` then only lists what the text holds.
+    text: str | None = None
 
 
 def pipe_table(table: Table) -> str:
-    """The table as a pandoc pipe table with caption, label and its CSV download link."""
+    """The table as a pandoc pipe table with caption, label and its CSV download link;
+    a table of long texts as its `text` and the link."""
+    if table.text is not None:
+        return f"{table.text}\n\n{display.download_link(table.label)}\n"
     columns = list(table.shown.columns)
     widths = table.widths or tuple(1 for _ in columns)
     align = table.align or "l" * len(columns)
@@ -105,8 +85,8 @@ def sentence_start(text: str) -> str:
 
 
 def csv_text(frame: pd.DataFrame) -> str:
-    """A table's data as the downloadable CSV: UTF-8 text, formula-safe cells."""
-    return display.csv_safe(frame).to_csv(index=False, lineterminator="\n")
+    """A table's data as the downloadable CSV: the one writer of every download."""
+    return display.csv_text(frame)
 
 
 # --- record tables -----------------------------------------------------------------------
@@ -117,28 +97,33 @@ def record_table(ds: Dataset, name: str) -> pd.DataFrame | None:
     return ds.tables.get(name)
 
 
-def distinct_sources(source: str) -> str:
-    """A '; '-joined source list without repeats, in order."""
-    return "; ".join(dict.fromkeys(part.strip() for part in source.split(";")))
-
-
-def key_figure_value(indicator: Indicator) -> str:
-    """An indicator's value as the key figures show it, with the source's qualifier words:
-    'at least 45,182', 'about 2.56 billion KZT'; 'not published' when missing."""
-    if indicator.value is None:
-        return MISSING_TEXT
-    return fmt.QUALIFIER_WORDS.get(indicator.qualifier, "") + format_value(indicator)
+def key_figure_sources(indicators: list[Indicator]) -> list[str]:
+    """Every source of the headline figures once, in the order the figures cite them."""
+    return list(
+        dict.fromkeys(
+            part.strip() for i in indicators for part in i.source.split(";") if part.strip()
+        )
+    )
 
 
 def key_figures_table(indicators: list[Indicator]) -> Table:
-    """Headline indicators: label, value as prose quotes it (with its qualifier), status and
-    source. The CSV keeps the bare value and the qualifier in columns of their own."""
+    """Headline indicators: label, value at the report's one precision with its qualifier
+    (`landing.figure_text`), status, and the numbers of its sources in the list under the
+    table. The CSV keeps the full value, the qualifier and the sources on every row."""
+    numbers = {source: n for n, source in enumerate(key_figure_sources(indicators), start=1)}
+    cited = [
+        ", ".join(
+            str(numbers[part])
+            for part in dict.fromkeys(p.strip() for p in i.source.split(";") if p.strip())
+        )
+        for i in indicators
+    ]
     shown = pd.DataFrame(
         {
             "Indicator": [i.label for i in indicators],
-            "Value": [key_figure_value(i) for i in indicators],
+            "Value": [landing.figure_text(i) for i in indicators],
             "Status": [i.status for i in indicators],
-            "Source": [distinct_sources(i.source) for i in indicators],
+            "Sources": cited,
         }
     )
     data = pd.DataFrame(
@@ -152,7 +137,21 @@ def key_figures_table(indicators: list[Indicator]) -> Table:
             "source": [i.source for i in indicators],
         }
     )
-    return Table("tbl-key-figures", "Headline figures", shown, data, (4, 2, 1, 4), "lrll")
+    return Table("tbl-key-figures", "Headline figures", shown, data, (6, 3, 2, 2), "lrlr")
+
+
+def indicators_page(indicators: list[Indicator]) -> str:
+    """The appendix 'Key figures and sources': the table of every headline figure, then
+    its sources, each once."""
+    table = key_figures_table(indicators) if indicators else None
+    return (
+        prose.render(
+            "site/indicators",
+            table=pipe_table(table) if table else "",
+            sources=key_figure_sources(indicators),
+        )
+        + "\n"
+    )
 
 
 def with_forum(text: str, forum: object) -> str:
@@ -173,9 +172,24 @@ def further_resolutions(frame: pd.DataFrame) -> pd.DataFrame:
 def further_resolutions_table(frame: pd.DataFrame) -> Table:
     """Resolutions published without a response, with their forum."""
     rows = further_resolutions(frame).reset_index(drop=True)
-    shown = pd.DataFrame({"Resolution": rows["resolution"], "Forum": rows["forum"].fillna("—")})
+    shown = pd.DataFrame({"Resolution": rows["resolution"], "Forum": rows["forum"]})
+    text = prose.render("editorial/further_resolutions", items=resolution_items(rows))
     return Table("tbl-further-resolutions", "Further resolutions of the forums", shown, rows,
-                 (12, 2))  # fmt: skip
+                 (12, 2), text=text)  # fmt: skip
+
+
+def resolution_items(rows: pd.DataFrame) -> list[dict]:
+    """Resolutions for a template: number (as published), text, forum (None if unknown)."""
+    return [
+        {
+            "number": int(number),
+            "text": text,
+            "forum": forum if isinstance(forum, str) and forum else None,
+        }
+        for number, text, forum in zip(
+            rows["number"], rows["resolution"], rows["forum"], strict=True
+        )  # fmt: skip
+    ]
 
 
 def resolutions_table(frame: pd.DataFrame) -> Table:
@@ -199,6 +213,10 @@ def resolutions_table(frame: pd.DataFrame) -> Table:
             for _, part in rows.groupby(group, sort=False)
         ]
     )
+    groups = [
+        {"resolutions": resolution_items(part), "response": part["response"].iloc[0]}
+        for _, part in rows.groupby(group, sort=False)
+    ]
     return Table(
         "tbl-resolutions",
         "Forum resolutions and the National Volunteer Network's recommendations or work done",
@@ -206,6 +224,7 @@ def resolutions_table(frame: pd.DataFrame) -> Table:
         rows,
         (1, 6, 9),
         "rll",
+        text=prose.render("editorial/resolutions", groups=groups),
     )
 
 
@@ -229,8 +248,13 @@ def recommendations_table(frame: pd.DataFrame, section: str, year: int) -> Table
             "Recommendation": [sentence_start(text) for text in rows["text"]],
         }
     )
+    items = [
+        {"number": int(number), "text": sentence_start(str(text))}
+        for number, text in zip(rows["number"], rows["text"], strict=True)
+    ]
     return Table(label, caption.format(prev_year=year - 1, year=year, next_year=year + 1),
-                 shown, rows, (1, 15), "rl")  # fmt: skip
+                 shown, rows, (1, 15), "rl",
+                 text=prose.render("editorial/recommendations", items=items))  # fmt: skip
 
 
 def recommendation_pages(frame: pd.DataFrame, year: int) -> dict[str, Table]:
@@ -270,7 +294,7 @@ def billions(value: float | None) -> str:
 
 
 def as_published(ds: Dataset, indicator: str, category: str = "", unit_text=None) -> str:
-    """An observation as the report words it ('at least 174,000'); 'not published' if missing.
+    """An observation as its source words it ('at least 174,000'); 'not available' if missing.
 
     `unit_text` formats the bare value (default: whole numbers with thousands separators).
     """
@@ -297,7 +321,9 @@ def page_variables(ds: Dataset) -> dict[str, str]:
     - economic_value_published, inquiries_volunteering_published,
       inquiries_other_published: published figures with their qualifier ('at least');
     - resolutions_count, further_resolutions_count: forum resolutions with and without the
-      network's response; inquiry_countries_count: foreign countries that sent inquiries.
+      network's response; inquiry_countries_count: foreign countries that sent inquiries;
+    - edition_date, software_version, how_to_cite: the edition's identity
+      (`landing.edition_variables`; also the PDF's metadata).
     """
     resolutions = record_table(ds, "resolutions")
     countries = record_table(ds, "inquiry_countries")
@@ -312,7 +338,7 @@ def page_variables(ds: Dataset) -> dict[str, str]:
         "resolutions_count": count_text(resolutions, answered_resolutions),
         "further_resolutions_count": count_text(resolutions, further_resolutions),
         "inquiry_countries_count": count_text(countries),
-    }
+    } | landing.edition_variables(ds)
 
 
 # --- the methodology appendix ------------------------------------------------------------
@@ -425,6 +451,34 @@ def flat_regions(groups: pd.DataFrame) -> pd.DataFrame:
     return groups.assign(regions=groups["regions"].map(" ".join))
 
 
+# Record tables with rows for every reporting region: a region without any row is a gap the
+# appendix names, as the chapters do. File stem -> what its rows give, for the sentence.
+REGIONAL_TABLES = {
+    "rfo_support": "The level of the regional front office's support",
+    "area_representation": "The representation of the areas in the region's events",
+}
+
+
+def regions_without_rows(ds: Dataset) -> list[dict]:
+    """Per regional record table of the vintage: {what, file, regions} with the names of
+    the reporting regions it has no row for (tables without such regions left out)."""
+    regions = reporting_regions(ds)
+    found = []
+    for name, what in REGIONAL_TABLES.items():
+        table = ds.tables.get(name)
+        if table is None:
+            continue
+        have = set(table["region"].astype(str))
+        absent = [
+            str(region_name)
+            for code, region_name in zip(regions["region"], regions["region_name"], strict=True)
+            if code not in have
+        ]
+        if absent:
+            found.append({"what": what, "file": f"{name}.csv", "regions": absent})
+    return found
+
+
 def gaps_table(ds: Dataset) -> Table:
     """Missing observations by indicator and reason (the note of the rows)."""
     groups = observation_groups(ds, "missing").sort_values(["note", "label"], ignore_index=True)
@@ -451,24 +505,6 @@ def derived_table(ds: Dataset) -> Table:
         }
     )
     return Table("tbl-derived", "Derived values", shown, flat_regions(groups), (3, 2, 1, 6), "llrl")
-
-
-def derivation_methods(module_name: str = "volreport.derive") -> list[tuple[str, str]]:
-    """(summary, method) of each derivation: the docstrings of `*_derivations` in derive.py.
-
-    The summary is the docstring's first line, the method the rest; code quotes are
-    removed for prose. Empty when the module does not exist.
-    """
-    try:
-        module = import_module(module_name)
-    except ModuleNotFoundError:
-        return []
-    methods = []
-    for name, function in inspect.getmembers(module, inspect.isfunction):
-        if name.endswith("_derivations") and function.__module__ == module.__name__:
-            summary, _, method = (inspect.getdoc(function) or name).replace("`", "").partition("\n")
-            methods.append((summary.strip(), method.strip()))
-    return methods
 
 
 PARAMETER_FIELDS = ("value", "unit", "status", "formula", "source", "note")
@@ -538,104 +574,173 @@ def discrepancies_table(found: list[Discrepancy]) -> Table:
 
 
 def methodology_tables(ds: Dataset, found: list[Discrepancy]) -> dict[str, Table]:
-    """The appendix's tables by section."""
-    return {
+    """The appendix's tables by section; the discrepancies only for a vintage transcribed
+    from a published report (any other has none to list)."""
+    tables = {
         "sources": sources_table(ds),
         "statuses": statuses_table(ds),
         "derived": derived_table(ds),
         "parameters": parameters_table(ds.params),
         "gaps": gaps_table(ds),
-        "discrepancies": discrepancies_table(found),
+    }
+    if ds.edition.published:
+        tables["discrepancies"] = discrepancies_table(found)
+    return tables
+
+
+# Method notes of edition.yml: the chapter modules' notes go to "Methods of the chapters",
+# linked to the chapter's section; the notes under DERIVED_NOTES to "Derived values".
+CHAPTER_SECTIONS = {
+    "portrait": "sec-portrait",
+    "organizations": "sec-organizations",
+    "areas": "sec-areas",
+    "grants": "sec-grants",
+    "economics": "sec-economic",
+    "public_interest": "sec-public-interest",
+}
+DERIVED_NOTES = "derive"
+WEB_ADDRESS = re.compile(r"https?://[^\s()<>\\]+")
+
+
+def declared_sources(descriptor: dict) -> list[dict[str, str]]:
+    """The vintage's declared sources (datapackage.json): title, path and web address, the
+    text as it is (the templates escape it); `url` only for a web address."""
+    found = []
+    for source in descriptor.get("sources", []):
+        path = str(source.get("path", "") or "")
+        web = WEB_ADDRESS.fullmatch(path) is not None
+        found.append(
+            {
+                "title": source.get("title", "") or path or "untitled source",
+                "path": "" if web else path,
+                "url": path if web else "",
+            }
+        )
+    return found
+
+
+def derived_facts(ds: Dataset) -> dict:
+    """What the vintage's derived values are, for the wording of "Derived values".
+
+    - derived: derived values over every data file with a status;
+    - in_observations: derived rows of observations.csv;
+    - national_sums: a derived national observation whose indicator and category the
+      same year has reported regional values for (a sum of regions);
+    - partial_sums: such a national value qualified 'at least' (some regions gave none);
+    - shares: a derived observation in percent;
+    - other_files: the other data files with derived values.
+    """
+    by_file = {
+        f"{name}.csv": int((frame["status"].astype(str) == "derived").sum())
+        for name, frame in tables_with(ds, "status").items()
+    }
+    obs = ds.observations
+    derived = obs[obs["status"] == "derived"]
+    key = ["indicator", "year", "category"]
+    regional = obs[(obs["region"] != NATIONAL) & (obs["status"] == "reported")]
+    regional_keys = set(map(tuple, regional[key].fillna("").astype(str).to_numpy()))
+    national = derived[derived["region"] == NATIONAL]
+    is_sum = [tuple(k) in regional_keys for k in national[key].fillna("").astype(str).to_numpy()]
+    sums = national.loc[pd.Series(is_sum, index=national.index, dtype=bool)]
+    return {
+        "derived": sum(by_file.values()),
+        "in_observations": len(derived),
+        "national_sums": len(sums) > 0,
+        "partial_sums": bool((sums["qualifier"].astype(str) == "at_least").any()),
+        "shares": bool((derived["unit"].astype(str) == "percent").any()),
+        "other_files": [
+            name for name, count in by_file.items() if count and name != "observations.csv"
+        ],
     }
 
 
-def table_or(table: Table, empty: str) -> str:
-    """The table as Markdown, or the sentence `empty` when it has no rows."""
-    return pipe_table(table) if len(table.shown) else empty + "\n"
+def chapter_notes(ds: Dataset) -> list[dict]:
+    """The vintage's method notes by chapter, in chapter order, for "Methods of the chapters".
+
+    Each entry: section (the chapter's section id; empty for a key that names no chapter)
+    and notes (Markdown, numbers only through shortcodes). The notes of DERIVED_NOTES are
+    left out: they belong to "Derived values".
+    """
+    notes = ds.edition.method_notes
+    order = [*CHAPTER_SECTIONS, *(k for k in notes if k not in CHAPTER_SECTIONS)]
+    return [
+        {"section": CHAPTER_SECTIONS.get(key, ""), "notes": list(notes[key])}
+        for key in order
+        if key != DERIVED_NOTES and notes.get(key)
+    ]
 
 
-def source_links(descriptor: dict) -> str:
-    """The vintage's declared sources (datapackage.json) as a bullet list."""
-    lines = []
-    for source in descriptor.get("sources", []):
-        title = escape_markdown(source.get("title", "untitled source"))
-        path = str(source.get("path", ""))
-        if re.fullmatch(r"https?://[^\s()<>\\]+", path):
-            lines.append(f"- [{title}]({path})")
-        elif path:
-            lines.append(f"- {title} ({escape_markdown(path)})")
-        else:
-            lines.append(f"- {title}")
-    return "\n".join(lines) + "\n" if lines else ""
+def with_table(statement: str, table: Table) -> str:
+    """A rendered statement followed by its table, when the table has rows."""
+    return statement + "\n\n" + (pipe_table(table) if len(table.shown) else "")
 
 
 def methodology_page(
     ds: Dataset, indicators: list[Indicator], tables: dict[str, Table], found: list[Discrepancy]
 ) -> str:
-    """The appendix 'Methodology and data', generated from the vintage."""
-    parts = ["# Methodology and data {#sec-methodology}\n"]
-    if ds.synthetic:
+    """The appendix 'Methodology and data', generated from the vintage.
+
+    Every sentence is a template of templates/<language>/methodology/, conditioned on what
+    the vintage holds and declares: a synthetic vintage, a published source (only then the
+    discrepancies section), its own method notes (edition.yml), derived values, gaps.
+    """
+    edition = ds.edition
+    source = edition.published_source
+    parts = [
+        prose.render(
+            "methodology/opening",
+            year=ds.year,
+            synthetic=ds.synthetic,
+            published=edition.published,
+            cite_as=source.cite_as if source else "",
+            title=source.title if source else "",
+        ),
+        with_table(
+            prose.render(
+                "methodology/sources",
+                declared=declared_sources(ds.descriptor),
+                sourced=len(tables["sources"].shown) > 0,
+            ),
+            tables["sources"],
+        ),
+        with_table(
+            prose.render("methodology/statuses", any=len(tables["statuses"].shown) > 0),
+            tables["statuses"],
+        ),
+        with_table(
+            prose.render(
+                "methodology/derived", **derived_facts(ds), notes=edition.notes(DERIVED_NOTES)
+            ),
+            tables["derived"],
+        ),
+        with_table(
+            prose.render("methodology/parameters", any=len(tables["parameters"].shown) > 0),
+            tables["parameters"],
+        ),
+        prose.render("methodology/chapters", chapters=chapter_notes(ds)),
+        with_table(
+            prose.render(
+                "methodology/gaps",
+                missing=int(tables["gaps"].data["values"].sum()) if len(tables["gaps"].data) else 0,
+                missing_headline=[i.label for i in indicators if i.status == "missing"],
+                absent=regions_without_rows(ds),
+                units=len(reporting_regions(ds)),
+            ),
+            tables["gaps"],
+        ),
+    ]
+    if edition.published:
         parts.append(
-            "> **Synthetic data.** This edition is built from a synthetic vintage made for "
-            "demonstration and testing. Its figures describe no real volunteers, "
-            "organizations or events and must not be quoted.\n"
-        )
-    parts.append(
-        f"Every number in this report is computed when the report is built from the data "
-        f"files of the {ds.year} edition (data/{ds.year}/ and the shared reference tables). "
-        "Each value there carries its source and a status: *reported* when a source "
-        "publishes it as such, *derived* when it is computed from published figures by a "
-        "documented method, *missing* when no source gives it. Where the source words a "
-        "number loosely, the qualifier travels with it (*at least*, *up to*, *about*).\n"
-    )
-    parts.append("## Sources\n")
-    parts.append(source_links(ds.descriptor))
-    parts.append("The table below counts the values each source gives, over all data files.\n")
-    parts.append(table_or(tables["sources"], "The data hold no sourced values."))
-    parts.append("## Statuses\n")
-    parts.append(table_or(tables["statuses"], "The data hold no values with a status."))
-    parts.append("## Derived values\n")
-    methods = derivation_methods()
-    if methods:
-        parts.append("Each derived value comes from one documented method:\n")
-        parts.append(
-            "".join(
-                f"- **{escape_markdown(summary)}** {escape_markdown(method)}".rstrip() + "\n"
-                for summary, method in methods
+            with_table(
+                prose.render(
+                    "methodology/discrepancies",
+                    cite_as=source.cite_as,
+                    found=len(found),
+                ),
+                tables["discrepancies"],
             )
         )
-    parts.append(table_or(tables["derived"], "No value of this edition is derived."))
-    parts.append("### Parameters of the economic contribution\n")
-    parts.append(
-        "The economic contribution is valued at replacement cost: volunteer hours paid at "
-        "the hourly rate of the average monthly wage. Its parameters and their sources:\n"
-    )
-    parts.append(
-        table_or(tables["parameters"], "This edition gives no parameters for the economic method.")
-    )
-    parts.append("## Data gaps\n")
-    missing_headline = [i.label for i in indicators if i.status == "missing"]
-    parts.append(
-        "Values the sources do not give are kept as gaps, never filled in. "
-        + (
-            f"Among the headline figures, these are not published: "
-            f"{escape_markdown(fmt.join_words(missing_headline))}. "
-            if missing_headline
-            else "Every headline figure is available. "
-        )
-        + "The missing values of the data, by indicator and reason:\n"
-    )
-    parts.append(table_or(tables["gaps"], "No value of this edition is missing."))
-    parts.append("## Discrepancies in the published figures\n")
-    if found:
-        parts.append(
-            "Where the published report disagrees with itself or with official statistics, "
-            "the chapters quote the published figure and the recomputed one side by side:\n"
-        )
-        parts.append(pipe_table(tables["discrepancies"]))
-    else:
-        parts.append("The recomputation found no discrepancies in the published figures.\n")
-    return "\n".join(parts)
+    return "\n\n".join(part.strip() for part in parts if part.strip()) + "\n"
 
 
 # --- everything the build stages ---------------------------------------------------------
@@ -644,7 +749,7 @@ def methodology_page(
 def included_tables(ds: Dataset, indicators: list[Indicator]) -> dict[str, Table | str]:
     """Page path -> the table an editorial page includes, or a sentence saying the vintage
     holds no such data."""
-    tables: dict[str, Table | str] = {"tables/key_figures.md": key_figures_table(indicators)}
+    tables: dict[str, Table | str] = {}
     resolutions = record_table(ds, "resolutions")
     if resolutions is None:
         absent = "The data of this edition hold no forum resolutions.\n"
@@ -665,7 +770,12 @@ def generated_pages(
     """Relative path in the staged book -> text: the appendix, included tables, their CSVs.
 
     - methodology.md: the appendix 'Methodology and data';
-    - tables/key_figures.md: the headline indicators (index page);
+    - indicators.md: the appendix 'Key figures and sources' (every headline figure);
+    - data.md: the appendix 'Data' (downloads; its list of tables and figures,
+      tables/downloads.md, is written when the book is staged: `downloads`);
+    - tables/key_figures.md: the landing page's key figures as cards, and the small
+      charts they show (figures/key-figures/*.svg); tables/edition.md: how to cite the
+      edition, its date and software (`landing`);
     - tables/resolutions.md: the forum resolutions with the network's responses, and
       tables/further_resolutions.md those without (international page);
     - tables/recommendations.md: the outlook's recommendations, and
@@ -680,7 +790,11 @@ def generated_pages(
         for path, table in included.items()
     }
     pages["methodology.md"] = methodology_page(ds, indicators, appendix, discrepancies)
-    for table in [*included.values(), *appendix.values()]:
+    pages["indicators.md"] = indicators_page(indicators)
+    pages |= landing.key_figures_pages(ds, indicators)
+    pages["tables/edition.md"] = landing.edition_page(ds)
+    pages["data.md"] = downloads.data_page(ds.year)
+    for table in [*included.values(), *appendix.values(), key_figures_table(indicators)]:
         if isinstance(table, Table):
             pages[f"data/{table.label}.csv"] = csv_text(table.data)
     return pages

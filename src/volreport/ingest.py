@@ -11,19 +11,29 @@ Every input is untrusted. Files larger than the documented limits, encrypted wor
 files that are not workbooks and cells that break a rule are all reported in one run, each
 with its place (`KZ-71_astana.xlsx, hours, C7: ...`, `events.csv:12: column 'hours' ...`),
 and nothing is written. Otherwise the figures are aggregated to the data contract
-(`assemble`): each region's figures as reported, national totals and every share as
-derived (method in the row's note), the record tables the forms cover. The vintage is
-written to a temporary folder, described (`contract.write_descriptor`), validated
-(`validate.validate_year`) and only then renamed into place.
+(`assemble`): each region's figures as reported, the year before's as the previous
+vintage holds them, then national totals, shares, changes and per-capita figures as
+derived by the return-form rules of `volreport.derive` (formula in the row's note; the
+same functions check them: `python -m volreport.derive --check YEAR`), and the record
+tables the forms cover. The vintage is written to a temporary folder, described
+(`contract.write_descriptor`), validated (`validate.validate_year`) and only then
+renamed into place.
+
+A new year has no published report behind it: each row names the return form, record log
+or official table it comes from (`form_sources`), datapackage.json declares exactly those
+(`descriptor_sources`), and no edition.yml is written, so the report neither quotes nor
+checks a published source for that year.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,14 +41,16 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from volreport import contract, forms, paths, validate
+from volreport import contract, derive, forms, paths, validate
+from volreport.derive import InquiryFigures, aggregate_inquiries
 from volreport.display import FORMULA_PREFIXES
 
 NATIONAL = "KZ"
-MAX_WORKBOOK_BYTES = 20 * 1024**2  # a filled form is ~20 KB; anything near this is not one
-MAX_UNZIPPED_BYTES = 100 * 1024**2  # guards against zip bombs inside a small workbook
-MAX_TABLE_BYTES = 20 * 1024**2  # official tables and params.yml
-MAX_LOG_BYTES = 1024**3  # record logs: a million events is ~60 MB
+# Limits of the data contract (volreport.contract), checked before a file is parsed.
+MAX_WORKBOOK_BYTES = contract.MAX_WORKBOOK_BYTES  # a filled form is ~20 KB
+MAX_UNZIPPED_BYTES = contract.MAX_UNZIPPED_BYTES  # guards against zip bombs in a workbook
+MAX_TABLE_BYTES = contract.MAX_TABLE_BYTES  # official tables and params.yml
+MAX_LOG_BYTES = contract.MAX_LOG_BYTES  # record logs: a million events is ~60 MB
 MAX_LOG_PROBLEMS = 200  # per log; the rest are counted, not listed
 MAX_TEXT_LENGTH = 200
 ZIP_MAGIC = b"PK\x03\x04"
@@ -63,23 +75,6 @@ SPLITS = {  # count indicators whose parts add up to the volunteers total
     "volunteers_by_age": "volunteers_share_by_age",
     "volunteers_by_employment": "volunteers_share_by_employment",
 }
-SHARES_OF_PARTS = {**SPLITS, "volunteers_by_cohort": "volunteers_share_by_cohort"}
-SUMMED = (  # regional counts summed into national totals
-    "volunteers",
-    "volunteers_by_sex",
-    "volunteers_by_age",
-    "volunteers_by_employment",
-    "volunteers_by_cohort",
-    "npo",
-    "initiative_groups",
-    "hours",
-    "hours_by_format",
-    "events",
-    "events_by_format",
-    "development_events",
-    "development_volunteers",
-    "development_hours",
-)
 NATIONAL_FORM = (  # figures only the national front office holds
     ("volunteers_estimate", ""),
     ("volunteers_systematic", ""),
@@ -99,7 +94,6 @@ NOT_COLLECTED = (  # report-level figures no form collects: kept as gaps for the
     ("economic_value_kzt_sector_high", ""),
     ("fte_equivalent", ""),
 )
-SHARE_DECIMALS = 2
 LOG_CHUNK_ROWS = 100_000
 
 
@@ -183,19 +177,39 @@ def workbook_problem(path: Path) -> str | None:
     try:
         with zipfile.ZipFile(path) as archive:
             unzipped = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
+            if unzipped > MAX_UNZIPPED_BYTES:
+                return (
+                    f"unpacks to {unzipped / 1024**2:.0f} MB, more than "
+                    f"{MAX_UNZIPPED_BYTES // 1024**2} MB"
+                )
+            if any(declares_entities(archive, info) for info in archive.infolist()):
+                return (
+                    "its XML declares a document type or entities, which a workbook saved by "
+                    "Excel never does (an XXE or entity-expansion attack?); not read"
+                )
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error):
         return "not an .xlsx workbook (damaged ZIP file)"
-    if unzipped > MAX_UNZIPPED_BYTES:
-        return (
-            f"unpacks to {unzipped / 1024**2:.0f} MB, more than {MAX_UNZIPPED_BYTES // 1024**2} MB"
-        )
     return None
+
+
+def declares_entities(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """True when an XML part of a workbook has a DTD or an entity declaration in its first
+    64 KB (the prolog, where a DTD stands). openpyxl reads with defusedxml, which refuses
+    them anyway; this names the reason before any XML is parsed."""
+    if not info.filename.endswith((".xml", ".rels", ".vml")):
+        return False
+    with archive.open(info) as part:
+        head = part.read(64 * 1024)
+    return b"<!DOCTYPE" in head or b"<!ENTITY" in head
 
 
 def open_workbook(path: Path):
     """(values, formulas) openpyxl workbooks: cached values, and the cells' formulas."""
     from openpyxl import load_workbook
+    from openpyxl.xml import DEFUSEDXML
 
+    if not DEFUSEDXML:  # without it, entities in a workbook's XML would be expanded (XXE)
+        raise RuntimeError("defusedxml is not installed; workbooks are not read without it")
     values = load_workbook(path, data_only=True, read_only=False)
     formulas = load_workbook(path, data_only=False, read_only=False)
     return values, formulas
@@ -206,6 +220,8 @@ def parse_value(raw: object, kind: str, choices: tuple[str, ...] = ()) -> tuple[
 
     Empty cells give None (a gap). Counts are whole numbers >= 0, amounts numbers >= 0
     (typed as numbers, or as plain digits in a text cell), choices one of `choices`.
+    Numbers are finite and at most the plausible maximum of their kind
+    (`forms.KIND_MAXIMUM`, from the contract's plausible ranges).
     """
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, None
@@ -222,10 +238,14 @@ def parse_value(raw: object, kind: str, choices: tuple[str, ...] = ()) -> tuple[
     if kind == forms.COUNT:
         if number is None or not math.isfinite(number) or number < 0 or not number.is_integer():
             return None, f"{raw!r} is not a whole number ≥ 0"
-        return int(number), None
-    if number is None or not math.isfinite(number) or number < 0:
+    elif number is None or not math.isfinite(number) or number < 0:
         return None, f"{raw!r} is not a number ≥ 0"
-    return number, None
+    maximum = forms.KIND_MAXIMUM[kind]
+    if number > maximum:
+        return None, (
+            f"{raw!r} is more than {maximum:,.0f}, the plausible maximum; a typing or unit error?"
+        )
+    return (int(number) if kind == forms.COUNT else number), None
 
 
 def cell_value(values_sheet, formulas_sheet, ref: str) -> tuple[object, str | None]:
@@ -264,7 +284,8 @@ def read_return(
     try:
         values, formulas = open_workbook(path)
     except Exception as error:  # openpyxl raises many types on damaged files
-        return None, [CellProblem(name, None, None, f"cannot be read as a workbook ({error})")]
+        reason = " ".join(str(error).split())  # openpyxl's messages span lines
+        return None, [CellProblem(name, None, None, f"cannot be read as a workbook ({reason})")]
     meta, problems = meta_of(values, name)
     if problems:
         return None, problems
@@ -373,12 +394,15 @@ def enum_problems(
 
 
 def number_problems(frame: pd.DataFrame, column: str, file: str, *, whole: bool) -> list:
-    """Required numbers >= 0 (whole numbers when `whole`)."""
-    numbers = pd.to_numeric(frame[column], errors="coerce")
-    bad = numbers.isna() | (numbers < 0)
+    """Required finite numbers >= 0 (whole numbers when `whole`), at most the plausible
+    maximum of their kind (forms.KIND_MAXIMUM)."""
+    numbers = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    maximum = forms.KIND_MAXIMUM[forms.COUNT if whole else forms.AMOUNT]
+    bad = ~numbers.between(0, maximum)  # NaN, inf and out of range alike
     if whole:
         bad |= numbers.notna() & (numbers % 1 != 0)
-    rule = "not a whole number ≥ 0" if whole else "not a number ≥ 0"
+    kind = "whole number" if whole else "number"
+    rule = f"not a finite {kind} ≥ 0 and at most {maximum:,.0f}"
     return [
         validate.Problem(file, int(r), column, frame.at[r, column], rule) for r in frame.index[bad]
     ]
@@ -476,32 +500,6 @@ def log_mismatch_problems(returns: list[FormReturn], aggregates: pd.DataFrame) -
     return problems
 
 
-@dataclass(frozen=True)
-class InquiryFigures:
-    """Aggregates of an inquiries log: counts by topic, shares by sex and region, countries."""
-
-    by_topic: dict[str, int]
-    share_by_sex: dict[str, float]
-    share_by_region: dict[str, float]
-    countries: list[str]
-
-
-def aggregate_inquiries(inquiries: pd.DataFrame) -> InquiryFigures:
-    """Counts by topic (related to volunteering or not), shares of those with a sex or region,
-    and the foreign countries, most inquiries first."""
-    related = inquiries["related_to_volunteering"] == "true"
-    sex = inquiries["sex"].dropna().value_counts()
-    region = inquiries["region"].dropna().value_counts()
-    countries = inquiries["country"].dropna().value_counts()
-    ordered = sorted(countries.index, key=lambda c: (-countries[c], c))
-    return InquiryFigures(
-        by_topic={"volunteering": int(related.sum()), "other": int((~related).sum())},
-        share_by_sex={k: float(v / sex.sum() * 100) for k, v in sex.items()},
-        share_by_region={k: float(v / region.sum() * 100) for k, v in region.items()},
-        countries=ordered,
-    )
-
-
 # --- assembling the vintage --------------------------------------------------------------
 
 
@@ -514,13 +512,66 @@ class Sources:
     log: Callable[[str], str]
 
 
+def form_title(year: int, ret: FormReturn, names: dict[str, str]) -> str:
+    """The national front office's form or a region's: 'Regional return form 2023, Astana'."""
+    if ret.code == NATIONAL:
+        return f"National return form {year}"
+    return f"Regional return form {year}, {names.get(ret.code, ret.code)}"
+
+
+def form_source(year: int, ret: FormReturn, names: dict[str, str]) -> str:
+    """How a row names the form it was read from, with the workbook:
+    'Regional return form 2023, Astana (KZ-71_astana.xlsx)'."""
+    return f"{form_title(year, ret, names)} ({ret.file})"
+
+
 def form_sources(year: int, names: dict[str, str]) -> Sources:
-    """Sources of an ingested year: the region's return form, volreport ingest, the log."""
+    """Sources of an ingested year's rows: the return form a value was read from, the forms
+    for what volreport ingest computes from them, and the record log a value is counted in.
+    A new year has no published report: no row cites one."""
     return Sources(
-        form=lambda ret: f"Return form {year}, {names.get(ret.code, ret.code)} ({ret.file})",
+        form=lambda ret: form_source(year, ret, names),
         derived=f"Return forms {year}; derived by volreport ingest",
         log=lambda name: f"Record log {year} (logs/{name}); derived by volreport ingest",
     )
+
+
+LOG_TITLES = {"events.csv": "events", "inquiries.csv": "inquiries"}
+
+
+def table_sources(path: Path) -> list[str]:
+    """The distinct sources an official table's rows (or params.yml's entries) name."""
+    if path.suffix == ".yml":
+        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        found = [e.get("source") for e in entries.values() if isinstance(e, dict)]
+    else:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        found = list(frame["source"]) if "source" in frame.columns else []
+    return list(dict.fromkeys(str(s).strip() for s in found if s and str(s).strip()))
+
+
+def descriptor_sources(
+    year: int,
+    returns: list[FormReturn],
+    logs: Iterable[str],
+    official: dict[str, Path],
+    names: dict[str, str],
+) -> list[dict[str, str]]:
+    """The `sources` of an ingested vintage's datapackage.json: the national return form,
+    each regional return form (by code), each record log, and each official table with the
+    sources its rows name. Never a published report: a new year has none."""
+    ordered = sorted(returns, key=lambda ret: (ret.code != NATIONAL, ret.code))
+    found = [{"title": form_title(year, ret, names), "path": ret.file} for ret in ordered]
+    found += [
+        {"title": f"Record log of {LOG_TITLES.get(name, name)} {year}", "path": f"logs/{name}"}
+        for name in sorted(logs)
+    ]
+    for name in sorted(official):
+        cited = table_sources(official[name])
+        kind = "Parameters of the economic method" if name == "params.yml" else "Official table"
+        title = f"{kind}: {'; '.join(cited)}" if cited else f"{kind}, prepared by the analysts"
+        found.append({"title": title, "path": name})
+    return found
 
 
 def format_number(value: float | None) -> str:
@@ -575,23 +626,6 @@ class Rows:
         return frame.sort_values(["indicator", "year", "region", "category"], kind="stable")
 
 
-def share(part: float | None, whole: float | None) -> float | None:
-    """`part` as a percentage of `whole`, two decimals; None when either is unknown or 0."""
-    if part is None or whole is None or whole == 0:
-        return None
-    return round(part / whole * 100, SHARE_DECIMALS)
-
-
-def national_sum(values: list[float | None], units: int) -> tuple[float | None, str, str]:
-    """(sum, qualifier, note) over the regions: at least the sum when some regions are gaps."""
-    known = [v for v in values if v is not None]
-    if not known:
-        return None, "", "no region gave a value"
-    if len(known) < units:
-        return sum(known), "at_least", f"sum of the {len(known)} of {units} regions with a value"
-    return sum(known), "exact", f"sum of the {units} regions"
-
-
 def band(share_pct: float) -> str:
     """The representation band of an area's share of a region's events."""
     if share_pct > 25:
@@ -599,13 +633,18 @@ def band(share_pct: float) -> str:
     return "under_5" if share_pct < 5 else "5_to_25"
 
 
-def changed_in(previous_year: int, mapping: pd.DataFrame) -> set[str]:
-    """Codes whose territory changed since `previous_year`: the 2022 units split in June 2022
-    (Almaty region, East Kazakhstan, Karagandy) and the regions split from them."""
-    if previous_year != 2022:  # the June 2022 split is the only boundary change so far
-        return set()
+def changed_since(previous: pd.DataFrame, mapping: pd.DataFrame) -> set[str]:
+    """Codes whose territory differs between the previous vintage's units and today's.
+
+    `region_mapping.csv` maps today's units to those the network reported in before the
+    June 2022 split. A previous vintage with no rows for the regions split off reported in
+    the old units: then the split units and the regions split from them are not comparable.
+    """
     parents = mapping.set_index("current_code")["reporting_code_2022"]
     split = parents[parents.duplicated(keep=False)]
+    split_off = set(split.index) - set(split)
+    if split_off & set(previous["region"]):
+        return set()
     return set(split.index) | set(split)
 
 
@@ -620,65 +659,11 @@ class Vintage:
 
 
 def regional_rows(rows: Rows, ret: FormReturn, sources: Sources) -> None:
-    """A region's reported figures and its own shares (derived)."""
+    """A region's figures as reported; an empty cell is a gap whose note gives its place."""
     source = sources.form(ret)
     for (indicator, category), figure in ret.figures.items():
         note = "" if figure.value is not None else f"cell left empty ({figure.where})"
         rows.add(indicator, ret.code, category, figure.value, "reported", source, note)
-    for counts, shares in SHARES_OF_PARTS.items():
-        parts = {c: f.value for (i, c), f in ret.figures.items() if i == counts}
-        whole = None if None in parts.values() else sum(parts.values())
-        for category, value in parts.items():
-            note = f"{counts}/{category} ÷ the sum of {counts} x 100"
-            rows.add(
-                shares, ret.code, category, share(value, whole), "derived", sources.derived, note
-            )
-    npo, groups = ret.value("npo"), ret.value("initiative_groups")
-    whole = None if npo is None or groups is None else npo + groups
-    for category, value in (("npo", npo), ("initiative_group", groups)):
-        rows.add(
-            "org_share_in_region",
-            ret.code,
-            category,
-            share(value, whole),
-            "derived",
-            sources.derived,
-            "count ÷ (npo + initiative_groups) x 100",
-        )
-    for indicator in ("hours", "events"):
-        parts = [f.value for (i, c), f in ret.figures.items() if i == indicator]
-        total = None if None in parts else sum(parts)
-        rows.add(
-            indicator,
-            ret.code,
-            "",
-            total,
-            "derived",
-            sources.derived,
-            f"sum of {indicator} by area",
-        )
-        if indicator == "events":
-            for (i, category), figure in ret.figures.items():
-                if i == "events":
-                    rows.add(
-                        "events_share_in_region",
-                        ret.code,
-                        category,
-                        share(figure.value, total),
-                        "derived",
-                        sources.derived,
-                        "events in the area ÷ the region's events x 100",
-                    )
-                if i == "events_by_format":
-                    rows.add(
-                        "events_share_by_format",
-                        ret.code,
-                        category,
-                        share(figure.value, total),
-                        "derived",
-                        sources.derived,
-                        "events of the format ÷ the region's events x 100",
-                    )
 
 
 def assemble(
@@ -690,134 +675,29 @@ def assemble(
     inquiries: InquiryFigures | None = None,
     population: pd.DataFrame | None = None,
     previous: pd.DataFrame | None = None,
+    previous_origin: str | None = None,
 ) -> Vintage:
     """Observations and record tables of a year from its returns (see the module docstring).
 
-    `previous` is the observations of the year before (comparison figures and changes),
-    `population` the year's population table (per-capita figures), when available.
+    The figures of the returns (every unit that sent none: gaps), the year before's from
+    `previous` (the observations of the vintage before, when there is one; where they come
+    from, for the rows' notes, is `previous_origin`, by default data/<year-1>), gaps for what
+    no form collects; then every value the return-form rules of `volreport.derive`
+    compute from them (`derived_rows`), which `python -m volreport.derive --check`
+    recomputes with the same functions. `inquiries` are the inquiries log's figures,
+    `population` the year's official population table (per-capita figures), when given.
     """
     units = forms.form_units(reference)
     regional_codes = [c for c in units["code"] if c != NATIONAL]
     catalogue = reference["indicators"]
     rows = Rows(year, dict(zip(catalogue["id"], catalogue["unit"], strict=True)))
     by_code = {ret.code: ret for ret in returns}
-    empty = {code: blank_return(code, year, reference) for code in units["code"]}
-    regional = [by_code.get(code, empty[code]) for code in regional_codes]
+    regional = [by_code.get(code) or blank_return(code, year, reference) for code in regional_codes]
     for ret in regional:
         regional_rows(rows, ret, sources)
-
-    def national(indicator: str, category: str = "") -> float | None:
-        values = [
-            r["value"]
-            for r in rows.rows
-            if r["indicator"] == indicator and r["region"] == NATIONAL and r["category"] == category
-        ]
-        return float(values[0]) if values and values[0] != "" else None
-
-    keys = sorted({(i, c) for ret in regional for (i, c) in ret.figures if i in SUMMED})
-    keys += [("hours", ""), ("events", "")]
-    for indicator, category in keys:
-        values = [
-            ret.value(indicator, category)
-            if category or indicator not in ("hours", "events")
-            else region_total(rows, indicator, ret.code)
-            for ret in regional
-        ]
-        total, qualifier, note = national_sum(values, len(regional))
-        rows.add(
-            indicator,
-            NATIONAL,
-            category,
-            total,
-            "derived",
-            sources.derived,
-            note,
-            qualifier=qualifier,
-        )
-    exact = {
-        (r["indicator"], r["category"])
-        for r in rows.rows
-        if r["region"] == NATIONAL and r["qualifier"] == "exact"
-    }
-
-    def exact_national(indicator: str, category: str = "") -> float | None:
-        return national(indicator, category) if (indicator, category) in exact else None
-
-    for counts, shares in SHARES_OF_PARTS.items():
-        categories = [c for (i, c) in keys if i == counts]
-        parts = {c: exact_national(counts, c) for c in categories}
-        whole = None if None in parts.values() else sum(parts.values())
-        for category, value in parts.items():
-            rows.add(
-                shares,
-                NATIONAL,
-                category,
-                share(value, whole),
-                "derived",
-                sources.derived,
-                f"national {counts}/{category} ÷ their sum x 100",
-            )
-    for indicator, shares, note in (
-        ("hours", "hours_share", "national hours in the area ÷ national hours x 100"),
-        ("events_by_format", "events_share_by_format", "national events ÷ all events x 100"),
-    ):
-        whole = exact_national("hours" if indicator == "hours" else "events")
-        for category in [c for (i, c) in keys if i == indicator and c]:
-            rows.add(
-                shares,
-                NATIONAL,
-                category,
-                share(exact_national(indicator, category), whole),
-                "derived",
-                sources.derived,
-                note,
-            )
-    for ret in regional:
-        rows.add(
-            "volunteers_share_by_region",
-            ret.code,
-            "",
-            share(ret.value("volunteers"), exact_national("volunteers")),
-            "derived",
-            sources.derived,
-            "region's volunteers ÷ national volunteers x 100",
-        )
-        for category, indicator in (("npo", "npo"), ("initiative_group", "initiative_groups")):
-            rows.add(
-                "org_share_of_national",
-                ret.code,
-                category,
-                share(ret.value(indicator), exact_national(indicator)),
-                "derived",
-                sources.derived,
-                f"region's {indicator} ÷ national {indicator} x 100",
-            )
-        for category in [c for (i, c) in keys if i == "hours" and c]:
-            rows.add(
-                "hours_share_of_area_national",
-                ret.code,
-                category,
-                share(ret.value("hours", category), exact_national("hours", category)),
-                "derived",
-                sources.derived,
-                "region's hours in the area ÷ national hours in the area x 100",
-            )
-    with_groups = [r for r in regional if r.value("initiative_groups") is not None]
-    groups = sum(r.value("initiative_groups") for r in with_groups) if with_groups else None
-    npo_alongside = [r.value("npo") for r in with_groups]
-    rows.add(
-        "initiative_groups_share_excl_almaty",
-        NATIONAL,
-        "",
-        None if None in npo_alongside else share(groups, (groups or 0) + sum(npo_alongside)),
-        "derived",
-        sources.derived,
-        "initiative groups ÷ (groups + NPOs) x 100 over the regions that gave a group "
-        "count (the 2022 report left out Almaty city, which gave none)",
-    )
-    per_capita_rows(rows, year, population, sources)
-    previous_rows(rows, year, regional, previous, reference, sources)
-    national_form_rows(rows, by_code.get(NATIONAL), inquiries, sources)
+    national_form_rows(rows, by_code.get(NATIONAL), sources, logged=inquiries is not None)
+    origin = previous_origin or f"data/{year - 1}/observations.csv"
+    previous_rows(rows, year, regional, previous, reference, sources, origin)
     for indicator, category in NOT_COLLECTED:
         rows.add(
             indicator,
@@ -828,8 +708,36 @@ def assemble(
             sources.derived,
             "not collected by the return forms; the analysts add it or chapter 5 computes it",
         )
+    derived_rows(rows, population, inquiries, sources)
     tables = record_tables(regional, rows, inquiries, sources)
     return Vintage(rows.frame(), tables)
+
+
+def derived_rows(
+    rows: Rows, population: pd.DataFrame | None, inquiries: InquiryFigures | None, sources
+) -> None:
+    """Add what the return-form rules (`derive.FORM_RULES`) compute from the rows so far:
+    status derived (missing when an input is), the formula as note, the forms or the
+    record log counted as source."""
+    inputs = derive.Inputs(
+        rows.year,
+        derive.Observations.from_records(rows.year, rows.rows),
+        tables={} if population is None else {"population": population},
+        inquiries=inquiries,
+    )
+    for item in derive.apply(derive.FORM_RULES, inputs):
+        key = item.key
+        rows.add(
+            key["indicator"],
+            key["region"],
+            key["category"],
+            item.value,
+            "derived",
+            sources.log(item.log) if item.log else sources.derived,
+            item.note,
+            qualifier=item.qualifier or "exact",
+            year=key["year"],
+        )
 
 
 def blank_return(code: str, year: int, reference: dict[str, pd.DataFrame]) -> FormReturn:
@@ -843,71 +751,14 @@ def blank_return(code: str, year: int, reference: dict[str, pd.DataFrame]) -> Fo
     return ret
 
 
-def region_total(rows: Rows, indicator: str, code: str) -> float | None:
-    """A region's derived total of hours or events (None when a part is a gap)."""
-    for row in rows.rows:
-        if row["indicator"] == indicator and row["region"] == code and row["category"] == "":
-            return float(row["value"]) if row["value"] != "" else None
-    return None
-
-
-def per_capita_rows(rows: Rows, year: int, population: pd.DataFrame | None, sources) -> None:
-    """Persons per volunteer and volunteers' share of the population (official population at
-    the end of the year, or the latest count before it)."""
-    volunteers = next(
-        (
-            float(r["value"])
-            for r in rows.rows
-            if r["indicator"] == "volunteers"
-            and r["region"] == NATIONAL
-            and r["qualifier"] == "exact"
-            and r["value"] != ""
-        ),
-        None,
-    )
-    count, note = None, "no official population given for the year"
-    if population is not None:
-        national = population[
-            (population["region"] == NATIONAL)
-            & (population["date"].astype(str) <= f"{year + 1}-01-01")
-        ]
-        if len(national):
-            latest = national.sort_values("date").iloc[-1]
-            count = float(latest["population"])
-            note = f"official population on {latest['date']} (population.csv)"
-    ratio = None if volunteers in (None, 0) or count is None else round(count / volunteers, 1)
-    rows.add(
-        "persons_per_volunteer",
-        NATIONAL,
-        "",
-        ratio,
-        "derived",
-        sources.derived,
-        f"population ÷ recorded volunteers; {note}",
-    )
-    rows.add(
-        "volunteers_share_of_population",
-        NATIONAL,
-        "",
-        share(volunteers, count),
-        "derived",
-        sources.derived,
-        f"recorded volunteers ÷ population x 100; {note}",
-    )
-
-
-def previous_rows(rows, year, regional, previous, reference, sources) -> None:
-    """Last year's national counts (as stored in its vintage) and regional changes."""
+def previous_rows(rows, year, regional, previous, reference, sources, origin: str) -> None:
+    """The year before's figures this vintage compares with, copied from the previous
+    vintage: the national counts of volunteers, NPOs and initiative groups (gaps when there
+    is no previous vintage or no such figure), and the volunteers of every region whose
+    territory has not changed since (`derive.changes_on_previous_year` computes their
+    change from these rows)."""
     for indicator in ("volunteers", "npo", "initiative_groups"):
-        found = None
-        if previous is not None:
-            match = previous[
-                (previous["indicator"] == indicator)
-                & (previous["year"].astype(int) == year - 1)
-                & (previous["region"] == NATIONAL)
-                & previous["category"].isna()
-            ]
-            found = match.iloc[0] if len(match) else None
+        found = previous_row(previous, indicator, NATIONAL, year - 1)
         if found is None:
             rows.add(
                 indicator,
@@ -919,59 +770,61 @@ def previous_rows(rows, year, regional, previous, reference, sources) -> None:
                 f"no data/{year - 1} vintage with this figure",
                 year=year - 1,
             )
-            continue
-        value = None if pd.isna(found["value"]) else float(found["value"])
-        rows.add(
-            indicator,
-            NATIONAL,
-            "",
-            value,
-            str(found["status"]),
-            str(found["source"]),
-            f"as in data/{year - 1}/observations.csv",
-            qualifier="" if pd.isna(found["qualifier"]) else str(found["qualifier"]),
-            year=year - 1,
-        )
+        else:
+            copy_previous_row(rows, found, year - 1, origin)
     if previous is None:
         return
-    changed = changed_in(year - 1, reference["region_mapping"])
-    before = previous[
-        (previous["indicator"] == "volunteers") & (previous["year"].astype(int) == year - 1)
-    ].set_index("region")["value"]
+    changed = changed_since(previous, reference["region_mapping"])
     for ret in regional:
-        then = before.get(ret.code)
-        if ret.code in changed or then is None or pd.isna(then):
-            continue
-        now = ret.value("volunteers")
-        change = (
-            None if now is None or float(then) == 0 else round((now / float(then) - 1) * 100, 1)
-        )
-        rows.add(
-            "volunteers_change_pct",
-            ret.code,
-            "",
-            change,
-            "derived",
-            sources.derived,
-            f"volunteers {year} ÷ volunteers {year - 1} (data/{year - 1}) − 1, x 100",
-        )
+        found = previous_row(previous, "volunteers", ret.code, year - 1)
+        if ret.code not in changed and found is not None and not pd.isna(found["value"]):
+            copy_previous_row(rows, found, year - 1, origin)
 
 
-def national_form_rows(rows, ret: FormReturn | None, inquiries, sources) -> None:
-    """The national front office's figures; inquiries from the log when one is given."""
+def previous_row(
+    previous: pd.DataFrame | None, indicator: str, region: str, year: int
+) -> pd.Series | None:
+    """A row without category of the previous vintage's observations, or None."""
+    if previous is None:
+        return None
+    match = previous[
+        (previous["indicator"] == indicator)
+        & (previous["year"].astype(int) == year)
+        & (previous["region"] == region)
+        & previous["category"].isna()
+    ]
+    return match.iloc[0] if len(match) else None
+
+
+def copy_previous_row(rows: Rows, found: pd.Series, year: int, origin: str) -> None:
+    """A figure of the year before as this vintage takes it: the previous vintage's value,
+    qualifier and source, with status reported (missing without a value). This vintage
+    does not compute it, whatever its status there; the note says where it comes from
+    (`origin`)."""
+    value = None if pd.isna(found["value"]) else float(found["value"])
+    note = f"as in {origin}"
+    if str(found["status"]) == "derived" and not pd.isna(found["note"]):
+        note += f" (derived there: {found['note']})"
+    rows.add(
+        str(found["indicator"]),
+        str(found["region"]),
+        "",
+        value,
+        "reported",
+        str(found["source"]),
+        note,
+        qualifier="exact" if pd.isna(found["qualifier"]) else str(found["qualifier"]),
+        year=year,
+    )
+
+
+def national_form_rows(rows, ret: FormReturn | None, sources, *, logged: bool) -> None:
+    """The national front office's figures as reported; the inquiries not when their log
+    is `logged` (`derive.inquiry_counts` counts them there)."""
     for indicator, category in NATIONAL_FORM:
-        figure = ret.figures.get((indicator, category)) if ret else None
-        if indicator == "inquiries" and inquiries is not None:
-            rows.add(
-                indicator,
-                NATIONAL,
-                category,
-                inquiries.by_topic[category],
-                "derived",
-                sources.log("inquiries.csv"),
-                "count of inquiries in the log",
-            )
+        if indicator == "inquiries" and logged:
             continue
+        figure = ret.figures.get((indicator, category)) if ret else None
         if figure is None:
             rows.add(
                 indicator,
@@ -993,30 +846,6 @@ def national_form_rows(rows, ret: FormReturn | None, inquiries, sources) -> None
             sources.form(ret),
             note,
             qualifier=figure.qualifier,
-        )
-    if inquiries is None:
-        return
-    source = sources.log("inquiries.csv")
-    for category in contract.CATEGORY_SETS["sex"]:
-        value = inquiries.share_by_sex.get(category, 0.0) if inquiries.share_by_sex else None
-        rows.add(
-            "inquiries_share_by_sex",
-            NATIONAL,
-            category,
-            None if value is None else round(value, SHARE_DECIMALS),
-            "derived",
-            source,
-            "inquiries by sex ÷ inquiries with the sex given x 100",
-        )
-    for code, value in sorted(inquiries.share_by_region.items()):
-        rows.add(
-            "inquiries_share_by_region",
-            code,
-            "",
-            round(value, SHARE_DECIMALS),
-            "derived",
-            source,
-            "inquiries from the region ÷ inquiries with a region x 100",
         )
 
 
@@ -1081,9 +910,14 @@ def write_vintage(
     force: bool = False,
     synthetic: bool = False,
     sources: list[dict] | None = None,
+    needs: list | None = None,
 ) -> Path:
     """Write, describe and validate the vintage in a temporary folder, then rename it into
-    place. Nothing changes on any error; an existing vintage is replaced only when `force`."""
+    place. Nothing changes on any error; an existing vintage is replaced only when `force`.
+
+    With a list as `needs`, what only a build needs (validate.build_gaps: an official table,
+    a parameter) is added to it instead of refusing the vintage: the analysts add it later.
+    """
     target = paths.year_data_dir(year, data_dir)
     if target.exists() and not force:
         rule = "already exists; pass --force to replace it"
@@ -1109,10 +943,16 @@ def write_vintage(
         contract.write_descriptor(
             staging, year, synthetic=synthetic, sources=sources, resources=resources
         )
-        problems = validate.validate_year(year, staging)
+        gaps: list = []
+        problems = validate.validate_year(year, staging, needs=gaps)
         if problems:
             raise IngestError(problems)
+        if needs is None and gaps:
+            raise IngestError(gaps)
         replace_folder(staging, target)
+        if needs is not None:  # named in the folder the vintage now has
+            where = (validate.display_path(staging), validate.display_path(target))
+            needs += [dataclasses.replace(g, file=g.file.replace(*where, 1)) for g in gaps]
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -1162,6 +1002,7 @@ class IngestResult:
     folder: Path
     report_folder: Path | None
     still_needed: list[str]
+    buildable: bool = True  # False: a build needs what still_needed lists first
 
 
 def classify(
@@ -1189,6 +1030,32 @@ def classify(
     return workbooks, logs, official, problems
 
 
+def official_problems(official: dict[str, Path]) -> list:
+    """The official tables and params.yml checked as the vintage will be (limits, types,
+    finite and plausible numbers, control characters) before ingest reads any of them."""
+    problems = []
+    for name, path in official.items():
+        if not path.is_file() or path.stat().st_size > MAX_TABLE_BYTES:
+            continue  # reported by classify
+        if name == "params.yml":
+            problems += validate.params_problems(path)[1]
+        else:
+            resource = Path(name).stem
+            problems += validate.check_file(path, contract.YEAR_RESOURCES[resource][1], resource)[0]
+    return problems
+
+
+def previous_observations(folder: Path) -> tuple[pd.DataFrame | None, list]:
+    """Last year's observations when its vintage has them, checked before they are read."""
+    from volreport.dataset import read_csv
+
+    path = folder / "observations.csv"
+    if not path.is_file() and not path.is_symlink():
+        return None, []
+    problems, _ = validate.check_file(path, contract.OBSERVATIONS, "observations")
+    return (None if problems else read_csv(path)), problems
+
+
 def read_inputs(year: int, files, reference):
     """Every return and log, and every problem found in any of them."""
     workbooks, log_paths, official, problems = classify(files)
@@ -1212,6 +1079,7 @@ def read_inputs(year: int, files, reference):
         problems += found
         if frame is not None:
             logs[name] = frame
+    problems += official_problems(official)
     if "events.csv" in logs and not problems:
         problems += log_mismatch_problems(returns, aggregate_events(logs["events.csv"]))
     if not returns and not problems:
@@ -1239,10 +1107,9 @@ def ingest(
     returns, logs, official, problems = read_inputs(year, files, reference)
     if problems:
         raise IngestError(problems)
-    previous_folder = paths.year_data_dir(year - 1, previous_dir)
-    previous = None
-    if (previous_folder / "observations.csv").is_file():
-        previous = read_csv(previous_folder / "observations.csv")
+    previous, problems = previous_observations(paths.year_data_dir(year - 1, previous_dir))
+    if problems:
+        raise IngestError(problems)
     population = read_csv(official["population.csv"]) if "population.csv" in official else None
     inquiries = aggregate_inquiries(logs["inquiries.csv"]) if "inquiries.csv" in logs else None
     names = dict(
@@ -1258,7 +1125,19 @@ def ingest(
         previous=previous,
     )
     vintage.logs = logs
-    folder = write_vintage(year, vintage, data_dir=data_dir, copies=official, force=force)
-    needed = [name for name in OFFICIAL_FILES if name not in official]
+    sources = descriptor_sources(year, returns, logs, official, names)
+    gaps: list = []
+    folder = write_vintage(
+        year,
+        vintage,
+        data_dir=data_dir,
+        copies=official,
+        force=force,
+        sources=sources,
+        needs=gaps,
+    )
+    named = {Path(gap.file).name for gap in gaps}
+    needed = [str(gap) for gap in gaps]  # what the build needs, as validate names it
+    needed += [name for name in OFFICIAL_FILES if name not in official and name not in named]
     needed += [f"{name}.csv (header only; the analysts fill it in)" for name in ANALYST_TABLES]
-    return IngestResult(folder, copy_template(year, report_dir), needed)
+    return IngestResult(folder, copy_template(year, report_dir), needed, buildable=not gaps)

@@ -1,4 +1,9 @@
-"""Chapter 2, volunteer organizations and initiative groups: counts, change, regional mix."""
+"""Chapter 2, volunteer organizations and initiative groups: counts, change, regional mix.
+
+This module computes; the chapter's sentences are templates in
+`templates/en/organizations/`, conditioned on what the data hold (a count missing, regions
+without a breakdown, a published source declared in the vintage's edition.yml).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,15 @@ from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
 
-from volreport import compare, display, fmt
+from volreport import compare, display
 from volreport.dataset import Dataset
 from volreport.indicators import Discrepancy, Indicator
 from volreport.published import (
     Published,
     percent_change,
     published,
+    ratio_qualifier,
     regional,
     reporting_regions,
 )
@@ -34,6 +39,7 @@ COUNT_COLUMNS = {
     "npo": "Volunteer NPOs",
     "initiative_groups": "Initiative groups",
 }
+MIX_LABEL_FROM = 15  # percent: a narrower part of a bar is too short to hold its share
 
 
 @dataclass(frozen=True)
@@ -41,19 +47,27 @@ class OrganizationsResult:
     """Everything chapter 2 shows: national counts, their change, the regional table."""
 
     year: int
+    published_source: str | None  # 'Report 2022' when transcribed from a published report
+    regions: int  # reporting regions of the vintage
     npo: Published
     npo_previous: Published
     npo_change_pct: float | None
+    npo_change_qualifier: str
     groups: Published
     groups_previous: Published
     groups_change_pct: float | None
+    groups_change_qualifier: str
     groups_share_published: Published
     groups_alongside: float | None
     groups_share_recomputed: float | None
     groups_share_tolerance_pp: float
     groups_share_all_npo: float | None
+    groups_share_all_npo_previous: float | None
     npo_where_groups_reported: float
     regions_without_group_data: list[str]
+    regions_without_npo_data: list[str]
+    regions_without_breakdown: list[str]
+    regions_left_out: list[str]  # without one of the two counts: not in the groups' share
     npo_share_sum: float
     by_region: pd.DataFrame
 
@@ -61,8 +75,8 @@ class OrganizationsResult:
 def by_region_table(ds: Dataset) -> pd.DataFrame:
     """Every reporting region: counts, the four published share columns, the counts' status.
 
-    In 2022 the counts are derived from the shares (status "derived"); the status column
-    keeps that provenance in the table and its CSV. Sorted like the report, registered
+    Counts derived from published shares have status "derived"; the status column keeps
+    that provenance in the table and its CSV. Sorted like the published table, registered
     organizations' share in the region first.
     """
     frame = reporting_regions(ds)
@@ -74,15 +88,25 @@ def by_region_table(ds: Dataset) -> pd.DataFrame:
         rows = regional(ds, indicator)
         values = rows[rows["category"] == org_type].set_index("region")["value"]
         frame[column] = frame["region"].map(values).astype("float64")
-    frame[COUNT_STATUS] = frame["region"].map(statuses).fillna("missing")
+    frame[COUNT_STATUS] = frame["region"].map(statuses).astype("object").fillna("missing")
     frame = frame.sort_values(NPO_IN_REGION, ascending=False, na_position="last")
     return frame.drop(columns="region").rename(columns={"region_name": "Region"})
 
 
-def regions_without(ds: Dataset, indicator: str) -> list[str]:
-    """Names of the regions whose value of `indicator` the report does not give."""
+def regions_without(ds: Dataset, indicator: str, category: str = "") -> list[str]:
+    """Names of the reporting regions without a value of `indicator` (a gap or no row),
+    in reference order."""
     rows = regional(ds, indicator)
-    return rows[rows["value"].isna()]["region_name"].tolist()
+    values = rows[rows["category"] == category].set_index("region")["value"]
+    regions = reporting_regions(ds)
+    return regions.loc[regions["region"].map(values).isna(), "region_name"].tolist()
+
+
+def optional(ds: Dataset, indicator: str) -> Published:
+    """The national value of `indicator`; a missing one when the vintage has no such row."""
+    if ds.obs(indicator).empty:
+        return Published(None, "exact", "missing", "")
+    return published(ds, indicator)
 
 
 def regions_with_both_counts(ds: Dataset) -> pd.Series:
@@ -92,29 +116,35 @@ def regions_with_both_counts(ds: Dataset) -> pd.Series:
     return npo[groups.reindex(npo.index).notna() & npo.notna()]
 
 
+def share_of_exact_totals(groups: Published, npo: Published) -> float | None:
+    """Initiative groups as a percentage of all associations from the national totals;
+    None unless both totals are exact (a bounded total gives no share)."""
+    if groups.qualifier != "exact" or npo.qualifier != "exact":
+        return None
+    return groups_share_excluding_gaps(groups.value, npo.value)
+
+
 def npo_where_groups_reported(ds: Dataset) -> float:
-    """NPOs (regional counts, derived in 2022) in the regions that reported initiative groups."""
+    """NPOs (regional counts) in the regions that also counted initiative groups."""
     return float(regions_with_both_counts(ds).sum())
 
 
-def groups_where_npo_reported(ds: Dataset, groups_total: float | None) -> float | None:
-    """Initiative groups of the regions with both counts; the national total without them.
-
-    The national count is all groups; it equals the regions' sum when every region that
-    counted groups also counted NPOs (2022: Almaty city counted neither by region).
-    """
+def groups_where_npo_reported(ds: Dataset) -> float | None:
+    """Initiative groups of the regions with both counts; None when no region has both."""
     groups = regional(ds, "initiative_groups").set_index("region")["value"]
     both = groups.reindex(regions_with_both_counts(ds).index)
-    return float(both.sum()) if len(both) else groups_total
+    return float(both.sum()) if len(both) else None
 
 
-def groups_share_excluding_gaps(groups_total: float | None, npo_alongside: float) -> float | None:
+def groups_share_excluding_gaps(
+    groups_total: float | None, npo_alongside: float | None
+) -> float | None:
     """Initiative groups as a percentage of all volunteer associations where both are known.
 
-    The report's share leaves out Almaty city, which gave no initiative-group count, so the
-    NPOs in the denominator are only those of the regions that reported groups.
+    Regions without a count of initiative groups are left out, so the NPOs in the
+    denominator are only those of the regions that counted groups.
     """
-    if groups_total is None:
+    if groups_total is None or npo_alongside is None or groups_total + npo_alongside == 0:
         return None
     return groups_total / (groups_total + npo_alongside) * 100
 
@@ -143,25 +173,43 @@ def compute(ds: Dataset) -> OrganizationsResult:
     groups = published(ds, "initiative_groups")
     groups_previous = compare.previous_count(ds, before, "initiative_groups")
     alongside = npo_where_groups_reported(ds)
-    groups_alongside = groups_where_npo_reported(ds, groups.value)
+    groups_alongside = groups_where_npo_reported(ds)
     national_shares = regional(ds, "org_share_of_national")
+    source = ds.edition.published_source
+    without_groups, without_npo = (
+        regions_without(ds, "initiative_groups"),
+        regions_without(ds, "npo"),
+    )
+    left_out = set(without_groups) | set(without_npo)
     return OrganizationsResult(
         year=ds.year,
+        published_source=source.cite_as if source else None,
+        regions=len(reporting_regions(ds)),
         npo=npo,
         npo_previous=npo_previous,
         npo_change_pct=percent_change(npo.value, npo_previous.value),
+        npo_change_qualifier=ratio_qualifier(npo.qualifier, npo_previous.qualifier),
         groups=groups,
         groups_previous=groups_previous,
         groups_change_pct=percent_change(groups.value, groups_previous.value),
-        groups_share_published=published(ds, "initiative_groups_share_excl_almaty"),
+        groups_change_qualifier=ratio_qualifier(groups.qualifier, groups_previous.qualifier),
+        groups_share_published=optional(ds, "initiative_groups_share_excl_almaty"),
         groups_alongside=groups_alongside,
-        groups_share_recomputed=groups_share_excluding_gaps(groups_alongside, alongside),
-        groups_share_tolerance_pp=groups_share_tolerance(
-            groups_alongside or 0, alongside, len(regions_with_both_counts(ds))
+        groups_share_recomputed=groups_share_excluding_gaps(
+            groups_alongside, alongside if groups_alongside is not None else None
         ),
-        groups_share_all_npo=groups_share_excluding_gaps(groups.value, npo.value or 0),
+        groups_share_tolerance_pp=(
+            groups_share_tolerance(groups_alongside, alongside, len(regions_with_both_counts(ds)))
+            if groups_alongside
+            else 0.0
+        ),
+        groups_share_all_npo=share_of_exact_totals(groups, npo),
+        groups_share_all_npo_previous=share_of_exact_totals(groups_previous, npo_previous),
         npo_where_groups_reported=alongside,
-        regions_without_group_data=regions_without(ds, "initiative_groups"),
+        regions_without_group_data=without_groups,
+        regions_without_npo_data=without_npo,
+        regions_without_breakdown=regions_without(ds, "org_share_in_region", "npo"),
+        regions_left_out=[n for n in reporting_regions(ds)["region_name"] if n in left_out],
         npo_share_sum=float(national_shares[national_shares["category"] == "npo"]["value"].sum()),
         by_region=by_region_table(ds),
     )
@@ -184,17 +232,14 @@ def counts_frame(by_region: pd.DataFrame) -> pd.DataFrame:
 
 
 def plot_counts(frame: pd.DataFrame) -> plt.Figure:
-    """Grouped horizontal bars: NPO and initiative-group counts by region."""
+    """Paired horizontal bars: NPO and initiative-group counts by region, largest total
+    first, each bar labelled with its count."""
     order = frame.groupby("Region", sort=False)["Count"].sum().sort_values(ascending=False).index
-    figure, axis = plt.subplots(figsize=(8, 0.42 * frame["Region"].nunique() + 1.6))
-    sns.barplot(
-        data=frame, x="Count", y="Region", hue="Type", order=order,
-        palette=display.PALETTE[:2], errorbar=None, ax=axis,
-    )  # fmt: skip
-    axis.set_xlabel("Number of associations")
-    axis.set_ylabel("")
-    axis.set_title("Volunteer NPOs and initiative groups by region")
-    axis.legend(title="")
+    counts = frame.pivot(index="Region", columns="Type", values="Count").reindex(order)
+    figure, axis = display.bar_chart(len(order), per_row=0.58, extra=0.8)
+    display.grouped_bars(axis, order, {kind: counts[kind] for kind in COUNT_COLUMNS.values()})
+    display.values_only(axis)
+    display.legend_above(axis)
     figure.tight_layout()
     return figure
 
@@ -206,155 +251,128 @@ def mix_frame(by_region: pd.DataFrame) -> pd.DataFrame:
 
 
 def plot_mix(frame: pd.DataFrame) -> plt.Figure:
-    """100% stacked horizontal bars: NPOs and initiative groups within each region."""
+    """100% stacked horizontal bars: NPOs and initiative groups within each region, each
+    part labelled with its share where it is wide enough to hold it."""
     npo_column, group_column = frame.columns[1], frame.columns[2]
-    figure, axis = plt.subplots(figsize=(8, 0.32 * len(frame) + 1.6))
-    axis.barh(frame["Region"], frame[npo_column], color=display.PALETTE[0], label=ORG_TYPES["npo"])
-    axis.barh(
-        frame["Region"], frame[group_column], left=frame[npo_column],
-        color=display.PALETTE[1], label=ORG_TYPES["initiative_group"],
-    )  # fmt: skip
+    colours = display.series_colours(COUNT_COLUMNS.values())
+    npo_name, group_name = COUNT_COLUMNS["npo"], COUNT_COLUMNS["initiative_groups"]
+    figure, axis = display.bar_chart(len(frame), per_row=0.36)
+    parts = [
+        axis.barh(frame["Region"], frame[npo_column], color=colours[npo_name], label=npo_name),
+        axis.barh(
+            frame["Region"], frame[group_column], left=frame[npo_column],
+            color=colours[group_name], label=group_name,
+        ),
+    ]  # fmt: skip
+    for bars, name in zip(parts, (npo_name, group_name), strict=True):
+        shares = [bar.get_width() for bar in bars]
+        axis.bar_label(
+            bars,
+            labels=[f"{share:.0f}%" if share >= MIX_LABEL_FROM else "" for share in shares],
+            label_type="center",
+            color=display.text_on(colours[name]),
+            fontsize=display.SMALL_FONT_SIZE,
+        )
     axis.invert_yaxis()
     axis.set_xlim(0, 100)
-    axis.set_xlabel("Share of the region's volunteer associations, percent")
-    axis.set_title("Registered organizations and initiative groups within each region")
-    axis.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
-    axis.grid(axis="y", visible=False)
+    display.values_only(axis)
+    display.legend_above(axis)
     figure.tight_layout()
     return figure
 
 
-def change_sentence(
-    name: str, now: Published, before: Published, change: float | None, year: int
-) -> str:
-    """'660 volunteer NPOs (491 in 2021, +34%)', or '(no 2021 count to compare)'."""
-    if change is None:
-        return f"**{now.text()}** {name} (no {year - 1} count to compare)"
-    return (
-        f"**{now.text()}** {name} ({before.text()} in {year - 1}, {compare.signed_change(change)})"
-    )
+def quotes_published_share(result: OrganizationsResult) -> bool:
+    """True when the chapter quotes the groups' share as the published report gives it."""
+    return result.published_source is not None and not result.groups_share_published.missing
 
 
 def groups_share(result: OrganizationsResult) -> float | None:
-    """The share to quote: as published when the data have it, else recomputed."""
-    published_share = result.groups_share_published
-    return result.groups_share_recomputed if published_share.missing else published_share.value
+    """The share to quote: as published when the vintage has a published report that gives
+    it, else recomputed from the counts."""
+    if quotes_published_share(result):
+        return result.groups_share_published.value
+    return result.groups_share_recomputed
+
+
+def context(result: OrganizationsResult) -> dict:
+    """The values every statement of the chapter may use."""
+    return {
+        "r": result,
+        "year": result.year,
+        "prev_year": result.year - 1,
+        "source": result.published_source,
+        "total": result.regions,
+        "left_out": result.regions_left_out,
+        "share": groups_share(result),
+        "quotes_published": quotes_published_share(result),
+        "agrees": groups_share_agrees(result),
+    }
+
+
+def render(name: str, **extra: object) -> str:
+    """One of the chapter's statements (`templates/en/organizations/<name>.md`)."""
+    return compare.render(f"organizations/{name}", **extra)
 
 
 def headline(result: OrganizationsResult) -> str:
     """The chapter's key numbers as a Markdown paragraph."""
-    npo = change_sentence(
-        "volunteer NPOs", result.npo, result.npo_previous, result.npo_change_pct, result.year
-    )
-    groups = change_sentence(
-        "volunteer initiative groups", result.groups, result.groups_previous,
-        result.groups_change_pct, result.year,
-    )  # fmt: skip
-    where = "Where both are known" if result.regions_without_group_data else "Over all regions"
-    return (
-        f"In {result.year} the regional front offices counted {npo} and {groups}. {where}, "
-        f"unregistered initiative groups make up **{fmt.percent(groups_share(result))}** of "
-        "volunteer associations."
-    )
+    return render("headline", **context(result))
 
 
 def totals_text(result: OrganizationsResult) -> str:
-    """National counts, their change, and the initiative-group share recomputed."""
-    return counts_text(result) + " " + share_text(result)
+    """National counts, their change, and the initiative groups' share of associations."""
+    return render("national", **context(result))
 
 
-def counts_text(result: OrganizationsResult) -> str:
-    """National counts and their change on the previous year, as far as the data give it."""
-
-    def against(before: Published, change: float | None, year: str) -> str:
-        if change is None:
-            return f"no count for {result.year - 1} is available"
-        return f"against {before.text()}{year} ({fmt.signed_percent(change, 1)})"
-
-    return (
-        f"The report counts {result.npo.text()} non-governmental volunteer organizations "
-        f"(NPOs) in {result.year}, "
-        f"{against(result.npo_previous, result.npo_change_pct, f' in {result.year - 1}')}, and "
-        f"{result.groups.text()} volunteer initiative groups, "
-        f"{against(result.groups_previous, result.groups_change_pct, '')}."
-    )
+def region_records(table: pd.DataFrame, column: str) -> list[dict]:
+    """Regions with their value of `column`, largest first: [{'name', 'share'}]."""
+    rows = table.dropna(subset=[column]).sort_values(column, ascending=False, kind="stable")
+    return [
+        {"name": name, "share": share}
+        for name, share in zip(rows["Region"], rows[column], strict=True)
+    ]
 
 
-def share_text(result: OrganizationsResult) -> str:
-    """The initiative groups' share of associations, over the regions that counted groups."""
-    missing = result.regions_without_group_data
-    stated = result.groups_share_published
-    if not missing:
-        text = (
-            f"Over all regions, the {fmt.number(result.groups_alongside)} initiative groups are "
-            f"{fmt.percent(result.groups_share_recomputed)} of the volunteer associations, "
-            f"with {fmt.number(result.npo_where_groups_reported)} NPOs"
-        )
-        if not stated.missing and not groups_share_agrees(result):
-            text += f"; the data's stored share, {fmt.percent(stated.value)}, does not agree"
-        return text + "."
-    text = ""
-    if not stated.missing:
-        text = (
-            f"The report puts initiative groups at {fmt.percent(stated.value)} of volunteer "
-            f"associations; {' and '.join(missing)} gave no count of initiative groups, so the "
-            f"share leaves {'it' if len(missing) == 1 else 'them'} out. Recomputed from the counts"
-        )
-    else:
-        text = (
-            f"{' and '.join(missing)} gave no count of initiative groups. Without "
-            f"{'it' if len(missing) == 1 else 'them'}"
-        )
-    text += (
-        f" — {fmt.number(result.groups_alongside)} groups against the "
-        f"{fmt.number(result.npo_where_groups_reported)} NPOs of the regions that reported "
-        f"groups — the share is {fmt.percent(result.groups_share_recomputed)}"
-    )
-    if groups_share_agrees(result):
-        text += (
-            ", the published figure within the rounding of the table's shares "
-            f"(±{fmt.number(result.groups_share_tolerance_pp, 1)} points)"
-        )
-    text += (
-        f". Counting all {result.npo.text()} NPOs instead, it would be "
-        f"{fmt.percent(result.groups_share_all_npo)}."
-    )
-    return text
+def largest(table: pd.DataFrame, column: str) -> dict | None:
+    """The region with the largest count in `column`: {'name', 'count'}; None without counts."""
+    known = table.dropna(subset=[column])
+    if known.empty:
+        return None
+    row = known.loc[known[column].idxmax()]
+    return {"name": row["Region"], "count": row[column]}
+
+
+def regions_context(result: OrganizationsResult) -> dict:
+    """What the regional statement says: the mix in each region, the largest counts, gaps."""
+    table = result.by_region
+    both = table.dropna(subset=[NPO_IN_REGION, GROUPS_IN_REGION])
+    npo_share, group_share = both[NPO_IN_REGION], both[GROUPS_IN_REGION]
+    counted = table.dropna(subset=list(COUNT_COLUMNS.values()), how="all")
+    return {
+        "breakdowns": len(both),
+        "npo_majority": region_records(both[npo_share > group_share], NPO_IN_REGION),
+        "groups_majority": region_records(both[group_share > npo_share], GROUPS_IN_REGION),
+        "even": both.loc[npo_share == group_share, "Region"].tolist(),
+        "most_npo": largest(table, COUNT_COLUMNS["npo"]),
+        "most_groups": largest(table, COUNT_COLUMNS["initiative_groups"]),
+        "derived": counted.loc[counted[COUNT_STATUS] == "derived", "Region"].tolist(),
+        "counted": len(counted),
+    }
 
 
 def regions_text(result: OrganizationsResult) -> str:
-    """How the regional table is built and what it shows."""
-    table = result.by_region
-    share = NPO_IN_REGION
-    known = table.dropna(subset=[share])
-    npo_majority = known[known[share] > 50]["Region"].tolist()
-    smallest = known.loc[known[share].idxmin()]
-    derived = (table[COUNT_STATUS] == "derived").any()
-    majority = fmt.number(len(npo_majority)) if npo_majority else "none"
-    return (
-        "The report gives, for each region, the shares of NPOs and initiative groups among the "
-        "region's volunteer associations and each region's share of all NPOs and of all groups "
-        "in the country. "
-        + (
-            "Counts by region are not published; the counts below are derived from these "
-            "shares and the national totals (see the methodology), so they are approximate. "
-            if derived
-            else ""
-        )
-        + f"Registered organizations outnumber initiative groups in {majority} of the "
-        f"{len(known)} regions in the table; "
-        f"{smallest['Region']} has the smallest share of NPOs "
-        f"({fmt.percent(smallest[share])})."
-    )
+    """How the regional table is built, what it lacks, and what it shows."""
+    return render("regions", **context(result), **regions_context(result))
 
 
 def indicators(ds: Dataset) -> list[Indicator]:
     """Chapter 2's headline indicators with their provenance."""
     result = compute(ds)
     share = result.groups_share_published
-    if share.missing and result.groups_share_recomputed is not None:
+    if not quotes_published_share(result):
         share = Published(
-            result.groups_share_recomputed, "exact", "derived",
+            result.groups_share_recomputed, "exact",
+            "missing" if result.groups_share_recomputed is None else "derived",
             f"{result.groups.source}; groups ÷ (groups + NPOs), regions with both counts",
         )  # fmt: skip
     return [
@@ -369,44 +387,36 @@ def indicators(ds: Dataset) -> list[Indicator]:
     ]  # fmt: skip
 
 
+def discrepancy(topic: str, template: str, values: dict) -> Discrepancy:
+    """A discrepancy whose published, recomputed and explanation texts are one template's
+    three parts."""
+    parts = {part: render(template, part=part, **values) for part in DISCREPANCY_PARTS}
+    return Discrepancy(chapter=CHAPTER, topic=topic, **parts)
+
+
+DISCREPANCY_PARTS = ("published", "recomputed", "explanation")
+
+
 def discrepancies(ds: Dataset) -> list[Discrepancy]:
-    """Where chapter 2's published figures disagree with each other."""
+    """Where chapter 2's published figures disagree with each other (none unless the vintage
+    was transcribed from a published report)."""
     result = compute(ds)
+    if result.published_source is None:
+        return []
+    values = context(result)
     found = []
     total, in_table = result.npo.value, result.npo_where_groups_reported
-    if result.regions_without_group_data and round(in_table) != total:
-        missing = " and ".join(result.regions_without_group_data)
+    if result.regions_without_group_data and total is not None and round(in_table) != total:
         found.append(
-            Discrepancy(
-                chapter=CHAPTER,
-                topic="Regional shares of all volunteer NPOs",
-                published=(
-                    f"regional shares of the {result.npo.text()} NPOs, adding up to "
-                    f"{fmt.percent(result.npo_share_sum)} without {missing}"
-                ),
-                recomputed=(
-                    f"the shares are of about {fmt.number(in_table)} NPOs, leaving about "
-                    f"{fmt.number(total - in_table)} for {missing}"
-                ),
-                explanation=(
-                    f"The table leaves out {missing} yet its shares add up to about 100%: "
-                    "they are shares of the NPOs of the listed regions, not of the national "
-                    "total."
-                ),
-            )
+            discrepancy("Regional shares of all volunteer NPOs", "discrepancy_npo_shares", values)
         )
-    stated, recomputed = result.groups_share_published.value, result.groups_share_recomputed
-    if recomputed is not None and not groups_share_agrees(result):
+    stated, recomputed = result.groups_share_published, result.groups_share_recomputed
+    if recomputed is not None and not stated.missing and not groups_share_agrees(result):
         found.append(
-            Discrepancy(
-                chapter=CHAPTER,
-                topic="Initiative groups' share of volunteer associations",
-                published=fmt.percent(stated),
-                recomputed=fmt.percent(recomputed),
-                explanation=(
-                    "The stated share does not follow from the counts, even allowing "
-                    f"±{fmt.number(result.groups_share_tolerance_pp, 1)} points for rounding."
-                ),
+            discrepancy(
+                "Initiative groups' share of volunteer associations",
+                "discrepancy_groups_share",
+                values,
             )
         )
     return found

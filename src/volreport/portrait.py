@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
 
-from volreport import compare, display, fmt
+from volreport import compare, display, fmt, prose
 from volreport.dataset import NATIONAL, Dataset
 from volreport.indicators import Discrepancy, Indicator
 from volreport.published import (
@@ -19,6 +18,7 @@ from volreport.published import (
     percent_change,
     published,
     ratio_qualifier,
+    region_names,
     regional,
     reporting_regions,
 )
@@ -37,14 +37,27 @@ EMPLOYMENT = {
     "employed": "Employed",
     "unemployed": "Unemployed",
 }
-# Breakdowns the 2022 report shows only as charts; the prose says so only when the data do.
+# Breakdowns a source may show only as charts; the prose says so only when the data do.
 CHARTED_CANDIDATES = ("volunteers_share_by_cohort", "volunteers_share_by_region")
 BREAKDOWN_INDICATORS = {
     "age": "volunteers_share_by_age",
     "employment": "volunteers_share_by_employment",
 }
-# The per-capita table's row for the rate stored with the data, by the rate's status.
-STATED_ROW = {"reported": "As stated in the report", "derived": "Derived in the data"}
+# Every breakdown of volunteers: its shares and, where return forms give them, its counts.
+SHARE_INDICATORS = {
+    "sex": "volunteers_share_by_sex",
+    **BREAKDOWN_INDICATORS,
+    "cohort": "volunteers_share_by_cohort",
+}
+COUNT_INDICATORS = {
+    "sex": "volunteers_by_sex",
+    "age": "volunteers_by_age",
+    "employment": "volunteers_by_employment",
+    "cohort": "volunteers_by_cohort",
+}
+SEXES = ("female", "male")
+
+PARITY = 50  # percent women: the dashed line of the chart by region
 
 
 @dataclass(frozen=True)
@@ -56,19 +69,47 @@ class PerCapita:
     population_date: str
 
     @property
-    def persons_per_volunteer(self) -> float:
-        """Population divided by volunteers."""
+    def persons_per_volunteer(self) -> float | None:
+        """Population divided by volunteers; None when the count is not available."""
+        if self.volunteers.missing or not self.volunteers.value:
+            return None
         return self.population / self.volunteers.value
 
     @property
-    def share_pct(self) -> float:
-        """Volunteers as a percentage of the population."""
+    def share_pct(self) -> float | None:
+        """Volunteers as a percentage of the population; None when the count is missing."""
+        if self.volunteers.missing:
+            return None
         return self.volunteers.value / self.population * 100
 
     @property
     def ratio_qualifier(self) -> str:
         """'at least N volunteers' means 'at most population/N persons per volunteer'."""
         return ratio_qualifier("exact", self.volunteers.qualifier)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """One breakdown of volunteers (sex, age, employment, cohort), nationally and by region.
+
+    `national` holds every category's national share in percent, or nothing when they are
+    not available; `from_regions` is True when they were computed from the regions' own
+    figures (the national ones being missing), leaving out the regions in `incomplete`.
+    """
+
+    name: str
+    categories: tuple[str, ...]
+    national: dict[str, float]
+    from_regions: bool
+    regions_total: int
+    complete: list[str]
+    incomplete: list[str]
+    national_charted_only: bool
+
+    @property
+    def available(self) -> bool:
+        """True when the national shares are known."""
+        return bool(self.national)
 
 
 @dataclass(frozen=True)
@@ -87,17 +128,19 @@ class PortraitResult:
     published_share_of_population: Published
     female: Published
     male: Published
+    published_source: str | None
+    breakdowns: dict[str, Breakdown]
     volunteers_by_year: pd.DataFrame
     per_capita: pd.DataFrame
     sex_by_region: pd.DataFrame
     age_extremes: pd.DataFrame
     employment_extremes: pd.DataFrame
     nationally_unpublished: list[str]
-    national_breakdowns: dict[str, str]
     extremes_only: bool
     cohorts: pd.DataFrame
     change_by_region: pd.DataFrame
     change_by_region_computed: bool
+    boundaries_changed: list[str]
     regional_distribution_published: bool
     charted_only: frozenset[str]
     volunteers_by_region: pd.DataFrame
@@ -123,7 +166,8 @@ def every_nth(persons_per_volunteer: float) -> int:
 
 
 def volunteers_by_year_table(ds: Dataset, previous: Published | None = None) -> pd.DataFrame:
-    """National volunteer counts of this and earlier years, as published, oldest first.
+    """National volunteer counts of this and earlier years, as published, oldest first
+    (columns Year, Volunteers, As published and the count's qualifier).
 
     `previous`, the count the chapter uses for the year before (from the previous vintage
     when there is one), replaces this vintage's own row for that year, so table and text agree.
@@ -143,11 +187,17 @@ def volunteers_by_year_table(ds: Dataset, previous: Published | None = None) -> 
                 fmt.qualified(v, q)
                 for v, q in zip(rows["value"], rows["qualifier"].fillna("exact"), strict=True)
             ],
+            "qualifier": rows["qualifier"].fillna("exact").astype(str).to_numpy(),
         }
     )
     if previous is not None and not previous.missing:
         frame = frame[frame["Year"] != ds.year - 1]
-        row = {"Year": ds.year - 1, "Volunteers": previous.value, "As published": previous.text()}
+        row = {
+            "Year": ds.year - 1,
+            "Volunteers": previous.value,
+            "As published": previous.text(),
+            "qualifier": previous.qualifier,
+        }
         frame = pd.concat([frame, pd.DataFrame([row])], ignore_index=True)
     return frame.sort_values("Year").reset_index(drop=True)
 
@@ -193,28 +243,33 @@ def population_on(ds: Dataset, date: str) -> float:
     return float(rows["population"].iloc[0])
 
 
-def long_date(iso_date: str) -> str:
-    """'2023-01-01' -> '1 January 2023'."""
-    stamp = pd.Timestamp(iso_date)
-    return f"{stamp.day} {stamp.month_name()} {stamp.year}"
+def stated_row_label(ds: Dataset, stated: Published) -> str:
+    """The per-capita table's label for the rate stored with the data, by its status."""
+    if stated.status == "derived":
+        return "Derived in the data"
+    if ds.edition.published:
+        return f"As stated in {ds.edition.published_source.cite_as}"
+    return "As stated in the data"
 
 
 def per_capita_table(ds: Dataset) -> pd.DataFrame:
     """Persons per volunteer and share of population for the recorded count and the estimate,
-    against every official population date in the data, beside the report's own figures."""
+    against every official population date in the data, beside the rate stated in the data."""
     counts = {
         "Recorded by the regional front offices": published(ds, "volunteers"),
         "Estimate of the National Volunteer Network": published(ds, "volunteers_estimate"),
     }
     rows = []
     for basis, count in counts.items():
+        if count.missing:
+            continue
         for date in national_population(ds)["date"]:
             rate = PerCapita(count, population_on(ds, date), date)
             rows.append(
                 {
                     "Volunteers": basis,
                     "Volunteers, persons": count.value,
-                    "Population date": long_date(date),
+                    "Population date": fmt.long_date(date),
                     "Population, persons": rate.population,
                     "Persons per volunteer": round(rate.persons_per_volunteer, 1),
                     "Share of population, %": round(rate.share_pct, 2),
@@ -225,9 +280,9 @@ def per_capita_table(ds: Dataset) -> pd.DataFrame:
     if not (stated.missing and stated_share.missing):
         rows.append(
             {
-                "Volunteers": STATED_ROW.get(stated.status, STATED_ROW["reported"]),
+                "Volunteers": stated_row_label(ds, stated),
                 "Volunteers, persons": math.nan,
-                "Population date": "not stated",
+                "Population date": None,  # not stated: a gap, as every gap is shown
                 "Population, persons": math.nan,
                 "Persons per volunteer": stated.value,
                 "Share of population, %": stated_share.value,
@@ -253,14 +308,16 @@ def sex_by_region_table(ds: Dataset) -> pd.DataFrame:
 
 
 def only_extremes(rows: pd.DataFrame, regions: int) -> pd.DataFrame:
-    """The highest and lowest rows (ties kept) of each category given for all `regions`.
+    """The highest and lowest rows (ties kept) of each category given for at least half of
+    the `regions`.
 
-    A category given only in part (the 2022 report names only the extremes) keeps every
-    published row; a complete one keeps its extremes, so the table names the same regions.
+    A category given for fewer regions (a source that names only the extremes) keeps every
+    row it has; one given for most regions keeps its extremes, so the table names the
+    regions at either end, with or without a few gaps.
     """
     kept = []
     for _, group in rows.groupby("category", sort=False):
-        if len(group) >= regions:
+        if 2 * len(group) >= regions:
             extreme = group["value"].isin([group["value"].max(), group["value"].min()])
             group = group[extreme]
         kept.append(group)
@@ -312,10 +369,83 @@ def employment_extremes_table(ds: Dataset) -> pd.DataFrame:
     return extremes_table(ds, "volunteers_share_by_employment", EMPLOYMENT)
 
 
-def cohort_table(ds: Dataset) -> pd.DataFrame:
-    """Cohort categories, their definitions and national shares (missing when unpublished)."""
+def cohort_ids(ds: Dataset) -> tuple[str, ...]:
+    """The cohort categories in reference order."""
+    return tuple(ds.reference["cohorts"].sort_values("order")["id"].astype(str))
+
+
+def national_shares(ds: Dataset, indicator: str, categories: tuple[str, ...]) -> dict[str, float]:
+    """The national shares of a breakdown when the data give every category, else {}."""
+    rows = ds.obs(indicator, region=NATIONAL).dropna(subset=["value"])
+    values = dict(
+        zip(rows["category"].fillna("").astype(str), rows["value"].astype(float), strict=True)
+    )
+    return {c: values[c] for c in categories} if all(c in values for c in categories) else {}
+
+
+def regional_parts(
+    ds: Dataset, name: str, categories: tuple[str, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(shares, weights) of a breakdown by region code and category, NaN where unknown.
+
+    Shares come from the share indicator, or from the counts where those are complete. The
+    weights are the counts; failing those, exact shares times the region's volunteers.
+    """
+    regions = reporting_regions(ds)["region"]
+
+    def table(indicator: str, values: str = "value") -> pd.DataFrame:
+        rows = regional(ds, indicator).drop_duplicates(["region", "category"])
+        wide = rows.pivot(index="region", columns="category", values=values)
+        return wide.reindex(index=regions, columns=list(categories))
+
+    shares = table(SHARE_INDICATORS[name]).astype("float64")
+    counts = table(COUNT_INDICATORS[name]).astype("float64")
+    complete_counts = counts.notna().all(axis=1) & (counts.sum(axis=1) > 0)
+    from_counts = counts.div(counts.sum(axis=1), axis=0) * 100
+    shares = shares.where(shares.notna().all(axis=1) | ~complete_counts, from_counts)
+    exact = (table(SHARE_INDICATORS[name], "qualifier") == "exact").all(axis=1)
+    volunteers = regional(ds, "volunteers").set_index("region")["value"].reindex(regions)
+    weighted = shares.mul(volunteers, axis=0) / 100
+    weights = counts.where(complete_counts, weighted.where(exact & ~complete_counts))
+    return shares, weights
+
+
+def breakdown(ds: Dataset, name: str, categories: tuple[str, ...]) -> Breakdown:
+    """A breakdown's national shares (from the data, else from the complete regions' counts)
+    and which regions give it in full."""
+    regions = reporting_regions(ds)
+    names = dict(zip(regions["region"], regions["region_name"], strict=True))
+    shares, weights = regional_parts(ds, name, categories)
+    full = shares.notna().all(axis=1)
+    national = national_shares(ds, SHARE_INDICATORS[name], categories)
+    from_regions = False
+    if not national and full.any() and weights[full].notna().all(axis=None):
+        totals = weights[full].sum()
+        if totals.sum() > 0:
+            national = {c: float(totals[c] / totals.sum() * 100) for c in categories}
+            from_regions = True
+    rows = ds.obs(SHARE_INDICATORS[name], region=NATIONAL)
+    return Breakdown(
+        name=name,
+        categories=categories,
+        national=national,
+        from_regions=from_regions,
+        regions_total=len(regions),
+        complete=[names[r] for r in full[full].index],
+        incomplete=[names[r] for r in full[~full].index],
+        national_charted_only=not national
+        and not rows.empty
+        and rows["value"].isna().all()
+        and rows["source"].astype(str).str.contains("chart").all(),
+    )
+
+
+def cohort_table(ds: Dataset, shares: dict[str, float] | None = None) -> pd.DataFrame:
+    """Cohort categories, their definitions and national shares (missing when not available)."""
     cohorts = ds.reference["cohorts"].sort_values("order")
-    shares = [published(ds, "volunteers_share_by_cohort", category=c).value for c in cohorts["id"]]
+    if shares is None:
+        shares = breakdown(ds, "cohort", cohort_ids(ds)).national
+    shares = [shares.get(c) for c in cohorts["id"]]
     return pd.DataFrame(
         {
             "Cohort": cohorts["name_en"].astype(str).to_numpy(),
@@ -409,40 +539,14 @@ def volunteers_by_region_display(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-def national_breakdown(ds: Dataset, indicator: str, labels: dict[str, str]) -> str:
-    """The national shares of a breakdown as prose ('Under 18 25.0%, ...'), '' when none."""
-    rows = ds.obs(indicator, region=NATIONAL).dropna(subset=["value"])
-    values = rows.set_index(rows["category"].fillna("").astype(str))["value"]
-    return (
-        fmt.join_words(
-            [
-                f"{label} {fmt.percent(float(values[c]))}"
-                for c, label in labels.items()
-                if c in values
-            ]
-        )
-        if len(values)
-        else ""
-    )
+def nationally_unpublished(breakdowns: dict[str, Breakdown]) -> list[str]:
+    """The breakdowns ('age', 'employment') whose national shares are not available."""
+    return [name for name in BREAKDOWN_INDICATORS if not breakdowns[name].available]
 
 
-def nationally_unpublished(ds: Dataset) -> list[str]:
-    """The breakdowns ('age', 'employment') with no national value in the data."""
-    return [
-        name
-        for name, indicator in BREAKDOWN_INDICATORS.items()
-        if not ds.obs(indicator, region=NATIONAL)["value"].notna().any()
-    ]
-
-
-def extremes_only(ds: Dataset) -> bool:
-    """True when the regional age or employment shares are incomplete (only extremes given)."""
-    regions = len(reporting_regions(ds))
-    groups = {"age": AGE_BANDS, "employment": EMPLOYMENT}
-    return any(
-        regional(ds, indicator)["value"].notna().sum() < regions * len(groups[name])
-        for name, indicator in BREAKDOWN_INDICATORS.items()
-    )
+def extremes_only(breakdowns: dict[str, Breakdown]) -> bool:
+    """True when some region lacks its full age or employment breakdown."""
+    return any(breakdowns[name].incomplete for name in BREAKDOWN_INDICATORS)
 
 
 def compute(ds: Dataset) -> PortraitResult:
@@ -453,6 +557,14 @@ def compute(ds: Dataset) -> PortraitResult:
     estimate = published(ds, "volunteers_estimate")
     date = per_capita_date(ds)
     population = population_on(ds, date)
+    breakdowns = {
+        "sex": breakdown(ds, "sex", SEXES),
+        "age": breakdown(ds, "age", tuple(AGE_BANDS)),
+        "employment": breakdown(ds, "employment", tuple(EMPLOYMENT)),
+        "cohort": breakdown(ds, "cohort", cohort_ids(ds)),
+    }
+    changes = compare.regional_changes(ds, before, ("volunteers",))
+    names = region_names(ds)
     return PortraitResult(
         year=ds.year,
         volunteers=volunteers,
@@ -466,21 +578,21 @@ def compute(ds: Dataset) -> PortraitResult:
         published_share_of_population=published(ds, "volunteers_share_of_population"),
         female=published(ds, "volunteers_share_by_sex", category="female"),
         male=published(ds, "volunteers_share_by_sex", category="male"),
+        published_source=ds.edition.published_source.cite_as if ds.edition.published else None,
+        breakdowns=breakdowns,
         volunteers_by_year=volunteers_by_year_table(ds, previous),
         per_capita=per_capita_table(ds),
         sex_by_region=sex_by_region_table(ds),
         age_extremes=age_extremes_table(ds),
         employment_extremes=employment_extremes_table(ds),
-        nationally_unpublished=nationally_unpublished(ds),
-        national_breakdowns={
-            "age": national_breakdown(ds, BREAKDOWN_INDICATORS["age"], AGE_BANDS),
-            "employment": national_breakdown(ds, BREAKDOWN_INDICATORS["employment"], EMPLOYMENT),
-        },
-        extremes_only=extremes_only(ds),
-        cohorts=cohort_table(ds),
+        nationally_unpublished=nationally_unpublished(breakdowns),
+        extremes_only=extremes_only(breakdowns),
+        cohorts=cohort_table(ds, breakdowns["cohort"].national),
         change_by_region=change_by_region_table(ds, before),
-        change_by_region_computed=compare.BASIS_COMPUTED
-        in set(compare.regional_changes(ds, before, ("volunteers",))["basis"]),
+        change_by_region_computed=compare.BASIS_COMPUTED in set(changes["basis"]),
+        boundaries_changed=[
+            names[r] for r in changes.loc[changes["basis"] == compare.BASIS_BOUNDARIES, "region"]
+        ],
         regional_distribution_published=regional_distribution_published(ds),
         charted_only=frozenset(i for i in CHARTED_CANDIDATES if charted_only(ds, i)),
         volunteers_by_region=volunteers_by_region_table(ds),
@@ -488,274 +600,275 @@ def compute(ds: Dataset) -> PortraitResult:
 
 
 def plot_sex_by_region(frame: pd.DataFrame) -> plt.Figure:
-    """Horizontal bars of the female share of volunteers by region, with the 50% parity line."""
-    data = frame.dropna(subset=["Female volunteers, %"])
-    figure, axis = plt.subplots(figsize=(8, 0.32 * len(data) + 1.4))
-    sns.barplot(
-        data=data, x="Female volunteers, %", y="Region", color=display.PALETTE[0],
-        errorbar=None, ax=axis,
+    """The share of women among volunteers by region, highest first: a dot per region on a
+    line from the 50% parity line, its value beside it, on an axis that fits the shares."""
+    data = frame.iloc[::-1].reset_index(drop=True)  # a region without the share last
+    values = data["Female volunteers, %"].astype(float)
+    decimals = display.column_decimals(values, most=1)
+    figure, axis = display.bar_chart(len(data), per_row=0.34)
+    rows = range(len(data))
+    known = values.notna().to_numpy()
+    shown_rows = [row for row, given in zip(rows, known, strict=True) if given]
+    axis.hlines(shown_rows, PARITY, values[known], color=display.PALETTE[0], linewidth=2)
+    axis.scatter(values[known], shown_rows, color=display.PALETTE[0], s=36, zorder=3)
+    for row, value in zip(rows, values, strict=True):
+        if pd.isna(value):
+            display.gap_label(axis, row)
+            continue
+        axis.annotate(
+            fmt.percent(value, decimals), (value, row), xytext=(6 if value >= PARITY else -6, 0),
+            textcoords="offset points", ha="left" if value >= PARITY else "right",
+            va="center", fontsize=display.SMALL_FONT_SIZE,
+        )  # fmt: skip
+    axis.axvline(PARITY, color=display.MUTED_COLOUR, linewidth=1, linestyle="--")
+    axis.annotate(
+        "parity", (PARITY, len(data) - 0.4), xytext=(0, 2), textcoords="offset points",
+        ha="center", va="bottom", fontsize=display.SMALL_FONT_SIZE, color=display.MUTED_COLOUR,
     )  # fmt: skip
-    axis.axvline(50, color=display.PALETTE[7], linewidth=1, linestyle="--")
-    axis.set_xlim(0, 100)
-    axis.set_xlabel("Women among volunteers, percent (dashed line: parity)")
-    axis.set_ylabel("")
-    axis.set_title("Share of women among volunteers by region")
+    axis.set_yticks(list(rows), data["Region"])
+    axis.set_ylim(-0.6, len(data) - 0.1)
+    axis.set_xlim(*display.value_limits([*values.dropna(), PARITY], step=5, room=8))
+    axis.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:.0f}%"))
+    axis.set_xlabel("Women among volunteers")
     figure.tight_layout()
     return figure
 
 
-def previous_phrase(result: PortraitResult) -> str:
-    """'+20% on 2021 (116,694)', or that the previous year's count is not available."""
-    if result.change_pct is None:
-        return f"no count for {result.year - 1} is available to compare"
-    return (
-        f"{compare.signed_change(result.change_pct)} on {result.year - 1} "
-        f"({result.volunteers_previous.text()})"
-    )
+def count_record(value: Published) -> dict:
+    """A published count for a template: value (None when missing) and qualifier."""
+    return {"value": value.value, "qualifier": value.qualifier}
+
+
+def rate_record(rate: PerCapita) -> dict | None:
+    """A rate per head for a template; None when the count is missing."""
+    if rate.persons_per_volunteer is None:
+        return None
+    return {
+        "value": rate.volunteers.value,
+        "qualifier": rate.volunteers.qualifier,
+        "date": rate.population_date,
+        "population": rate.population,
+        "share": rate.share_pct,
+        "ppv": rate.persons_per_volunteer,
+        "nth": every_nth(rate.persons_per_volunteer),
+    }
+
+
+def breakdown_record(result: PortraitResult, name: str) -> dict:
+    """A breakdown for a template: national shares in category order, and its regions."""
+    found = result.breakdowns[name]
+    values = list(found.national.values())
+    return {
+        "name": name,
+        "national": list(found.national.items()),
+        "decimals": 0 if all(float(v).is_integer() for v in values) else 1,
+        "from_regions": found.from_regions,
+        "complete": found.complete,
+        "incomplete": found.incomplete,
+        "total": found.regions_total,
+        "charted_only": found.national_charted_only,
+    }
+
+
+def change_qualifier(result: PortraitResult) -> str:
+    """The qualifier of the change on the previous year, from both counts' qualifiers."""
+    return ratio_qualifier(result.volunteers.qualifier, result.volunteers_previous.qualifier)
 
 
 def headline(result: PortraitResult) -> str:
     """The chapter's key numbers as a Markdown paragraph."""
-    rate = result.recorded_per_capita
-    return (
-        f"In {result.year} the regional front offices recorded "
-        f"**{result.volunteers.text()} volunteers**, {previous_phrase(result)}; "
-        f"the National Volunteer Network estimates "
-        f"{result.estimate.text()}. Against the official population on "
-        f"{long_date(rate.population_date)} ({fmt.number(rate.population)}), every "
-        f"**{fmt.ordinal(every_nth(rate.persons_per_volunteer))} person** is a recorded "
-        f"volunteer ({fmt.percent(rate.share_pct, 2)} of the population). "
-        f"Women make up **{fmt.percent(result.female.value, 0)}** of volunteers, men "
-        f"{fmt.percent(result.male.value, 0)}."
+    sex = breakdown_record(result, "sex")
+    shares = dict(sex["national"])
+    return prose.render(
+        "portrait/headline",
+        year=result.year,
+        volunteers=count_record(result.volunteers),
+        previous=count_record(result.volunteers_previous),
+        change=result.change_pct,
+        change_qualifier=change_qualifier(result),
+        estimate=count_record(result.estimate),
+        rate=rate_record(result.recorded_per_capita),
+        sex=sex | {"female": shares.get("female"), "male": shares.get("male")},
     )
 
 
 def totals_text(result: PortraitResult) -> str:
     """Recorded count, the network's estimate, the systematic core and earlier years."""
     history = result.volunteers_by_year[result.volunteers_by_year["Year"] < result.year - 1]
-    earlier = "; ".join(
-        f"in {year} the report gives {text}"
-        for year, text in zip(history["Year"], history["As published"], strict=True)
+    return prose.render(
+        "portrait/totals",
+        year=result.year,
+        volunteers=count_record(result.volunteers),
+        previous=count_record(result.volunteers_previous),
+        change=result.change_pct,
+        change_qualifier=change_qualifier(result),
+        estimate=count_record(result.estimate),
+        systematic=count_record(result.systematic),
+        earlier=[
+            {"year": int(year), "value": None if pd.isna(value) else value, "qualifier": qualifier}
+            for year, value, qualifier in zip(
+                history["Year"], history["Volunteers"], history["qualifier"], strict=True
+            )
+        ],
     )
-    return (
-        f"The regional front offices recorded {result.volunteers.text()} volunteers in "
-        f"{result.year}: citizens active in volunteer organizations during the year. The "
-        f"National Volunteer Network's estimate is {result.estimate.text()}, and "
-        f"{result.systematic.text()} people can be recruited for volunteer work on a "
-        f"systematic basis. "
-        + (
-            f"No count for {result.year - 1} is available"
-            if result.change_pct is None
-            else f"In {result.year - 1} the offices recorded {result.volunteers_previous.text()}, "
-            f"so the recorded count changed by {fmt.signed_percent(result.change_pct, 1)}"
-        )
-        + (f"; {earlier}." if earlier else ".")
-    )
+
+
+def stated_record(result: PortraitResult) -> dict | None:
+    """The rate per head stored with the data, against the recorded count; None if missing."""
+    recorded = result.recorded_per_capita
+    stated = result.published_persons_per_volunteer
+    if stated.missing:
+        return None
+    share = result.published_share_of_population
+    ratio = recorded.persons_per_volunteer
+    return {
+        "status": stated.status,
+        "nth": every_nth(stated.value),
+        "share": share.value,
+        "share_decimals": 0 if share.missing else decimals_of(share.value),
+        "matches": ratio is not None and every_nth(ratio) == every_nth(stated.value),
+        "needed": recorded.population / stated.value,
+    }
 
 
 def per_capita_text(result: PortraitResult) -> str:
-    """'Every Nth person' for the recorded count and the estimate, beside the report's figures."""
-    recorded, estimate = result.recorded_per_capita, result.estimate_per_capita
-    estimate_words = fmt.QUALIFIER_WORDS[estimate.volunteers.qualifier]
-    text = (
-        f"Rates per head use the official population on "
-        f"{long_date(recorded.population_date)} ({fmt.number(recorded.population)}), the end "
-        f"of the reference year. The recorded {recorded.volunteers.text()} volunteers are "
-        f"{fmt.percent(recorded.share_pct, 2)} of the population: one in every "
-        f"{fmt.number(recorded.persons_per_volunteer, 1)} people, or every "
-        f"{fmt.ordinal(every_nth(recorded.persons_per_volunteer))} person. The network's "
-        f"estimate of {estimate.volunteers.text()} would make {estimate_words}"
-        f"{fmt.percent(estimate.share_pct, 2)} of the population volunteers, every "
-        f"{fmt.ordinal(every_nth(estimate.persons_per_volunteer))} person. "
-    )
-    return text + stated_rate_text(result)
-
-
-def stated_rate_text(result: PortraitResult) -> str:
-    """The rate per head stored with the data, worded by its status (reported, derived, missing)."""
-    recorded = result.recorded_per_capita
-    stated = result.published_persons_per_volunteer
-    share = result.published_share_of_population
-    if stated.missing:
-        return "The report states no rate per head of its own."
-    nth = fmt.ordinal(every_nth(stated.value))
-    share_text = "" if share.missing else fmt.percent(share.value, decimals_of(share.value))
-    if stated.status == "reported":
-        text = f"The report itself states that every {nth} person is a volunteer" + (
-            f" and that volunteers are {share_text} of the population" if share_text else ""
-        )
-    else:
-        text = f"The data's own derived rate is every {nth} person" + (
-            f" ({share_text} of the population)" if share_text else ""
-        )
-    if every_nth(recorded.persons_per_volunteer) == every_nth(stated.value):
-        return text + ", as the recorded count gives."
-    return text + (
-        f"; the recorded count does not give that rate, which needs about "
-        f"{fmt.number(recorded.population / stated.value)} volunteers against this population. "
-        "The table gives the rates for every population date in the data."
+    """'Every Nth person' for the recorded count and the estimate, beside the stated rate."""
+    return prose.render(
+        "portrait/per_capita",
+        population={
+            "date": result.recorded_per_capita.population_date,
+            "value": result.recorded_per_capita.population,
+        },
+        rate=rate_record(result.recorded_per_capita),
+        estimate=rate_record(result.estimate_per_capita),
+        stated=stated_record(result),
+        source=result.published_source,
     )
 
 
 def sex_text(result: PortraitResult) -> str:
     """National sex ratio and the regions where men outnumber women."""
     frame = result.sex_by_region.dropna(subset=["Female volunteers, %"])
-    male_majority = frame[frame["Female volunteers, %"] < 50]["Region"].tolist()
-    top = frame.iloc[0]
-    text = (
-        f"Nationally {fmt.percent(result.female.value, 0)} of volunteers are women and "
-        f"{fmt.percent(result.male.value, 0)} men. Women are the majority in "
-        f"{len(frame) - len(male_majority)} of the {len(frame)} regions, most of all in "
-        f"{top['Region']} ({fmt.percent(top['Female volunteers, %'])})"
+    female = frame["Female volunteers, %"]
+    top = frame.iloc[0] if len(frame) else None
+    return prose.render(
+        "portrait/sex",
+        sex=breakdown_record(result, "sex"),
+        known=len(frame),
+        women=frame.loc[female > 50, "Region"].tolist(),
+        men=frame.loc[female < 50, "Region"].tolist(),
+        parity=frame.loc[female == 50, "Region"].tolist(),
+        top=None
+        if top is None
+        else {"region": top["Region"], "share": float(top["Female volunteers, %"])},
     )
-    if male_majority:
-        text += f"; men are the majority in {fmt.join_words(male_majority)}"
-    return text + "."
 
 
-def extremes_sentences(frame: pd.DataFrame) -> list[str]:
-    """One sentence per group: the regions with the highest and the lowest published share."""
-    sentences = []
+def extremes_records(frame: pd.DataFrame) -> list[dict]:
+    """Per group: the regions with the highest and the lowest share, as worded in the table."""
+    records = []
     for group, rows in frame.groupby("Group", sort=False):
         share = rows["Share of the region's volunteers, %"]
         highest = rows[share == share.max()]
-        lowest = rows[share == share.min()]
-        sentence = (
-            f"{group}: highest in {fmt.join_words(highest['Region'].tolist())} "
-            f"({highest['As published'].iloc[0]})"
+        lowest = rows[share == share.min()] if len(rows) > len(highest) else rows.iloc[:0]
+        records.append(
+            {
+                "group": group,
+                "highest": highest["Region"].tolist(),
+                "highest_share": highest["As published"].iloc[0],
+                "lowest": lowest["Region"].tolist(),
+                "lowest_share": lowest["As published"].iloc[0] if len(lowest) else "",
+            }
         )
-        if len(rows) > len(highest):
-            sentence += (
-                f", lowest in {fmt.join_words(lowest['Region'].tolist())} "
-                f"({lowest['As published'].iloc[0]})"
-            )
-        sentences.append(sentence + ".")
-    return sentences
+    return records
 
 
 def age_employment_text(result: PortraitResult) -> str:
-    """What the report publishes on age and employment, and what it does not."""
-    if result.extremes_only:
-        text = (
-            "For age and employment the report names only the regions with the highest and the "
-            "lowest shares of each group; the other regions' shares are not published."
-        )
-    else:
-        text = (
-            "The report gives the age and employment shares of every region; the highest and "
-            "lowest of each group are listed here."
-        )
-    if result.nationally_unpublished:
-        text += (
-            f" It gives no national figures by {' or '.join(result.nationally_unpublished)}; "
-            "this edition therefore cannot give them."
-        )
-    for name, shares in result.national_breakdowns.items():
-        if shares:
-            text += f" Nationally by {name}: {shares}."
-    sentences = extremes_sentences(result.age_extremes) + extremes_sentences(
-        result.employment_extremes
+    """National shares by age and employment where known, the regional extremes, the gaps."""
+    extremes = {"age": result.age_extremes, "employment": result.employment_extremes}
+    return prose.render(
+        "portrait/age_employment",
+        breakdowns=[
+            breakdown_record(result, name) | {"extremes": extremes_records(extremes[name])}
+            for name in BREAKDOWN_INDICATORS
+        ],
+        source=result.published_source,
     )
-    return text + "\n\n" + "\n".join(f"- {s}" for s in sentences)
-
-
-def gap_words(result: PortraitResult, indicator: str, thing: str) -> str:
-    """'shows <thing> only as a chart without values', or 'does not publish <thing>'."""
-    if indicator in result.charted_only:
-        return f"shows {thing} only as a chart without values"
-    return f"does not publish {thing}"
 
 
 def cohorts_text(result: PortraitResult) -> str:
-    """Cohort categories, and whether their composition is published."""
-    shares = result.cohorts["Share of volunteers at events, %"]
-    text = (
-        f"The regional front offices classify volunteers at events into "
-        f"{len(result.cohorts)} cohorts, defined in the table below. "
-    )
-    if shares.isna().all():
-        return text + (
-            f"The report {gap_words(result, 'volunteers_share_by_cohort', 'the composition')}; "
-            "this edition therefore cannot give the shares."
-        )
-    return text + f"The report publishes shares for {int(shares.notna().sum())} of them."
-
-
-def changes_phrase(frame: pd.DataFrame, column: str) -> str:
-    """'Mangystau region (+201%) and North Kazakhstan region (+193%)'."""
-    return fmt.join_words(
-        [
-            f"{region} ({fmt.signed_percent(change)})"
-            for region, change in zip(frame["Region"], frame[column], strict=True)
-        ]
+    """Cohort categories, and their shares among volunteers at events where known."""
+    found = result.breakdowns["cohort"]
+    names = dict(zip(found.categories, result.cohorts["Cohort"], strict=True))
+    return prose.render(
+        "portrait/cohorts",
+        cohorts=[{"id": c, "name": names[c]} for c in found.categories],
+        b=breakdown_record(result, "cohort"),
+        source=result.published_source,
     )
 
 
-def distribution_text(frame: pd.DataFrame) -> str:
-    """Where most and fewest volunteers are, in numbers and per 1,000 population, as a
-    sentence ending with a space; '' without regional counts."""
-    if frame.empty:
-        return ""
-    rate = "Volunteers per 1,000 population"
-
-    def count(row) -> str:
-        share = row["Share of all volunteers, %"]
-        of_all = "" if pd.isna(share) else f", {fmt.percent(share)} of all"
-        return f"{row['Region']} ({fmt.qualified(row['Volunteers'], row['qualifier'])}{of_all})"
-
-    text = f"The regional front offices recorded the most volunteers in {count(frame.iloc[0])}"
-    text += f" and the fewest in {count(frame.iloc[-1])}. " if len(frame) > 1 else ". "
-    rates = frame.dropna(subset=[rate]).sort_values(rate, ascending=False)
-    if len(rates) > 1:
-        high, low = rates.iloc[0], rates.iloc[-1]
-        text += (
-            f"Per 1,000 population they range from "
-            f"{fmt.qualified(low[rate], low['qualifier'], 1)} in {low['Region']} to "
-            f"{fmt.qualified(high[rate], high['qualifier'], 1)} in {high['Region']}. "
-        )
-    return text
+def regional_count_record(row: pd.Series) -> dict:
+    """One region's count for a template."""
+    share = row["Share of all volunteers, %"]
+    return {
+        "region": row["Region"],
+        "volunteers": float(row["Volunteers"]),
+        "qualifier": row["qualifier"],
+        "share": None if pd.isna(share) else float(share),
+    }
 
 
 def regions_text(result: PortraitResult) -> str:
-    """Regional distribution and growth by region, as far as published.
+    """Regional distribution and change by region, as far as the data give them.
 
-    When the report gives the change for only some regions (the 2022 report names the
-    extremes), all of them are named; when it gives every region, only the extremes.
+    When the change is known for fewer than half the regions (the 2022 data give four), all
+    of them are named; otherwise the largest rise and fall, and the regions without one.
     """
+    frame = result.volunteers_by_region
+    rate = "Volunteers per 1,000 population"
+    rates = frame.dropna(subset=[rate]).sort_values(rate, ascending=False)
     column = result.change_by_region.columns[1]
-    changes = result.change_by_region.dropna(subset=[column])
-    total = len(result.change_by_region)
-    text = ""
-    if not result.regional_distribution_published:
-        text += (
-            f"The report {gap_words(result, 'volunteers_share_by_region', 'volunteers by region')}"
-            "; this edition therefore cannot give regional counts. "
-        )
-    text += distribution_text(result.volunteers_by_region)
-    if changes.empty:
-        return text + f"The report gives no change on {result.year - 1} by region."
-    rises = changes[changes[column] > 0]
-    falls = changes[changes[column] < 0].sort_values(column)
-    if len(changes) < total:
-        text += (
-            f"The report gives the change on {result.year - 1} for only {len(changes)} of the "
-            f"{total} regions"
-        )
-    elif result.change_by_region_computed:
-        text += (
-            f"Computed from both years' counts, the change on {result.year - 1} is known for "
-            f"all {total} regions"
-        )
-        rises, falls = rises.head(1), falls.head(1)
-    else:
-        text += f"The report gives the change on {result.year - 1} for all {total} regions"
-        rises, falls = rises.head(1), falls.head(1)
-    parts = [
-        f"the largest {word}{'s' if len(part) > 1 else ''} in {changes_phrase(part, column)}"
-        for word, part in (("rise", rises), ("fall", falls))
-        if len(part)
+    table = result.change_by_region
+    changes = table.dropna(subset=[column])
+    missing = table.loc[table[column].isna(), "Region"].tolist()
+    records = [
+        {"region": region, "change": float(change)}
+        for region, change in zip(changes["Region"], changes[column], strict=True)
     ]
-    return text + (": " + "; ".join(parts) if parts else "") + "."
+    rises = [r for r in records if r["change"] > 0]
+    falls = sorted((r for r in records if r["change"] < 0), key=lambda r: r["change"])
+    top_rise = [r for r in rises if rises and r["change"] == rises[0]["change"]]
+    top_fall = [r for r in falls if falls and r["change"] == falls[0]["change"]]
+
+    def rate_record_of(row: pd.Series) -> dict:
+        return {"region": row["Region"], "rate": float(row[rate]), "qualifier": row["qualifier"]}
+
+    counted = set(frame["Region"])
+    return prose.render(
+        "portrait/regions",
+        year=result.year,
+        total=len(table),
+        counts=not frame.empty,
+        counts_missing=[r for r in table["Region"] if r not in counted] if len(frame) else [],
+        most=regional_count_record(frame.iloc[0]) if len(frame) else None,
+        fewest=regional_count_record(frame.iloc[-1]) if len(frame) > 1 else None,
+        rates={"high": rate_record_of(rates.iloc[0]), "low": rate_record_of(rates.iloc[-1])}
+        if len(rates) > 1
+        else None,
+        charted_only="volunteers_share_by_region" in result.charted_only,
+        source=result.published_source,
+        changes=records,
+        rise=top_rise,
+        fall=top_fall,
+        boundaries_changed=result.boundaries_changed,
+        other_missing=[r for r in missing if r not in result.boundaries_changed],
+    )
+
+
+def rate_status(rate: PerCapita) -> str:
+    """The status of a rate per head: derived, or missing when its count is."""
+    return "missing" if rate.persons_per_volunteer is None else "derived"
 
 
 def indicators(ds: Dataset) -> list[Indicator]:
@@ -783,70 +896,84 @@ def indicators(ds: Dataset) -> list[Indicator]:
                   "percent", result.female.status, result.female.source, result.female.qualifier),
         Indicator("volunteers_male_pct", "Men among volunteers", result.male.value, "percent",
                   result.male.status, result.male.source, result.male.qualifier),
-        Indicator("population", f"Official population on {long_date(recorded.population_date)}",
+        Indicator("population", f"Official population on {fmt.long_date(recorded.population_date)}",
                   recorded.population, "persons", "reported", population_source),
         Indicator("persons_per_volunteer",
                   "Persons per recorded volunteer (population / recorded volunteers)",
-                  recorded.persons_per_volunteer, "persons", "derived", derived_source,
-                  recorded.ratio_qualifier),
+                  recorded.persons_per_volunteer, "persons", rate_status(recorded),
+                  derived_source, recorded.ratio_qualifier),
         Indicator("persons_per_volunteer_estimate",
                   "Persons per volunteer by the network's estimate (population / estimate)",
-                  estimate.persons_per_volunteer, "persons", "derived",
+                  estimate.persons_per_volunteer, "persons", rate_status(estimate),
                   f"{result.estimate.source}; {population_source}", estimate.ratio_qualifier),
     ]  # fmt: skip
 
 
+def discrepancy_words(kind: str, **context: object) -> dict[str, str]:
+    """The published, recomputed and explanation fields of one discrepancy, from templates."""
+    return {
+        part: prose.render("portrait/discrepancy", kind=kind, part=part, **context)
+        for part in ("published", "recomputed", "explanation")
+    }
+
+
 def discrepancies(ds: Dataset) -> list[Discrepancy]:
-    """Where chapter 1's published figures disagree with the recorded count or each other."""
+    """Where chapter 1's published figures disagree with the recorded count or each other.
+
+    Only a vintage transcribed from a published report has any: from then on the pipeline's
+    figures are the report's own.
+    """
+    if not ds.edition.published:
+        return []
     result = compute(ds)
     found = []
-    recorded, estimate = result.recorded_per_capita, result.estimate_per_capita
+    recorded = result.recorded_per_capita
     stated = result.published_persons_per_volunteer.value
-    if stated is not None and every_nth(recorded.persons_per_volunteer) != every_nth(stated):
-        found.append(
-            Discrepancy(
-                chapter=CHAPTER,
-                topic="Persons per volunteer",
-                published=f"every {fmt.ordinal(every_nth(stated))} person is a volunteer",
-                recomputed=(
-                    f"every {fmt.ordinal(every_nth(recorded.persons_per_volunteer))} with the "
-                    f"recorded {recorded.volunteers.text()}; every "
-                    f"{fmt.ordinal(every_nth(estimate.persons_per_volunteer))} with the estimate "
-                    f"of {estimate.volunteers.text()} (population on "
-                    f"{long_date(recorded.population_date)})"
-                ),
-                explanation=(
-                    f"Every {fmt.ordinal(every_nth(stated))} person needs about "
-                    f"{fmt.number(recorded.population / stated)} volunteers against this "
-                    "population: more than the recorded count, nearer the network's higher "
-                    "estimates."
-                ),
-            )
+    ratio = recorded.persons_per_volunteer
+    if stated is not None and ratio is not None and every_nth(ratio) != every_nth(stated):
+        words = discrepancy_words(
+            "rate",
+            stated_nth=every_nth(stated),
+            recorded=rate_record(recorded),
+            estimate=rate_record(result.estimate_per_capita),
+            needed=recorded.population / stated,
         )
+        found.append(Discrepancy(chapter=CHAPTER, topic="Persons per volunteer", **words))
     stated_share = result.published_share_of_population.value
-    if stated_share is not None and not rounds_to(recorded.share_pct, stated_share):
+    if (
+        stated_share is not None
+        and recorded.share_pct is not None
+        and not rounds_to(recorded.share_pct, stated_share)
+    ):
+        words = discrepancy_words(
+            "share",
+            stated=stated_share,
+            decimals=decimals_of(stated_share),
+            recorded=recorded.share_pct,
+        )
         found.append(
-            Discrepancy(
-                chapter=CHAPTER,
-                topic="Volunteers as a share of the population",
-                published=(
-                    f"{fmt.percent(stated_share, decimals_of(stated_share))} of the population"
-                ),
-                recomputed=f"{fmt.percent(recorded.share_pct, 2)} with the recorded count",
-                explanation="The stated share does not round from the recorded count.",
-            )
+            Discrepancy(chapter=CHAPTER, topic="Volunteers as a share of the population", **words)
         )
     sexes = result.sex_by_region.dropna()
     totals = sexes["Female volunteers, %"] + sexes["Male volunteers, %"]
     for region, total in zip(sexes["Region"], totals, strict=True):
         if abs(total - 100) > 0.15:
-            found.append(
-                Discrepancy(
-                    chapter=CHAPTER,
-                    topic=f"Sex ratio in {region}",
-                    published="female and male shares of volunteers",
-                    recomputed=f"they add up to {fmt.percent(total)}",
-                    explanation="Shares of two complementary groups should add up to 100%.",
-                )
-            )
+            words = discrepancy_words("sex", total=float(total))
+            found.append(Discrepancy(chapter=CHAPTER, topic=f"Sex ratio in {region}", **words))
+    return found
+
+
+def variables(ds: Dataset) -> dict[str, str]:
+    """`{{< var >}}` values chapter 1 offers to commentary, as display text.
+
+    - portrait_undercount_low, portrait_undercount_high: the ends of the stated range by
+      which the real number of volunteers exceeds the recorded one ('20%', '25%'), when the
+      vintage states one.
+    """
+    found = {}
+    for end in ("low", "high"):
+        rows = ds.obs("volunteers_undercount_pct", region=NATIONAL, category=end)
+        if len(rows) == 1 and pd.notna(rows["value"].iloc[0]):
+            value = float(rows["value"].iloc[0])
+            found[f"portrait_undercount_{end}"] = fmt.percent(value, decimals_of(value))
     return found

@@ -1,110 +1,255 @@
-"""Chapter 6, public interest: inquiries to the unified information centre on volunteering."""
+"""Chapter 7, public interest: inquiries to the unified information centre on volunteering.
+
+Python computes the values; every sentence is a template under
+`templates/en/public_interest/`, conditioned on what the data hold. Counts by topic and
+the shares by the applicant's sex and region come from `observations.csv`. The channel of
+contact and the detailed topic have no categories there: when the vintage keeps the
+centre's record log (`logs/inquiries.csv`, ingested with the returns), they come from it,
+as do the number of inquiries from abroad and from each foreign country.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
-from volreport import display, fmt
-from volreport.dataset import NATIONAL, Dataset
+from volreport import display, fmt, prose
+from volreport.dataset import NATIONAL, Dataset, read_csv
 from volreport.indicators import Discrepancy, Indicator
-from volreport.published import Published, charted_only, published, regional
+from volreport.published import (
+    Published,
+    charted_only,
+    published,
+    regional,
+    reporting_regions,
+    sum_qualifier,
+)
 
 TOPICS = {"volunteering": "About volunteering", "other": "Not related to volunteering"}
+LOG = Path("logs") / "inquiries.csv"
+# The breakdowns of inquiries by a category: key -> (indicator, log column, table label).
 BREAKDOWNS = {
-    "inquiries_share_by_sex": "the applicant's sex",
-    "inquiries_share_by_channel": "the channel of contact",
-    "inquiries_share_by_topic_detail": "the detailed topic",
-    "inquiries_share_by_region": "the applicant's region",
+    "sex": ("inquiries_share_by_sex", "sex", "Sex"),
+    "channel": ("inquiries_share_by_channel", "channel", "Channel"),
+    "topic": ("inquiries_share_by_topic_detail", "topic", "Topic"),
 }
-# The national breakdowns of inquiries by a category, as the table names them.
-GROUPED_BREAKDOWNS = {
-    "inquiries_share_by_sex": "Sex",
-    "inquiries_share_by_channel": "Channel",
-    "inquiries_share_by_topic_detail": "Topic",
-}
+REGION_INDICATOR = "inquiries_share_by_region"
 GROUP_LABELS = {"female": "Women", "male": "Men"}
 SHARE = "Share of inquiries, %"
 REGION_SHARE = "Share of inquiries with a region, %"
+LOG_DECIMALS = 2  # shares computed from the log, as ingest rounds the shares it stores
+
+
+@dataclass(frozen=True)
+class Share:
+    """One group's share of the inquiries that record the breakdown: `group` as a table
+    shows it ('Women', 'Phone'), `name` as a sentence does ('women', 'phone')."""
+
+    group: str
+    name: str
+    share: float
+    qualifier: str = "exact"
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Inquiries by one category (sex, channel or topic).
+
+    `shares` is empty when the data give no values; `charted` is True when the source shows
+    the breakdown only as a chart; `unrecorded` counts the inquiries of the log that leave
+    the category empty (None when the shares come from observations).
+    """
+
+    key: str
+    label: str
+    shares: list[Share]
+    charted: bool = False
+    unrecorded: int | None = None
+
+
+@dataclass(frozen=True)
+class RegionShares:
+    """Inquiries by the applicant's region: the shares given (largest first), the regions
+    whose share is missing, the reporting regions with no inquiries recorded at all."""
+
+    shares: pd.DataFrame
+    missing: list[str]
+    unrecorded: list[str]
+    total: int
+    charted: bool
 
 
 @dataclass(frozen=True)
 class PublicInterestResult:
-    """Everything chapter 6 shows: inquiries by topic, foreign countries, unpublished splits."""
+    """Everything chapter 7 shows."""
 
     year: int
+    published: bool
     volunteering: Published
     other: Published
     inquiries: pd.DataFrame
     countries: pd.DataFrame
-    unpublished_breakdowns: list[str]
-    charted_breakdowns: list[str]
+    breakdowns: list[Breakdown]
     shares: pd.DataFrame
-    shares_by_region: pd.DataFrame
+    regions: RegionShares
+    logged: int | None = None  # inquiries in the log; None when the vintage keeps no log
+    foreign: int | None = None  # of them, from abroad
+    placeless: int | None = None  # of them, with neither a region nor a country
+
+    @property
+    def shares_by_region(self) -> pd.DataFrame:
+        """Each region's share of the inquiries that give a region, largest first."""
+        return self.regions.shares
+
+
+def inquiries_log(ds: Dataset) -> pd.DataFrame | None:
+    """The vintage's record of inquiries (one row each), or None when it keeps none."""
+    path = Path(ds.path) / LOG
+    if not path.is_file():
+        return None
+    return read_csv(path).astype("string")
 
 
 def inquiries_table(ds: Dataset) -> pd.DataFrame:
-    """Inquiries received by topic, with the report's wording ('about', 'at least')."""
-    rows = {topic: published(ds, "inquiries", category=topic) for topic in TOPICS}
+    """Inquiries received by topic: the count and its qualifier ('approx', 'at_least')."""
+    rows = [published(ds, "inquiries", category=topic) for topic in TOPICS]
     return pd.DataFrame(
         {
             "Topic": list(TOPICS.values()),
-            "Inquiries": [row.value for row in rows.values()],
-            "As published": [row.text() for row in rows.values()],
+            "Inquiries": [row.value for row in rows],
+            "qualifier": [row.qualifier for row in rows],
         }
     )
 
 
 def inquiries_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """`inquiries_table` as shown: each count as published ('about 2,500') in one column.
-    The table itself, with the numbers, is the CSV."""
-    return pd.DataFrame({"Topic": frame["Topic"], "Inquiries": frame["As published"]})
-
-
-def countries_table(ds: Dataset) -> pd.DataFrame:
-    """Foreign countries that sent inquiries, in the report's order."""
-    countries = ds.tables["inquiry_countries"].sort_values("order")
-    return pd.DataFrame({"Country": countries["country"].astype(str).to_numpy()})
-
-
-def shares_table(ds: Dataset) -> pd.DataFrame:
-    """National shares of inquiries by sex, channel and detailed topic, where the data give
-    them (complete years; the 2022 report shows them only as charts): columns Breakdown,
-    Group, the share and its qualifier, in breakdown order, largest share first."""
-    frames = []
-    for indicator, name in GROUPED_BREAKDOWNS.items():
-        rows = ds.obs(indicator, region=NATIONAL).dropna(subset=["value"])
-        if rows.empty:
-            continue
-        groups = rows["category"].fillna("").astype(str)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "Breakdown": name,
-                    "Group": [GROUP_LABELS.get(g, g.capitalize()) for g in groups],
-                    SHARE: rows["value"].astype("float64").to_numpy(),
-                    "qualifier": rows["qualifier"].fillna("exact").astype(str).to_numpy(),
-                }
-            ).sort_values(SHARE, ascending=False, kind="stable")
-        )
-    if not frames:
-        return pd.DataFrame(columns=["Breakdown", "Group", SHARE, "qualifier"])
-    return pd.concat(frames, ignore_index=True)
-
-
-def region_shares_table(ds: Dataset) -> pd.DataFrame:
-    """Each region's share of the inquiries that give a region, largest first; no rows when
-    the data give none (2022). Columns Region, the share and its qualifier."""
-    rows = regional(ds, "inquiries_share_by_region").dropna(subset=["value"])
-    rows = rows.sort_values(["value", "region_name"], ascending=[False, True])
+    """`inquiries_table` as shown: each count with its qualifier ('about 2,500') in one
+    column. The table itself, with the numbers apart, is the CSV."""
     return pd.DataFrame(
         {
-            "Region": rows["region_name"].to_numpy(),
-            REGION_SHARE: rows["value"].to_numpy(),
-            "qualifier": rows["qualifier"].to_numpy(),
+            "Topic": frame["Topic"],
+            "Inquiries": display.qualified_cells(frame["Inquiries"], frame["qualifier"]),
         }
     )
+
+
+def countries_table(ds: Dataset, log: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Foreign countries that sent inquiries, in the order of the data; with the number of
+    inquiries from each when the vintage keeps a log."""
+    countries = ds.tables["inquiry_countries"].sort_values("order")
+    frame = pd.DataFrame({"Country": countries["country"].astype(str).to_numpy()})
+    if log is not None:
+        counts = log["country"].dropna().value_counts()
+        frame["Inquiries"] = [int(counts.get(c, 0)) for c in frame["Country"]]
+    return frame
+
+
+def share(group: str, value: float, qualifier: object = "exact") -> Share:
+    """A group's share, named for a table and for a sentence ('Women' / 'women')."""
+    label = GROUP_LABELS.get(group, fmt.capitalize_first(group))
+    name = label.lower() if group in GROUP_LABELS else group
+    return Share(label, name, float(value), "exact" if pd.isna(qualifier) else str(qualifier))
+
+
+def observed_shares(ds: Dataset, indicator: str) -> list[Share]:
+    """The national shares of a breakdown that observations give, largest first."""
+    rows = ds.obs(indicator, region=NATIONAL).dropna(subset=["value"])
+    shares = [
+        share(str(group) if pd.notna(group) else "", value, qualifier)
+        for group, value, qualifier in zip(
+            rows["category"], rows["value"], rows["qualifier"], strict=True
+        )
+    ]
+    return sorted(shares, key=lambda s: -s.share)
+
+
+def logged_shares(log: pd.DataFrame, column: str) -> list[Share]:
+    """Shares of the log's inquiries that record `column`, largest first (ties by name)."""
+    counts = log[column].dropna().value_counts()
+    ordered = sorted(counts.index, key=lambda g: (-counts[g], g))
+    return [
+        share(str(g), round(float(counts[g] / counts.sum() * 100), LOG_DECIMALS)) for g in ordered
+    ]
+
+
+def breakdown(ds: Dataset, key: str, log: pd.DataFrame | None) -> Breakdown:
+    """One breakdown from observations when they give values; the channel and the detailed
+    topic (which observations cannot split by category) from the log otherwise."""
+    indicator, column, label = BREAKDOWNS[key]
+    shares = observed_shares(ds, indicator)
+    if shares or key == "sex" or log is None:
+        return Breakdown(key, label, shares, charted=bool(charted_only(ds, indicator)))
+    return Breakdown(
+        key, label, logged_shares(log, column), unrecorded=int(log[column].isna().sum())
+    )
+
+
+def shares_table(breakdowns: list[Breakdown]) -> pd.DataFrame:
+    """National shares of inquiries by sex, channel and detailed topic, where the data give
+    them: columns Breakdown, Group, the share and its qualifier, largest share first."""
+    rows = [
+        {"Breakdown": b.label, "Group": s.group, SHARE: s.share, "qualifier": s.qualifier}
+        for b in breakdowns
+        for s in b.shares
+    ]
+    return pd.DataFrame(rows, columns=["Breakdown", "Group", SHARE, "qualifier"])
+
+
+def region_shares(ds: Dataset) -> RegionShares:
+    """Each region's share of the inquiries that give a region, largest first, and the gaps."""
+    rows = regional(ds, REGION_INDICATOR)
+    given = rows.dropna(subset=["value"]).sort_values(
+        ["value", "region_name"], ascending=[False, True]
+    )
+    frame = pd.DataFrame(
+        {
+            "Region": given["region_name"].to_numpy(),
+            REGION_SHARE: given["value"].to_numpy(),
+            "qualifier": given["qualifier"].to_numpy(),
+        }
+    )
+    units = reporting_regions(ds)
+    # Gaps are named only beside shares that are given; no share at all is one gap.
+    missing = set() if given.empty else set(rows.loc[rows["value"].isna(), "region"])
+    absent = set() if given.empty else set(units["region"]) - set(rows["region"])
+    return RegionShares(
+        shares=frame,
+        missing=units.loc[units["region"].isin(missing), "region_name"].tolist(),
+        unrecorded=units.loc[units["region"].isin(absent), "region_name"].tolist(),
+        total=len(units),
+        charted=bool(charted_only(ds, REGION_INDICATOR)),
+    )
+
+
+def compute(ds: Dataset) -> PublicInterestResult:
+    """Chapter 7 from a year's data."""
+    log = inquiries_log(ds)
+    breakdowns = [breakdown(ds, key, log) for key in BREAKDOWNS]
+    return PublicInterestResult(
+        year=ds.year,
+        published=ds.edition.published,
+        volunteering=published(ds, "inquiries", category="volunteering"),
+        other=published(ds, "inquiries", category="other"),
+        inquiries=inquiries_table(ds),
+        countries=countries_table(ds, log),
+        breakdowns=breakdowns,
+        shares=shares_table(breakdowns),
+        regions=region_shares(ds),
+        **log_counts(log),
+    )
+
+
+def log_counts(log: pd.DataFrame | None) -> dict[str, int | None]:
+    """Inquiries in the log, from abroad, and with neither a region nor a country."""
+    if log is None:
+        return {"logged": None, "foreign": None, "placeless": None}
+    return {
+        "logged": len(log),
+        "foreign": int(log["country"].notna().sum()),
+        "placeless": int((log["country"].isna() & log["region"].isna()).sum()),
+    }
 
 
 def shares_display(frame: pd.DataFrame) -> pd.DataFrame:
@@ -117,106 +262,81 @@ def shares_display(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-def unpublished_breakdowns(ds: Dataset) -> list[str]:
-    """The breakdowns of inquiries for which the report gives no value (charts only)."""
-    return [
-        words
-        for indicator, words in BREAKDOWNS.items()
-        if not ds.obs(indicator)["value"].notna().any()
-    ]
-
-
-def compute(ds: Dataset) -> PublicInterestResult:
-    """Chapter 6 from a year's data."""
-    return PublicInterestResult(
-        year=ds.year,
-        volunteering=published(ds, "inquiries", category="volunteering"),
-        other=published(ds, "inquiries", category="other"),
-        inquiries=inquiries_table(ds),
-        countries=countries_table(ds),
-        unpublished_breakdowns=unpublished_breakdowns(ds),
-        charted_breakdowns=[w for i, w in BREAKDOWNS.items() if charted_only(ds, i)],
-        shares=shares_table(ds),
-        shares_by_region=region_shares_table(ds),
+def total(result: PublicInterestResult) -> Published | None:
+    """All inquiries (about volunteering and not), with the qualifier of a sum; None when
+    either count is missing."""
+    parts = (result.volunteering, result.other)
+    if any(p.missing for p in parts):
+        return None
+    return Published(
+        sum(p.value for p in parts),
+        sum_qualifier(p.qualifier for p in parts),
+        "derived",
+        "sum of the inquiries by topic",
     )
 
 
-def list_words(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def context(result: PublicInterestResult) -> dict:
+    """What the chapter's templates are rendered with."""
+    shown = [b for b in result.breakdowns if b.shares]
+    absent = [b for b in result.breakdowns if not b.shares]
+    return {
+        "year": result.year,
+        "published": result.published,
+        "volunteering": result.volunteering,
+        "other": result.other,
+        "total": total(result),
+        "shown": shown,
+        # "Shown only as a chart" is said of a published source only.
+        "charted": [b.key for b in absent if b.charted and result.published],
+        "absent": [b.key for b in absent if not (b.charted and result.published)],
+        "regions": result.regions,
+        "region_shares": result.regions.shares.to_dict("records"),
+        "region_column": REGION_SHARE,
+        "countries": result.countries["Country"].tolist(),
+        "country_counts": (
+            result.countries.to_dict("records") if "Inquiries" in result.countries else []
+        ),
+        "logged": result.logged,
+        "foreign": result.foreign,
+        "placeless": result.placeless,
+    }
 
 
 def headline(result: PublicInterestResult) -> str:
     """The chapter's key numbers as a Markdown paragraph."""
-    return (
-        f"In {result.year} the unified information centre on volunteering received "
-        f"**{result.volunteering.text()} inquiries about volunteering** and "
-        f"{result.other.text()} on other matters, including from "
-        f"{len(result.countries)} foreign countries."
-    )
+    return prose.render("public_interest/headline", **context(result))
 
 
 def inquiries_text(result: PublicInterestResult) -> str:
-    """Inquiries received, and which breakdowns the report does not publish."""
-    text = (
-        f"The centre received {result.volunteering.text()} inquiries about volunteering and "
-        f"{result.other.text()} more not related to it."
-    )
-    text += shares_text(result)
-    charted = result.charted_breakdowns
-    absent = [w for w in result.unpublished_breakdowns if w not in charted]
-    if charted:
-        text += (
-            f" The report shows inquiries by {list_words(charted)} only as charts without values"
-        )
-    if absent:
-        text += f"{';' if charted else ' The report'} gives no figures by {list_words(absent)}"
-    if result.unpublished_breakdowns:
-        text += "; this edition therefore cannot give these breakdowns."
-    return text
+    """The inquiries received, by whether they concerned volunteering."""
+    return prose.render("public_interest/inquiries", **context(result))
 
 
-def share_words(frame: pd.DataFrame, names: str, column: str, brackets: bool = False) -> list[str]:
-    """'Women 49.7%' (or 'Astana (8.7%)') per row, with the share's qualifier ('about 40%')."""
-    words = []
-    for name, value, qualifier in zip(frame[names], frame[column], frame["qualifier"], strict=True):
-        share = fmt.QUALIFIER_WORDS.get(qualifier, "") + fmt.percent(value)
-        words.append(f"{name} ({share})" if brackets else f"{name} {share}")
-    return words
+def breakdowns_text(result: PublicInterestResult) -> str:
+    """Who turned to the centre, how and about what: the shares the data give, and the
+    breakdowns they do not give."""
+    return prose.render("public_interest/breakdowns", **context(result))
 
 
-def shares_text(result: PublicInterestResult) -> str:
-    """Sentences on the shares of inquiries the data give (by sex, channel, topic, region),
-    each with a leading space; '' when there are none (2022)."""
-    text = ""
-    for name, rows in result.shares.groupby("Breakdown", sort=False):
-        text += f" By {name.lower()}: {list_words(share_words(rows, 'Group', SHARE))}."
-    regions = result.shares_by_region
-    if len(regions) > 3:
-        top = share_words(regions.head(3), "Region", REGION_SHARE, brackets=True)
-        fewest = share_words(regions.tail(1), "Region", REGION_SHARE, brackets=True)[0]
-        text += (
-            f" Of the inquiries that name a region, the most came from {list_words(top)}, "
-            f"the fewest from {fewest}; the table gives all {len(regions)} regions."
-        )
-    elif len(regions):
-        words = share_words(regions, "Region", REGION_SHARE, brackets=True)
-        text += f" By region, of the inquiries that name one: {list_words(words)}."
-    return text
+def regions_text(result: PublicInterestResult) -> str:
+    """Where in Kazakhstan the inquiries came from, and the regions without a share."""
+    return prose.render("public_interest/regions", **context(result))
 
 
 def countries_text(result: PublicInterestResult) -> str:
-    """Where the foreign inquiries came from."""
-    if result.countries.empty:
-        return "The report names no foreign countries among the applicants."
-    return (
-        f"Inquiries also came from {len(result.countries)} other countries: "
-        f"{list_words(result.countries['Country'].tolist())}."
-    )
+    """Inquiries from abroad, and the countries they came from."""
+    return prose.render("public_interest/abroad", **context(result))
+
+
+def variables(ds: Dataset) -> dict[str, str]:
+    """Values the chapter's commentary may quote with `{{< var >}}`:
+    public_interest_foreign_countries, how many foreign countries sent inquiries."""
+    return {"public_interest_foreign_countries": fmt.number(len(countries_table(ds)))}
 
 
 def indicators(ds: Dataset) -> list[Indicator]:
-    """Chapter 6's headline indicators with their provenance and the published qualifier."""
+    """Chapter 7's headline indicators with their provenance and the published qualifier."""
     result = compute(ds)
     return [
         Indicator(
@@ -236,5 +356,6 @@ def indicators(ds: Dataset) -> list[Indicator]:
 
 
 def discrepancies(ds: Dataset) -> list[Discrepancy]:
-    """Chapter 6 publishes two counts only; nothing to cross-check, so none are found."""
+    """Chapter 7 states the counts and shares as the data give them and derives nothing that
+    a published figure could contradict: no discrepancies, for any vintage."""
     return []

@@ -512,8 +512,12 @@ def write_pdf(
     target: Path,
     work: Path,
     api_version: list[int],
+    metadata: Sequence[str] = (),
 ) -> Path:
-    """Phase 2 for the PDF: the whole book as Typst markup, compiled by Typst."""
+    """Phase 2 for the PDF: the whole book as Typst markup, compiled by Typst.
+
+    `metadata`: further `--metadata=key:value` arguments (`edition_metadata`).
+    """
     import typst
 
     settings: dict[str, Any] = {"target": "typst", "xref": xref, "pages": source_pages}
@@ -542,6 +546,7 @@ def write_pdf(
         arguments.append("--variable=toc:true")
     if synthetic:
         arguments.append("--variable=synthetic:true")
+    arguments += metadata
     document = _book_document(pages, settings, api_version)
     markup = _run_pandoc(arguments, json.dumps(document), what="the PDF (Typst markup)", cwd=work)
     source = work / "book.typ"
@@ -557,6 +562,22 @@ def write_pdf(
     except Exception as error:  # typst raises its own error types; keep the message
         raise PublishError(f"the PDF: Typst failed on the generated markup:\n{error}") from error
     return target
+
+
+# The edition's identity for the PDF's title page: pandoc metadata key <- `_variables.yml`.
+EDITION_METADATA = {
+    "edition-date": "edition_date",
+    "software-version": "software_version",
+    "how-to-cite": "how_to_cite",
+}
+
+
+def edition_metadata(variables: dict[str, str], book: Book) -> list[str]:
+    """`--metadata` arguments for the PDF: edition-date, software-version, how-to-cite (from
+    the book's variables, each only when it has a value) and site-url (from _quarto.yml)."""
+    found = {key: variables.get(name, "") for key, name in EDITION_METADATA.items()}
+    found["site-url"] = book.site_url or ""
+    return [f"--metadata={key}:{value}" for key, value in found.items() if value.strip()]
 
 
 def check_html(pages: Iterable[Path], out_dir: Path) -> None:
@@ -636,7 +657,10 @@ def publish(
         }
         pdf = None
         if "pdf" in formats:
-            pdf = pool.submit(write_pdf, pages, target=out_dir / pdf_name, **common)
+            metadata = edition_metadata(variables, book)
+            pdf = pool.submit(
+                write_pdf, pages, target=out_dir / pdf_name, metadata=metadata, **common
+            )
         written: list[Path] = []
         if "html" in formats:
             html_pages = list(
@@ -659,5 +683,17 @@ def publish(
         if pdf is not None:
             written.append(pdf.result())
         if "html" in formats:
-            check_html(html_pages, out_dir)  # after the PDF: the pages link to it
+            from volreport import downloads
+
+            downloads.write_archives(
+                staging,
+                out_dir,
+                year=year,
+                pages=[page.source for page in pages],
+                numbers={label: entry["text"] for label, entry in xref.items()},
+                variables=variables,
+                title=book.title,
+                author=book.author,
+            )
+            check_html(html_pages, out_dir)  # after the PDF and archives: the pages link them
     return written

@@ -14,8 +14,9 @@ or not) when there is one, as ingest takes them, so consecutive synthetic years 
 otherwise they are invented.
 
 The vintage says `"synthetic": true` in datapackage.json, its title says SYNTHETIC, and
-every row's source is "synthetic (volreport synth, seed S)". The same seed gives the same
-files.
+every row's source is "synthetic (volreport synth, seed S)", as is the one source its
+datapackage.json declares. It writes no edition.yml: a synthetic year has no published
+source, so its report neither quotes nor checks one. The same seed gives the same files.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from volreport import contract, ingest, paths
+from volreport import contract, derive, ingest, paths
 from volreport.dataset import Dataset, load_reference, load_year
 
 PRIOR_YEAR = 2022
@@ -104,7 +105,7 @@ def read_priors(prior_dir: Path | str | None = None) -> Priors:
         hours_total=float(hours_by_area.sum()),
         npo=national(ds, "npo"),
         initiative_groups=national(ds, "initiative_groups"),
-        development={k: national(ds, k) for k in ingest.SUMMED if k.startswith("development")},
+        development={k: national(ds, k) for k in derive.SUMMED if k.startswith("development")},
         national_form={k: national(ds, *k) for k in form_items},
         support_levels=levels.reindex(contract.SUPPORT_LEVELS).fillna(0.0),
         coverage={b: national(ds, "data_coverage_pct", b) for b in ("low", "high")},
@@ -299,19 +300,26 @@ def previous_vintage_observations(folder: Path | str | None) -> pd.DataFrame | N
 
 
 def official_tables(rng, year: int, priors: Priors, label: str) -> dict[str, pd.DataFrame]:
-    """Synthetic population (1 January of the year and the next) and wages, around 2022."""
+    """Synthetic population (1 January of the year and the next; the country's derived as
+    the sum of the regions, `derive.population_derivations`) and wages, around 2022."""
     ds = priors.dataset
+    columns = contract.column_names(contract.POPULATION)
     rows = []
     for date in (f"{year}-01-01", f"{year + 1}-01-01"):
         people = whole(around(rng, priors.population, 0.01))
-        rows += [
+        regional = [
             (code, "current", date, int(v), "reported", label, "")
             for code, v in zip(priors.population.index, people, strict=True)
         ]
-        rows.append(
-            (NATIONAL, "current", date, int(people.sum()), "derived", label, "sum of the regions")
-        )
-    population = pd.DataFrame(rows, columns=contract.column_names(contract.POPULATION))
+        rows += regional
+        rows += [
+            (NATIONAL, "current", date, int(item.value), "derived", label, "sum of the regions")
+            for item in derive.population_derivations(
+                pd.DataFrame(regional, columns=columns), ds.reference["region_mapping"]
+            )
+            if item.key["region"] == NATIONAL
+        ]
+    population = pd.DataFrame(rows, columns=columns)
     wages = ds.tables["wages"]
     wages = wages[wages["boundaries"] == "current"]
     occupations = ds.tables["wages_by_occupation"]
@@ -333,9 +341,12 @@ def official_tables(rng, year: int, priors: Priors, label: str) -> dict[str, pd.
 
 
 def synthetic_params(priors: Priors, label: str) -> dict:
-    """The 2022 method parameters, relabelled synthetic."""
+    """The prior vintage's method parameters, relabelled synthetic. Their notes are left
+    out: they speak of the prior vintage's sources, not of this one."""
     return {
-        name: {**entry, "source": label} if isinstance(entry, dict) else entry
+        name: {**{k: v for k, v in entry.items() if k != "note"}, "source": label}
+        if isinstance(entry, dict)
+        else entry
         for name, entry in priors.dataset.params.items()
     }
 
@@ -404,46 +415,40 @@ def record_tables(rng, national_ret, label: str) -> dict[str, pd.DataFrame]:
     }
 
 
-def report_level_rows(vintage: ingest.Vintage, tables, params, priors, label) -> pd.DataFrame:
-    """Fill the figures no form collects, the way the report states them: coverage around
-    2022, the unrecorded hours added, and the economic value by the chapter 5 method."""
-    from volreport.economics import full_time_equivalents, replacement_value
-
-    obs = vintage.observations.set_index(["indicator", "region", "category"], drop=False)
-    hours = float(obs.loc[("hours", NATIONAL, ""), "value"])
-    grant_hours = float(obs.loc[("grant_hours_total", NATIONAL, ""), "value"])
-    added = float(tables["unrecorded_initiatives"]["hours"].sum()) + grant_hours
-    wage = float(tables["wages"].set_index("region").loc[NATIONAL, "wage_kzt"])
-    occupation = tables["wages_by_occupation"]["wage_kzt"].astype(float)
-    monthly = float(params["monthly_hours_norm"]["value"])
-    annual = float(params["annual_hours_norm"]["value"])
-    values = {
-        ("data_coverage_pct", "low"): priors.coverage["low"],
-        ("data_coverage_pct", "high"): priors.coverage["high"],
-        ("unrecorded_hours_added", ""): added,
-        ("unrecorded_hours_added_pct", ""): round(added / hours * 100, 1),
-        ("economic_value_kzt", ""): round(replacement_value(hours + added, wage, monthly)),
-        ("economic_value_kzt_sector_low", ""): round(
-            replacement_value(hours + added, occupation.min(), monthly)
-        ),
-        ("economic_value_kzt_sector_high", ""): round(
-            replacement_value(hours + added, occupation.max(), monthly)
-        ),
-        ("fte_equivalent", ""): round(full_time_equivalents(hours + added, annual)),
-    }
+def report_level_rows(year: int, vintage: ingest.Vintage, tables, params, priors) -> pd.DataFrame:
+    """Fill the figures no form collects: the prior vintage's coverage estimate, unchanged
+    (a synthetic input, like the returns), then the unrecorded hours added and the economic
+    value as derived by the rules of `volreport.derive` (`REPORT_LEVEL_RULES`: the method of
+    chapter 5), each row's note giving its formula."""
     frame = vintage.observations.copy()
-    for (indicator, category), value in values.items():
+
+    def fill(indicator: str, category: str, value, status: str, note: str, qualifier: str):
         mask = (
             (frame["indicator"] == indicator)
             & (frame["region"] == NATIONAL)
             & (frame["category"] == category)
         )
-        frame.loc[mask, ["value", "status", "note"]] = [
+        frame.loc[mask, ["value", "qualifier", "status", "note"]] = [
             ingest.format_number(value),
-            "derived",
-            "synthetic: computed as the report does",
+            qualifier,
+            status,
+            note,
         ]
-        frame.loc[mask, "qualifier"] = "exact"
+
+    for bound in ("low", "high"):
+        note = "synthetic: the expert estimate of the prior vintage, unchanged"
+        fill("data_coverage_pct", bound, priors.coverage[bound], "reported", note, "exact")
+    inputs = derive.Inputs(
+        year,
+        derive.Observations.from_frame(year, vintage.observations),
+        tables=dict(tables),
+        params=dict(params),
+    )
+    for item in derive.apply(derive.REPORT_LEVEL_RULES, inputs):
+        key = item.key
+        status = "derived" if item.value is not None else "missing"
+        note = f"synthetic: {item.note}"
+        fill(key["indicator"], key["category"], item.value, status, note, item.qualifier or "")
     return frame
 
 
@@ -476,8 +481,10 @@ def synthesize(
     records = record_tables(rng, national_ret, label)
     sources = ingest.Sources(form=lambda _: label, derived=label, log=lambda _: label)
     previous = previous_vintage_observations(previous_dir)
+    origin = None  # data/<year-1>/observations.csv
     if previous is None:  # drawn last, so this year's figures do not depend on it
         previous = previous_observations(rng, year, returns, label)
+        origin = "the synthetic figures drawn for the year before (no vintage of it)"
     vintage = ingest.assemble(
         year,
         [*returns, national_ret],
@@ -486,9 +493,10 @@ def synthesize(
         inquiries=ingest.aggregate_inquiries(inquiries.astype(object).where(inquiries.notna())),
         population=official["population"],
         previous=previous,
+        previous_origin=origin,
     )
     tables = {**vintage.tables, **records, **official}
-    vintage.observations = report_level_rows(vintage, tables, params, priors, label)
+    vintage.observations = report_level_rows(year, vintage, tables, params, priors)
     vintage.tables = tables
     vintage.logs = {"events.csv": events, "inquiries.csv": inquiries}
     vintage.params = params

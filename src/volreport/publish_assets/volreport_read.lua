@@ -7,7 +7,8 @@ remove-cell, and cells with `#| include: false`, are dropped; `#| output: false`
 remove-output tag drop the outputs. Of each output the best representation is kept:
 text/markdown (parsed), an HTML table (a real table), an image (SVG before PNG);
 streams and plain-text reprs are noise. A cell labelled `#| label: fig-...` becomes a
-figure with `#| fig-cap:` and `#| fig-alt:`; `#| label: tbl-...` a table with `#| tbl-cap:`.
+figure with `#| fig-cap:` and `#| fig-alt:` (and the class column-<value> of `#| column:`);
+`#| label: tbl-...` a table with `#| tbl-cap:`.
 
 Headings of levels 2-3 get their number within the chapter (attribute vr-number). Writes
 into the metadata what the book needs to number and link the page: volreport-title,
@@ -211,7 +212,13 @@ local function code_cell(cell)
       if kind == "fig" or options["fig-cap"] then
         local id = kind == "fig" and label or ""
         local caption = caption_blocks(options["fig-cap"])
-        blocks:insert(pandoc.Figure(pandoc.Plain({ image }), caption, { id = id }))
+        -- Quarto's `#| column: body-outset`: a chart wider than the text (it scrolls on
+        -- a phone rather than shrink its type).
+        local attributes = { id = id }
+        if options.column then
+          attributes.class = "column-" .. stringify(options.column)
+        end
+        blocks:insert(pandoc.Figure(pandoc.Plain({ image }), caption, attributes))
       else
         blocks:insert(pandoc.Para({ image }))
       end

@@ -10,10 +10,18 @@ Headings get chapter and section numbers, labelled figures and tables get "Figur
 captions, `@fig-x`/`@tbl-x`/`@sec-x` become links, links to other pages' sources (.md, .ipynb)
 point to the page. For Typst, heading labels are prefixed with the page so that they stay
 unique in the one-document book, and CSV download links need a site to point to.
+
+A table's notes (Div .table-note: what it leaves out, the legend of its gap mark) and a
+chart's source line (Div .chart-source) that follow it belong to it: in HTML they go inside
+its figure; in the PDF the table or figure, its notes and its data link are kept on one
+page (a table of more than LONG_TABLE rows may break across pages, its caption staying
+with its first rows).
 --]]
 
 local stringify = pandoc.utils.stringify
 local target, xref, pages, site_url
+local NOTE_CLASSES = { "table-note", "chart-source" }
+local LONG_TABLE = 12 -- body rows; a table up to this long is never split across pages
 
 local function fail(page, message)
   error(("page %s: %s"):format(page, message), 0)
@@ -100,6 +108,81 @@ local function left_aligned(tbl)
   return tbl
 end
 
+-- A table's or figure's CSV link names it: "Table 4.1 as CSV". The page gives the default
+-- text (volreport.display.download_link), which other engines show; a link with text of
+-- its own (the Data page's) keeps it. On the site the link downloads the file.
+local DEFAULT_DOWNLOAD_TEXT = "Data as CSV"
+local function named_download(link)
+  local label = link.target:match("^data/([%w%-]+)%.csv$")
+  local entry = label and xref[label]
+  if entry and stringify(link.content) == DEFAULT_DOWNLOAD_TEXT then
+    link.content = pandoc.Inlines({ pandoc.Str(entry.text), pandoc.Space(), pandoc.Str("as"),
+      pandoc.Space(), pandoc.Str("CSV") })
+  end
+  if target == "html" then
+    link.attributes.download = ""
+  end
+  return link
+end
+
+-- The landing page's key figures (a `key-figures` Div of `key-figure` cards) as a Typst
+-- grid of boxed cards; each card's paragraphs are set by the class of their one span.
+local CARD_TEXT = {
+  ["kf-label"] = '#text(size: 8.5pt, fill: rgb("#59636e"))[',
+  ["kf-value"] = '#text(size: 14pt, weight: "bold")[',
+  ["kf-change"] = "#text(size: 8.5pt)[",
+  ["kf-meta"] = '#text(size: 8pt, fill: rgb("#59636e"))[',
+}
+local function card_typst(card)
+  local blocks = pandoc.Blocks({})
+  for _, block in ipairs(card.content) do
+    local span = (block.t == "Para" or block.t == "Plain") and #block.content == 1
+      and block.content[1].t == "Span" and block.content[1]
+    local opening = span and CARD_TEXT[span.classes[1]]
+    if opening then
+      local inlines = pandoc.Inlines({ pandoc.RawInline("typst", opening) })
+      inlines:extend(span.content:walk({
+        Span = function(inner)
+          if inner.classes:includes("kf-qualifier") then
+            local small = pandoc.Inlines({ pandoc.RawInline("typst", '#text(size: 8pt, weight: "regular")[') })
+            small:extend(inner.content)
+            small:insert(pandoc.RawInline("typst", "]"))
+            return small
+          end
+        end,
+      }))
+      inlines:insert(pandoc.RawInline("typst", "]"))
+      blocks:insert(pandoc.Para(inlines))
+    else
+      blocks:insert(block)
+    end
+  end
+  local markup = pandoc.write(pandoc.Pandoc(blocks), "typst")
+  return "  block(width: 100%, inset: (x: 7pt, y: 6pt), radius: 2pt, breakable: false,\n"
+    .. '    stroke: (top: 2pt + rgb("#0072b2"), rest: 0.5pt + rgb("#d8dee4")))[\n'
+    .. "#set par(spacing: 0.55em, justify: false)\n#set text(hyphenate: false)\n"
+    .. markup
+    .. "\n  ],\n"
+end
+
+local function key_figures_typst(div)
+  if not div.classes:includes("key-figures") then
+    return nil
+  end
+  local cards = {}
+  for _, block in ipairs(div.content) do
+    if block.t == "Div" and block.classes:includes("key-figure") then
+      cards[#cards + 1] = card_typst(block)
+    end
+  end
+  return pandoc.RawBlock(
+    "typst",
+    "#grid(columns: (1fr, 1fr, 1fr), column-gutter: 8pt, row-gutter: 8pt,\n"
+      .. table.concat(cards)
+      .. ")"
+  )
+end
+
 local function is_download_only(para)
   local links = 0
   for _, inline in ipairs(para.content) do
@@ -110,6 +193,111 @@ local function is_download_only(para)
     end
   end
   return links > 0
+end
+
+-- A CSV link under something that is not a numbered table or figure (a list of
+-- resolutions, say) is named after the section it is in: "Further resolutions as CSV".
+-- `downloads.catalogue` names the Data page's entries the same way.
+local function name_section_downloads(blocks)
+  local section
+  for _, block in ipairs(blocks) do
+    if block.t == "Header" then
+      section = stringify(block.content)
+    elseif block.t == "Para" and section and is_download_only(block) then
+      for _, inline in ipairs(block.content) do
+        local label = inline.t == "Link" and inline.target:match("^data/([%w%-]+)%.csv$")
+        if label and not xref[label] and stringify(inline.content) == DEFAULT_DOWNLOAD_TEXT then
+          inline.content = pandoc.Inlines({ pandoc.Str(section), pandoc.Space(), pandoc.Str("as"),
+            pandoc.Space(), pandoc.Str("CSV") })
+        end
+      end
+    end
+  end
+  return blocks
+end
+
+local function note_class(block)
+  if block.t ~= "Div" then
+    return nil
+  end
+  for _, class in ipairs(NOTE_CLASSES) do
+    if block.classes:includes(class) then
+      return class
+    end
+  end
+  return nil
+end
+
+local function body_rows(tbl)
+  local rows = 0
+  for _, body in ipairs(tbl.bodies) do
+    rows = rows + #body.body
+  end
+  return rows
+end
+
+-- Typst: a note as a call of the book template's function of the same name.
+local function typst_note(div, class)
+  local blocks = pandoc.Blocks({ pandoc.RawBlock("typst", "#" .. class .. "[") })
+  blocks:extend(div.content)
+  blocks:insert(pandoc.RawBlock("typst", "]"))
+  return blocks
+end
+
+-- Typst: a table or figure with what follows it on one page; a long table may break.
+local function typst_together(item, extras)
+  local opening = "#block(breakable: false, width: 100%)["
+  if item.t == "Table" and body_rows(item) > LONG_TABLE then
+    opening = "#[#show figure: set block(breakable: true)"
+  end
+  local blocks = pandoc.Blocks({ pandoc.RawBlock("typst", opening), item })
+  blocks:extend(extras)
+  blocks:insert(pandoc.RawBlock("typst", "]"))
+  return blocks
+end
+
+-- Each table and figure followed by its notes, source line and data link as one unit.
+local function attach_notes(blocks)
+  local result = pandoc.Blocks({})
+  local index = 1
+  while index <= #blocks do
+    local block = blocks[index]
+    index = index + 1
+    if block.t == "Table" or block.t == "Figure" then
+      local notes, links = pandoc.Blocks({}), pandoc.Blocks({})
+      while index <= #blocks do
+        local class = note_class(blocks[index])
+        if class and target == "typst" then
+          notes:extend(typst_note(blocks[index], class))
+        elseif class then
+          notes:insert(blocks[index])
+        elseif blocks[index].t == "Para" and is_download_only(blocks[index]) then
+          links:insert(blocks[index])
+        else
+          break
+        end
+        index = index + 1
+      end
+      if target == "typst" and block.t == "Figure" then
+        block.content:extend(notes) -- the source line under the chart, above its caption
+        result:extend(typst_together(block, links))
+      elseif target == "typst" then
+        notes:extend(links)
+        result:extend(typst_together(block, notes))
+      else
+        if #notes > 0 then
+          block.content:extend(notes)
+        end
+        result:insert(block)
+        result:extend(links)
+      end
+    elseif note_class(block) and target == "typst" then
+      result:extend(typst_note(block, note_class(block)))
+    else
+      result:insert(block)
+    end
+  end
+  return result
 end
 
 local function render_page(div, meta)
@@ -125,7 +313,7 @@ local function render_page(div, meta)
     end,
   })
 
-  local content = div.content
+  local content = name_section_downloads(div.content)
   if target == "typst" and not site_url then
     -- A PDF has no data folder next to it: without a site, CSV links lead nowhere.
     content = content:filter(function(block)
@@ -177,6 +365,9 @@ local function render_page(div, meta)
     end,
     Link = function(link)
       local path = link.target
+      if link.classes:includes("data-download") then
+        link = named_download(link)
+      end
       if is_page_source(path) then
         return page_link(page, path, link)
       end
@@ -194,6 +385,11 @@ local function render_page(div, meta)
       return link
     end,
   })
+
+  content = attach_notes(content)
+  if target == "typst" then
+    content = content:walk({ Div = key_figures_typst })
+  end
 
   if target == "html" then
     -- The page's title is shown by the template, not in the body.
@@ -225,7 +421,12 @@ function Pandoc(doc)
   target = stringify(settings.target)
   xref = plain(settings.xref or {})
   pages = plain(settings.pages or {})
-  site_url = settings["site-url"] and stringify(settings["site-url"]):gsub("/$", "") or nil
+  local url = settings["site-url"] or doc.meta["site-url"]
+  site_url = url and stringify(url):gsub("/$", "") or nil
+  if site_url and target == "typst" then
+    -- The title page links the site (a Typst link needs the address as a string).
+    doc.meta["site-link"] = pandoc.Inlines({ pandoc.Link(site_url, site_url) })
+  end
   local blocks = pandoc.Blocks({})
   for _, block in ipairs(doc.blocks) do
     if block.t == "Div" and block.classes:includes("vr-page") then
