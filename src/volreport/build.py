@@ -240,7 +240,11 @@ class ChapterRunner:
     def __init__(self, year: int, build_dir: Path, data_dir: Path | None, echo: Echo) -> None:
         self.build_dir, self.echo = build_dir, echo
         self.package = package_digest()
-        self.parameters = {"year": year, "data_dir": str(data_dir) if data_dir else None}
+        self.parameters = {
+            "year": year,
+            "data_dir": str(data_dir) if data_dir else None,
+            "build_dir": str(build_dir.parent),
+        }
 
     def reusable(self, notebook: Path) -> bool:
         """True when the chapter's last successful run is still valid."""
