@@ -167,7 +167,7 @@ def test_change_by_region_keeps_unpublished_regions_last(result):
 def test_headline_computes_every_number(result):
     text = portrait.headline(result)
     assert "**1,000 volunteers**" in text
-    assert "+25% on 2021 (800)" in text
+    assert "+25.0% on 2021 (800)" in text
     assert "at least 1,250" in text
     assert "every **141st person**" in text
     assert "1 January 2023 (141,500)" in text
@@ -562,7 +562,7 @@ def test_a_lower_bound_count_words_every_rate_as_a_bound():
     assert "**at least one in every 141.5 people** is a recorded volunteer" in (
         portrait.headline(result)
     )
-    assert "up at least 25% on 2021" in portrait.headline(result)
+    assert "up at least 25.0% on 2021" in portrait.headline(result)
     assert "so the recorded count is up at least 25.0%" in portrait.totals_text(result)
     assert "The recorded count, at least 1,000 volunteers, is at least 0.71%" in (
         portrait.per_capita_text(result)
