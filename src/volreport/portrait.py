@@ -675,18 +675,26 @@ def change_qualifier(result: PortraitResult) -> str:
     return ratio_qualifier(result.volunteers.qualifier, result.volunteers_previous.qualifier)
 
 
+def counts_context(result: PortraitResult) -> dict:
+    """The year's recorded count, the year before's, the change and the estimate, as the
+    headline and the totals statement both word them."""
+    return {
+        "year": result.year,
+        "volunteers": count_record(result.volunteers),
+        "previous": count_record(result.volunteers_previous),
+        "change": result.change_pct,
+        "change_qualifier": change_qualifier(result),
+        "estimate": count_record(result.estimate),
+    }
+
+
 def headline(result: PortraitResult) -> str:
     """The chapter's key numbers as a Markdown paragraph."""
     sex = breakdown_record(result, "sex")
     shares = dict(sex["national"])
     return prose.render(
         "portrait/headline",
-        year=result.year,
-        volunteers=count_record(result.volunteers),
-        previous=count_record(result.volunteers_previous),
-        change=result.change_pct,
-        change_qualifier=change_qualifier(result),
-        estimate=count_record(result.estimate),
+        **counts_context(result),
         rate=rate_record(result.recorded_per_capita),
         sex=sex | {"female": shares.get("female"), "male": shares.get("male")},
     )
@@ -697,12 +705,7 @@ def totals_text(result: PortraitResult) -> str:
     history = result.volunteers_by_year[result.volunteers_by_year["Year"] < result.year - 1]
     return prose.render(
         "portrait/totals",
-        year=result.year,
-        volunteers=count_record(result.volunteers),
-        previous=count_record(result.volunteers_previous),
-        change=result.change_pct,
-        change_qualifier=change_qualifier(result),
-        estimate=count_record(result.estimate),
+        **counts_context(result),
         systematic=count_record(result.systematic),
         earlier=[
             {"year": int(year), "value": None if pd.isna(value) else value, "qualifier": qualifier}
