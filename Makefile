@@ -41,9 +41,11 @@ report: $(STAMP) ## build the report for YEAR (default 2022) into _book/YEAR/
 validate: $(STAMP) ## check data/YEAR against the data contract
 	$(VENV)/bin/volreport validate --year $(YEAR)
 
-lint: $(STAMP) ## ruff format check and lint
+lint: $(STAMP) ## ruff format and lint, the stages' import contract, mypy over src/
 	$(VENV)/bin/ruff format --check src tests notebooks
 	$(VENV)/bin/ruff check src tests notebooks
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy src
 
 format: $(STAMP) ## apply ruff formatting and safe fixes
 	$(VENV)/bin/ruff format src tests notebooks
@@ -57,10 +59,10 @@ test: lint quarto ## lint, unit tests, back-tests, end-to-end builds (both engin
 	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax tests notebooks
 
 notebooks: $(STAMP) ## re-run the chapter notebooks and store their headline outputs for nbval
-	$(PY) -m volreport.notebooks notebooks/*.ipynb
+	$(PY) -m volreport.build.notebooks notebooks/*.ipynb
 
 bench: $(STAMP) ## time cold, no-change and one-file-changed builds against the naive route
-	$(PY) -m volreport.bench --year $(YEAR)
+	$(PY) -m volreport.build.bench --year $(YEAR)
 
 clean: ## remove build outputs (_build/, _book/)
 	rm -rf _build _book

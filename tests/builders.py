@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from volreport import contract, dataset
+from volreport.data import contract, dataset
 
 OBSERVATION_COLUMNS = [
     "indicator", "year", "region", "category", "value",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from volreport import dataset
+from volreport.data import dataset
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from builders import make_dataset
 
-from volreport import areas
-from volreport.edition import Edition, PublishedSource
+from volreport.chapters import areas
+from volreport.data.edition import Edition, PublishedSource
 
 matplotlib.use("Agg")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from volreport import areas
+from volreport.chapters import areas
 
 # Hours and shares of hours by area, as the 2022 report prints them (shares to 0.01 points).
 PUBLISHED_AREAS = [

@@ -11,7 +11,7 @@ import re
 import pandas as pd
 import pytest
 
-from volreport import derive
+from volreport.data import derive
 
 YEAR = 2022
 REPORTING_UNITS = 17

@@ -13,8 +13,10 @@ import re
 
 import pytest
 
-from volreport import chapters, economics, editorial, paths
-from volreport import indicators as catalogue
+from volreport.chapters import collect, economics
+from volreport.core import paths
+from volreport.data import indicators as catalogue
+from volreport.publish import editorial
 
 PUBLISHED_INITIATIVES = [
     ("unicef_nvn", 705, 3_600),
@@ -107,9 +109,9 @@ def test_discrepancies_of_the_published_2022_report(ds2022):
 
 def test_the_commentary_quotes_only_variables_the_build_offers(ds2022):
     offered = (
-        catalogue.variables(chapters.headline_indicators(ds2022), ds2022.year)
+        catalogue.variables(collect.headline_indicators(ds2022), ds2022.year)
         | editorial.page_variables(ds2022)
-        | chapters.variables(ds2022)
+        | collect.variables(ds2022)
     )
     path = paths.REPORT_DIR / "2022" / "commentary" / "05_economic.md"
     text = path.read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from volreport import grants
+from volreport.chapters import grants
 
 PUBLISHED_PROJECT_HOURS = [
     ("saylyq", 4500, "at_least"),

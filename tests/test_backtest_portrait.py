@@ -5,8 +5,8 @@ The only place where published figures are typed: each test locks one of them.
 
 import pytest
 
-from volreport import portrait
-from volreport.published import region_names
+from volreport.chapters import portrait
+from volreport.data.published import region_names
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ The only place where published figures are typed: each test locks one of them.
 
 import pytest
 
-from volreport import public_interest
+from volreport.chapters import public_interest
 
 
 @pytest.fixture(scope="module")

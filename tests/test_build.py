@@ -7,7 +7,8 @@ import json
 import nbformat
 import pytest
 
-from volreport import bench, build, notebooks, paths
+from volreport.build import bench, notebooks, runner
+from volreport.core import paths
 
 
 def test_book_pages_follow_quarto_order_with_appendices(tmp_path):
@@ -17,13 +18,13 @@ def test_book_pages_follow_quarto_order_with_appendices(tmp_path):
         "book: {title: T, chapters: [index.md, notebooks/01_a.ipynb, end.md],"
         " appendices: [methodology.md]}\n"
     )
-    pages = build.book_pages(config)
+    pages = runner.book_pages(config)
     assert pages == ["index.md", "notebooks/01_a.ipynb", "end.md", "methodology.md"]
-    assert build.chapter_notebooks(pages) == [paths.NOTEBOOKS_DIR / "01_a.ipynb"]
+    assert runner.chapter_notebooks(pages) == [paths.NOTEBOOKS_DIR / "01_a.ipynb"]
 
 
 def test_real_book_lists_every_notebook_in_notebooks_folder():
-    listed = {p.name for p in build.chapter_notebooks(build.book_pages())}
+    listed = {p.name for p in runner.chapter_notebooks(runner.book_pages())}
     on_disk = {p.name for p in paths.NOTEBOOKS_DIR.glob("*.ipynb")}
     assert listed == on_disk
 
@@ -32,32 +33,32 @@ def test_tree_digest_changes_with_content_not_with_timestamps(tmp_path):
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
     a.write_text("x\n1\n")
     b.write_text("y\n2\n")
-    before = build.tree_digest([a, b], root=tmp_path)
+    before = runner.tree_digest([a, b], root=tmp_path)
     a.touch()
-    assert build.tree_digest([b, a], root=tmp_path) == before
+    assert runner.tree_digest([b, a], root=tmp_path) == before
     a.write_text("x\n3\n")
-    assert build.tree_digest([a, b], root=tmp_path) != before
+    assert runner.tree_digest([a, b], root=tmp_path) != before
 
 
 def test_inputs_unchanged_detects_edit_and_deletion(tmp_path):
     data = tmp_path / "wages.csv"
     data.write_text("region,wage\nKZ,1\n")
-    recorded = {str(data): build.file_digest(data)}
-    assert build.inputs_unchanged(recorded)
+    recorded = {str(data): runner.file_digest(data)}
+    assert runner.inputs_unchanged(recorded)
     data.write_text("region,wage\nKZ,2\n")
-    assert not build.inputs_unchanged(recorded)
+    assert not runner.inputs_unchanged(recorded)
     data.unlink()
-    assert not build.inputs_unchanged(recorded)
+    assert not runner.inputs_unchanged(recorded)
 
 
 def test_chapter_key_depends_on_notebook_parameters_and_package(tmp_path):
     notebook = tmp_path / "01_x.ipynb"
     notebook.write_text("{}")
-    key = build.chapter_key(notebook, {"year": 2022}, "pkg")
-    assert build.chapter_key(notebook, {"year": 2023}, "pkg") != key
-    assert build.chapter_key(notebook, {"year": 2022}, "pkg2") != key
+    key = runner.chapter_key(notebook, {"year": 2022}, "pkg")
+    assert runner.chapter_key(notebook, {"year": 2023}, "pkg") != key
+    assert runner.chapter_key(notebook, {"year": 2022}, "pkg2") != key
     notebook.write_text('{"cells": []}')
-    assert build.chapter_key(notebook, {"year": 2022}, "pkg") != key
+    assert runner.chapter_key(notebook, {"year": 2022}, "pkg") != key
 
 
 def test_swap_in_replaces_target_whole(tmp_path):
@@ -66,19 +67,19 @@ def test_swap_in_replaces_target_whole(tmp_path):
     (target / "old.html").write_text("old")
     new.mkdir()
     (new / "index.html").write_text("new")
-    build.swap_in(new, target)
+    runner.swap_in(new, target)
     assert sorted(p.name for p in target.iterdir()) == ["index.html"]
     assert not new.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["2022"]
 
 
 def test_build_refuses_a_missing_year(tmp_path):
-    with pytest.raises(build.BuildError, match="no data for 1999"):
-        build.build(1999, data_dir=tmp_path / "absent", book_root=tmp_path, build_root=tmp_path)
+    with pytest.raises(runner.BuildError, match="no data for 1999"):
+        runner.build(1999, data_dir=tmp_path / "absent", book_root=tmp_path, build_root=tmp_path)
 
 
 def test_expected_outputs_by_format(tmp_path):
-    assert build.expected_outputs(tmp_path, 2022, ["pdf"]) == [
+    assert runner.expected_outputs(tmp_path, 2022, ["pdf"]) == [
         tmp_path / "volunteering-kz-2022.pdf"
     ]
 
@@ -123,8 +124,8 @@ def test_touch_one_value_changes_last_number(tmp_path):
 def test_build_refuses_a_year_without_editorial_pages(tmp_path):
     data = tmp_path / "data" / "2030"
     data.mkdir(parents=True)
-    with pytest.raises(build.BuildError, match="no editorial pages for 2030"):
-        build.build(2030, data_dir=data, report_dir=tmp_path / "absent", build_root=tmp_path)
+    with pytest.raises(runner.BuildError, match="no editorial pages for 2030"):
+        runner.build(2030, data_dir=data, report_dir=tmp_path / "absent", build_root=tmp_path)
 
 
 def test_source_digest_follows_the_previous_vintage(tmp_path):
@@ -137,10 +138,10 @@ def test_source_digest_follows_the_previous_vintage(tmp_path):
         folder.mkdir(parents=True)
     (current / "observations.csv").write_text("a\n1\n")
     (previous / "observations.csv").write_text("a\n1\n")
-    pages = build.book_pages()
-    before = build.source_digest(2023, current, report, pages, {})
+    pages = runner.book_pages()
+    before = runner.source_digest(2023, current, report, pages, {})
     (previous / "observations.csv").write_text("a\n2\n")
-    assert build.source_digest(2023, current, report, pages, {}) != before
+    assert runner.source_digest(2023, current, report, pages, {}) != before
 
 
 def test_chapter_is_reused_only_while_the_files_it_read_are_unchanged(tmp_path):
@@ -148,17 +149,17 @@ def test_chapter_is_reused_only_while_the_files_it_read_are_unchanged(tmp_path):
     notebook.write_text("{}")
     data = tmp_path / "wages.csv"
     data.write_text("region,wage\nKZ,1\n")
-    runner = build.ChapterRunner(2022, tmp_path / "build", None, echo=lambda _: None)
-    files = build.ChapterFiles.of(runner.build_dir, notebook)
-    assert not runner.reusable(notebook)
+    chapter_runner = runner.ChapterRunner(2022, tmp_path / "build", None, echo=lambda _: None)
+    files = runner.ChapterFiles.of(chapter_runner.build_dir, notebook)
+    assert not chapter_runner.reusable(notebook)
     for folder in (files.executed.parent, files.output_dir, files.record.parent):
         folder.mkdir(parents=True, exist_ok=True)
     files.executed.write_text("{}")
     files.access_log.write_text(f"{data}\n")
-    runner._record(notebook)
-    assert runner.reusable(notebook)
+    chapter_runner._record(notebook)
+    assert chapter_runner.reusable(notebook)
     data.write_text("region,wage\nKZ,2\n")
-    assert not runner.reusable(notebook)
+    assert not chapter_runner.reusable(notebook)
 
 
 # --- one build at a time, whole reports only, no orphans ----------------------------------
@@ -166,10 +167,10 @@ def test_chapter_is_reused_only_while_the_files_it_read_are_unchanged(tmp_path):
 
 def test_a_second_build_of_the_same_book_is_refused_with_the_holder(tmp_path):
     book = tmp_path / "book" / "2022"
-    with build.build_lock(book, 2022), pytest.raises(build.BuildError) as refused:
-        build.build(2022, book_root=tmp_path / "book", build_root=tmp_path / "build")
+    with runner.build_lock(book, 2022), pytest.raises(runner.BuildError) as refused:
+        runner.build(2022, book_root=tmp_path / "book", build_root=tmp_path / "build")
     assert f"another build of 2022 into {book.parent} is running (pid " in str(refused.value)
-    with build.build_lock(book, 2022):  # released: the next build may run
+    with runner.build_lock(book, 2022):  # released: the next build may run
         pass
 
 
@@ -179,7 +180,7 @@ def test_swap_in_leaves_the_new_report_and_nothing_else(tmp_path):
     (target / "old.html").write_text("old")
     new.mkdir()
     (new / "new.html").write_text("new")
-    build.swap_in(new, target)
+    runner.swap_in(new, target)
     assert [p.name for p in target.iterdir()] == ["new.html"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2022"]
 
@@ -188,9 +189,9 @@ ORPHAN_SCRIPT = """
 import os, sys, time
 from concurrent.futures import ProcessPoolExecutor
 import multiprocessing
-from volreport import build
+from volreport.build import runner
 pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                           initializer=build.die_with_parent)
+                           initializer=runner.die_with_parent)
 print(pool.submit(os.getpid).result(), flush=True)
 pool.submit(time.sleep, 60)
 time.sleep(60)

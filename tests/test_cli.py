@@ -6,7 +6,8 @@ import shutil
 
 import pytest
 
-from volreport import cli, paths
+from volreport import cli
+from volreport.core import paths
 
 SUBCOMMANDS = ("build", "validate", "chapters", "forms", "ingest", "synth")
 

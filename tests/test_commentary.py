@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from volreport import commentary
+from volreport.publish import commentary
 
 
 def notebook(*cells: tuple[str, str]) -> dict:

@@ -1,4 +1,4 @@
-"""Unit tests of volreport.compare: change on the previous year, and where the figures came from."""
+"""Unit tests of volreport.chapters.compare: change on the previous year, and the sources."""
 
 import dataclasses
 import json
@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from builders import make_dataset
 
-from volreport import compare
-from volreport.edition import Edition, PublishedSource
-from volreport.published import Published
+from volreport.chapters import compare
+from volreport.data.edition import Edition, PublishedSource
+from volreport.data.published import Published
 
 REPORT = Edition(published_source=PublishedSource("Report 2022", "The report", "report.txt"))
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import frictionless
 import pytest
 
-from volreport import contract
-from volreport.dataset import REFERENCE_TABLES
+from volreport.data import contract
+from volreport.data.dataset import REFERENCE_TABLES
 
 ALL_SCHEMAS = {
     **{name: spec[1] for name, spec in contract.YEAR_RESOURCES.items()},
@@ -122,7 +122,7 @@ def test_what_a_build_needs_is_in_the_catalogue_and_in_2022() -> None:
     import pandas as pd
     import yaml
 
-    from volreport import paths
+    from volreport.core import paths
 
     catalogue = pd.read_csv(paths.REFERENCE_DIR / "indicators.csv", dtype=str).fillna("")
     sets = dict(zip(catalogue["id"], catalogue["category_set"], strict=True))
@@ -137,7 +137,7 @@ def test_what_a_build_needs_is_in_the_catalogue_and_in_2022() -> None:
 
 
 def test_the_limits_leave_room_above_the_real_vintage() -> None:
-    from volreport import paths
+    from volreport.core import paths
 
     folder = paths.year_data_dir(2022)
     for name in contract.YEAR_RESOURCES:

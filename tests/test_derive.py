@@ -10,9 +10,11 @@ import pandas as pd
 import pytest
 import test_next_year_e2e as e2e
 
-from volreport import derive, forms, ingest, paths, synth
-from volreport.dataset import load_reference, read_csv
-from volreport.derive import DerivationError
+from volreport.core import paths
+from volreport.data import derive
+from volreport.data.dataset import load_reference, read_csv
+from volreport.data.derive import DerivationError
+from volreport.intake import forms, ingest, synth
 
 
 def shares(rows: list[tuple]) -> pd.DataFrame:

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from volreport import display
+from volreport.chapters import display
 
 
 def cells(frame: pd.DataFrame) -> list[str]:
@@ -158,11 +158,13 @@ def test_csv_defuses_formulas_in_text_but_not_negative_numbers(tmp_path):
 
 
 def test_no_csv_of_the_2022_edition_writes_a_float_for_a_whole_number(tmp_path):
-    from volreport import chapters, dataset, editorial
+    from volreport.chapters import collect
+    from volreport.data import dataset
+    from volreport.publish import editorial
 
     ds = dataset.load_year(2022)
-    headline = chapters.headline_indicators(ds)
-    pages = editorial.generated_pages(ds, headline, chapters.discrepancies(ds))
+    headline = collect.headline_indicators(ds)
+    pages = editorial.generated_pages(ds, headline, collect.discrepancies(ds))
     csvs = {path: text for path, text in pages.items() if path.endswith(".csv")}
     assert "data/tbl-key-figures.csv" in csvs
     for path, text in csvs.items():

@@ -11,8 +11,10 @@ import pandas as pd
 import pytest
 from builders import make_dataset
 
-from volreport import commentary, economics, fmt, paths
-from volreport.edition import Edition, PublishedSource
+from volreport.chapters import economics
+from volreport.core import fmt, paths
+from volreport.data.edition import Edition, PublishedSource
+from volreport.publish import commentary
 
 matplotlib.use("Agg")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from volreport import dataset, edition, validate
+from volreport.data import dataset, edition, validate
 
 VALID = {
     "published_source": {"cite_as": "Report 2022", "title": "The report", "path": "sources/r.txt"},

@@ -14,20 +14,14 @@ import pypandoc
 import pytest
 from builders import make_dataset
 
-from volreport import (
-    build,
-    chapters,
-    commentary,
-    dataset,
-    editorial,
-    indicators,
-    landing,
-    paths,
-    publish,
-)
-from volreport.edition import Edition, PublishedSource
-from volreport.indicators import Discrepancy, Indicator
-from volreport.published import reporting_regions
+from volreport.build import runner
+from volreport.chapters import collect
+from volreport.core import paths
+from volreport.data import dataset, indicators
+from volreport.data.edition import Edition, PublishedSource
+from volreport.data.indicators import Discrepancy, Indicator
+from volreport.data.published import reporting_regions
+from volreport.publish import builtin, commentary, editorial, landing
 
 YEAR = 2022
 PAGES_DIR = paths.REPORT_DIR / str(YEAR)
@@ -145,7 +139,7 @@ def test_hostile_text_reaches_the_reader_literally_in_a_real_table():
 
 def test_escaped_text_hides_shortcodes_from_the_publisher():
     for text in HOSTILE:
-        assert not publish.SHORTCODE.search(editorial.escape_markdown(text)), text
+        assert not builtin.SHORTCODE.search(editorial.escape_markdown(text)), text
 
 
 def test_escaped_paragraph_renders_as_one_plain_paragraph():
@@ -343,7 +337,7 @@ def test_cards_show_value_qualifier_change_chart_status_and_chapter():
 
 def test_every_card_value_is_its_indicator_at_the_reports_precision():
     ds = dataset.load_year(YEAR)
-    headline = {i.id: i for i in chapters.headline_indicators(ds)}
+    headline = {i.id: i for i in collect.headline_indicators(ds)}
     cards = key_figures(ds, list(headline.values()))
     assert 8 <= len(cards) <= 12
     labels = {i.label: i for i in headline.values()}
@@ -650,9 +644,9 @@ def test_declared_sources_are_listed_escaped_with_web_addresses_as_links():
 def test_the_real_method_notes_type_no_numbers_and_quote_defined_variables():
     ds = dataset.load_year(YEAR)
     variables = (
-        indicators.variables(chapters.headline_indicators(ds), YEAR)
+        indicators.variables(collect.headline_indicators(ds), YEAR)
         | editorial.page_variables(ds)
-        | chapters.variables(ds)
+        | collect.variables(ds)
     )
     notes = [note for items in ds.edition.method_notes.values() for note in items]
     assert ds.edition.notes(editorial.DERIVED_NOTES)  # the vintage declares its own methods
@@ -663,7 +657,7 @@ def test_the_real_method_notes_type_no_numbers_and_quote_defined_variables():
 
 
 def test_the_real_appendix_shows_the_edition_notes_and_no_code_docstrings(ds2022):
-    prose = appendix_prose(ds2022, chapters.headline_indicators(ds2022))
+    prose = appendix_prose(ds2022, collect.headline_indicators(ds2022))
     for note in ds2022.edition.notes(editorial.DERIVED_NOTES):
         assert " ".join(note.split()) in prose
     assert "derive.py" not in prose and "258,991" not in prose  # numbers only through variables
@@ -797,11 +791,11 @@ def test_commentary_section_scan_sees_template_headings_and_skips_code(tmp_path)
 def real_edition() -> tuple[dict[str, str], dict[str, str]]:
     """Variables and generated pages of the real edition, as the build computes them."""
     ds = dataset.load_year(YEAR)
-    headline = chapters.headline_indicators(ds)
+    headline = collect.headline_indicators(ds)
     variables = (
-        indicators.variables(headline, YEAR) | editorial.page_variables(ds) | chapters.variables(ds)
+        indicators.variables(headline, YEAR) | editorial.page_variables(ds) | collect.variables(ds)
     )
-    return variables, editorial.generated_pages(ds, headline, chapters.discrepancies(ds))
+    return variables, editorial.generated_pages(ds, headline, collect.discrepancies(ds))
 
 
 def test_every_variable_a_page_or_commentary_uses_is_defined():
@@ -902,7 +896,7 @@ def test_template_glossary_is_the_editions_glossary_with_a_note_to_the_analysts(
 
 def test_every_editorial_page_of_the_book_is_in_the_edition_and_the_template():
     _, generated = real_edition()
-    pages = [p for p in build.book_pages() if p.endswith(".md") and p not in generated]
+    pages = [p for p in runner.book_pages() if p.endswith(".md") and p not in generated]
     assert "glossary.md" in pages
     for folder in (PAGES_DIR, TEMPLATE_DIR):
         assert [p for p in pages if not (folder / p).is_file()] == [], folder

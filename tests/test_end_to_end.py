@@ -20,8 +20,10 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from volreport import build, landing, paths
-from volreport.indicators import Indicator
+from volreport.build import runner
+from volreport.core import paths
+from volreport.data.indicators import Indicator
+from volreport.publish import landing
 
 YEAR = 2022
 VOLREPORT = str(Path(sys.executable).with_name("volreport"))
@@ -30,7 +32,7 @@ VOLREPORT = str(Path(sys.executable).with_name("volreport"))
 def chapter_titles() -> dict[str, str]:
     """Page stem -> title, from each page's first heading."""
     titles = {}
-    for entry in build.book_pages():
+    for entry in runner.book_pages():
         stem = Path(entry).stem
         if entry.endswith(".ipynb"):
             text = (
@@ -66,7 +68,7 @@ def built(tmp_path_factory):
 
 def test_build_reports_each_chapter_and_the_outputs(built):
     _, book, stdout, _ = built
-    for notebook in build.chapter_notebooks(build.book_pages()):
+    for notebook in runner.chapter_notebooks(runner.book_pages()):
         assert re.search(rf"{notebook.stem}\s+executed\s+[\d.]+ s", stdout), stdout
     assert str(book / "index.html") in stdout
     assert str(book / f"volunteering-kz-{YEAR}.pdf") in stdout
@@ -133,7 +135,7 @@ def cell_texts(table: str, tag: str = "td") -> list[list[str]]:
 
 def test_every_table_on_the_site_has_a_value_and_one_legend_for_its_gaps(built):
     _, book, _, _ = built
-    chapters = {Path(entry).stem for entry in build.book_pages() if entry.endswith(".ipynb")}
+    chapters = {Path(entry).stem for entry in runner.book_pages() if entry.endswith(".ipynb")}
     seen = 0
     for page, table, figure in site_tables(book):
         seen += 1
@@ -260,8 +262,8 @@ def test_failing_chapter_stops_build_and_keeps_last_report(built, tmp_path, monk
     nbformat.write(notebook, victim)
     monkeypatch.setattr(paths, "NOTEBOOKS_DIR", broken_dir)
 
-    with pytest.raises(build.ChapterError) as failure:
-        build.build(YEAR, book_root=root / "book", build_root=root / "build", echo=lambda _: None)
+    with pytest.raises(runner.ChapterError) as failure:
+        runner.build(YEAR, book_root=root / "book", build_root=root / "build", echo=lambda _: None)
 
     assert failure.value.chapter == victim.stem
     assert f"cell 4 of {victim.name}" in failure.value.cell

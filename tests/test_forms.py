@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from volreport import contract, forms
-from volreport.dataset import load_reference
+from volreport.data import contract
+from volreport.data.dataset import load_reference
+from volreport.intake import forms
 
 
 @pytest.fixture(scope="module")

@@ -33,7 +33,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from volreport import ingest, paths, synth
+from volreport.core import paths
+from volreport.intake import ingest, synth
 
 YEAR = 2089
 EVENTS = 2000  # events in each synthetic year

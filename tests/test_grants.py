@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from builders import make_dataset
 
-from volreport import grants
-from volreport.edition import Edition, PublishedSource
+from volreport.chapters import grants
+from volreport.data.edition import Edition, PublishedSource
 
 matplotlib.use("Agg")
 

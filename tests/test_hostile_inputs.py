@@ -23,7 +23,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from volreport import cli, contract, dataset, forms, ingest, paths
+from volreport import cli
+from volreport.core import paths
+from volreport.data import contract, dataset
+from volreport.intake import forms, ingest
 
 SECRET = "TOP-SECRET-CONTENT-9f3a"
 PROJECT = paths.PROJECT_ROOT
@@ -572,7 +575,7 @@ def test_synth_refuses_bad_options_with_a_message(tmp_path, capsys, options, wor
 
 
 def test_an_unreadable_file_is_one_message(vintage, capsys, monkeypatch):
-    from volreport import validate
+    from volreport.data import validate
 
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied", str(vintage / "wages.csv"))

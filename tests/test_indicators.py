@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from volreport import fmt
-from volreport.indicators import Indicator, format_value, variables, write_json
+from volreport.core import fmt
+from volreport.data.indicators import Indicator, format_value, variables, write_json
 
 
 def indicator(**changes) -> Indicator:

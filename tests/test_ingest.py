@@ -8,8 +8,8 @@ import zipfile
 import pandas as pd
 import pytest
 
-from volreport import forms, ingest
-from volreport.dataset import load_reference
+from volreport.data.dataset import load_reference
+from volreport.intake import forms, ingest
 
 YEAR = 2031
 

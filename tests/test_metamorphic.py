@@ -7,7 +7,9 @@ import dataclasses
 
 import pytest
 
-from volreport import areas, dataset, economics, fmt, grants
+from volreport.chapters import areas, economics, grants
+from volreport.core import fmt
+from volreport.data import dataset
 
 DELTA = 100_000
 

@@ -11,8 +11,8 @@ import matplotlib.pyplot as plt
 import pytest
 from builders import make_dataset
 
-from volreport import organizations
-from volreport.edition import Edition, PublishedSource
+from volreport.chapters import organizations
+from volreport.data.edition import Edition, PublishedSource
 
 REPORT = Edition(published_source=PublishedSource("Report 2022", "The report", "report.txt"))
 # The 17 reporting units of a 2022-boundaries vintage, in reference order.

@@ -6,9 +6,10 @@ import matplotlib.pyplot as plt
 import pytest
 from builders import make_dataset
 
-from volreport import fmt, portrait
-from volreport.edition import Edition, PublishedSource
-from volreport.published import region_names
+from volreport.chapters import portrait
+from volreport.core import fmt
+from volreport.data.edition import Edition, PublishedSource
+from volreport.data.published import region_names
 
 POPULATION = [
     {"region": "KZ", "boundaries": "current", "date": "2022-01-01", "population": 140_000,
@@ -266,7 +267,7 @@ def test_extremes_table_keeps_only_the_extremes_when_every_region_is_given():
 
 
 def test_volunteers_by_year_takes_the_previous_count_the_chapter_uses():
-    from volreport.published import Published
+    from volreport.data.published import Published
 
     previous = Published(850.0, "exact", "reported", "data/2021")
     table = portrait.volunteers_by_year_table(portrait_dataset(), previous)

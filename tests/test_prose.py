@@ -7,7 +7,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from volreport import prose
+from volreport.core import prose
 
 
 def render(source: str, **context) -> str:
@@ -62,13 +62,13 @@ HOSTILE = [
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_data_text_stays_text_in_any_statement(text):
-    from volreport import publish
+    from volreport.publish import builtin
 
     rendered = render(
         "{{ name }} and {{ names | join_words }}: {{ name | strong }}", name=text, names=[text, "b"]
     )
-    assert not publish.SHORTCODE.search(rendered)
-    page = publish._run_pandoc(["--from=markdown", "--to=html"], rendered, what="t", cwd=Path("."))
+    assert not builtin.SHORTCODE.search(rendered)
+    page = builtin._run_pandoc(["--from=markdown", "--to=html"], rendered, what="t", cwd=Path("."))
     assert "<script>" not in page and "<em>a</em>" not in page
     assert "href=" not in page
 

@@ -8,8 +8,10 @@ import pandas as pd
 import pytest
 from builders import make_dataset
 
-from volreport import commentary, paths, public_interest
-from volreport.edition import Edition, PublishedSource
+from volreport.chapters import public_interest
+from volreport.core import paths
+from volreport.data.edition import Edition, PublishedSource
+from volreport.publish import commentary
 
 CHART = "Report 2022, §Populace commitment, chart"
 COUNTRIES = [

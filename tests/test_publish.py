@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from volreport import downloads, paths
-from volreport import publish as publish_module
-from volreport.publish import (
+from volreport.core import paths
+from volreport.publish import builtin as publish_module
+from volreport.publish import downloads
+from volreport.publish.builtin import (
     Page,
     PublishError,
     cross_references,

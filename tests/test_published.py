@@ -1,11 +1,11 @@
-"""Unit tests of volreport.published: values with qualifier and provenance."""
+"""Unit tests of volreport.data.published: values with qualifier and provenance."""
 
 import math
 
 import pytest
 from builders import make_dataset
 
-from volreport.published import (
+from volreport.data.published import (
     current_boundaries,
     percent_change,
     published,

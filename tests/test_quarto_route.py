@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from volreport import build, paths
+from volreport.build import runner
+from volreport.core import paths
 
 YEAR = 2022
 VOLREPORT = str(Path(sys.executable).with_name("volreport"))
-QUARTO = build.quarto_command()
+QUARTO = runner.quarto_command()
 
 pytestmark = pytest.mark.skipif(
     QUARTO is None,
@@ -51,7 +52,7 @@ def pages(book: Path) -> list[Path]:
 
 
 def chapter_stems() -> list[str]:
-    return [Path(entry).stem for entry in build.book_pages()]
+    return [Path(entry).stem for entry in runner.book_pages()]
 
 
 def test_the_site_has_every_chapter_page(books):

@@ -7,8 +7,11 @@ import json
 import pandas as pd
 import pytest
 
-from volreport import chapters, derive, editorial, ingest, synth, validate
-from volreport.dataset import load_year
+from volreport.chapters import collect
+from volreport.data import derive, validate
+from volreport.data.dataset import load_year
+from volreport.intake import ingest, synth
+from volreport.publish import editorial
 
 YEAR, SEED, EVENTS = 2098, 7, 3000
 
@@ -131,9 +134,9 @@ def test_a_synthetic_year_cites_only_the_generator_and_says_so(written):
     derived = ds.observations[ds.observations["status"] == "derived"]
     assert not derived["note"].fillna("").str.contains("report").any()
     assert all("note" not in entry for entry in ds.params.values() if isinstance(entry, dict))
-    assert chapters.discrepancies(ds) == []
+    assert collect.discrepancies(ds) == []
     text = editorial.generated_pages(
-        ds, chapters.headline_indicators(ds), chapters.discrepancies(ds)
+        ds, collect.headline_indicators(ds), collect.discrepancies(ds)
     )["methodology.md"]
     prose = " ".join(
         line for line in text.splitlines() if not line.startswith(("|", ": ", "[Download"))

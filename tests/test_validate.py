@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from volreport import contract, paths, validate
-from volreport.validate import (
+from volreport.core import paths
+from volreport.data import contract, validate
+from volreport.data.validate import (
     Problem,
     ValidationError,
     detect_separator,

@@ -11,14 +11,14 @@ import re
 import sys
 from pathlib import Path
 
-from volreport import paths
+from volreport.core import paths
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Build one year's report."""
-    from volreport import build
+    from volreport.build import runner
 
-    return build.main_build(args)
+    return runner.main_build(args)
 
 
 def unreadable(error: OSError) -> int:
@@ -31,7 +31,7 @@ def unreadable(error: OSError) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate one year's data and print every problem found."""
-    from volreport import validate
+    from volreport.data import validate
 
     try:
         problems = validate.validate_year(args.year, args.data_dir)
@@ -58,7 +58,7 @@ def cmd_chapters(args: argparse.Namespace) -> int:
     """List the book's pages in order, as _quarto.yml gives them, with their titles."""
     import json
 
-    from volreport.build import book_pages
+    from volreport.build.runner import book_pages
 
     for number, entry in enumerate(book_pages(), start=1):
         if entry.endswith(".ipynb"):
@@ -75,7 +75,7 @@ def cmd_chapters(args: argparse.Namespace) -> int:
 
 def cmd_forms(args: argparse.Namespace) -> int:
     """Write the return forms of a year: one workbook per current region, one national."""
-    from volreport import forms
+    from volreport.intake import forms
 
     written = forms.write_forms(args.year, args.out)
     print(f"{len(written)} forms for {args.year} in {args.out}")
@@ -84,7 +84,7 @@ def cmd_forms(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Turn returned forms, logs and official tables into data/<year>/."""
-    from volreport import ingest
+    from volreport.intake import ingest
 
     try:
         result = ingest.ingest(
@@ -113,7 +113,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_synth(args: argparse.Namespace) -> int:
     """Write a complete synthetic year (demos, tests, benchmarks)."""
-    from volreport import contract, ingest, synth
+    from volreport.data import contract
+    from volreport.intake import ingest, synth
 
     if not 0 < args.events <= contract.MAX_SYNTH_EVENTS:
         print(f"--events must be from 1 to {contract.MAX_SYNTH_EVENTS:,}", file=sys.stderr)

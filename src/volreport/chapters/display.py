@@ -1,0 +1,701 @@
+"""How chapters show things: one figure style, tables and figure data as CSV, Markdown prose.
+
+Tables show what exists: a column or row without any value is left out and a note under
+the table says which; a table left with no values is not shown at all. Every gap left in
+a table is the one mark GAP_MARK, defined by the legend under that table. Every chart
+carries the source line of the data it draws. The words of notes, legend and source line
+are templates (`templates/en/display/`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from itertools import combinations, pairwise
+from pathlib import Path
+
+import pandas as pd
+
+from volreport.core import fmt, paths, prose
+from volreport.data import contract
+
+# Colour-blind-safe (Okabe-Ito), used by every chart in the report.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+DOWNLOAD_CLASS = "data-download"  # marks CSV links; the build moves them out of figure cells
+NOTE_CLASS = "table-note"  # a table's legend and notes, placed under it
+SOURCE_CLASS = "chart-source"  # a chart's source line, placed under it
+# Classes of what a figure or table cell shows besides the item itself: the build moves
+# them out of the cell (a second output would be a sub-figure for Quarto).
+DETACHED_CLASSES = (DOWNLOAD_CLASS, NOTE_CLASS, SOURCE_CLASS)
+GAP_MARK = "\u2014"  # the one mark of a value that is not available (see the legend)
+GAP_TEXTS = frozenset({"", GAP_MARK})
+
+# Charts are drawn for the narrowest screen: a figure FIGURE_WIDTH inches wide shown at
+# 355 px (a 390 px phone) keeps FONT_SIZE-point text above 11 px, and it fits the text
+# column of the site at its own size.
+FIGURE_WIDTH = 5.4
+FONT_SIZE = 13
+SMALL_FONT_SIZE = 12.5
+CHART_GAP = "not available"  # in a chart, where a value has no bar
+LABEL_ROOM = 1.25  # a value axis this much longer than the longest bar holds its label
+GRID_COLOUR = "#d8dee4"
+TEXT_COLOUR = "#1f2328"
+MUTED_COLOUR = "#59636e"
+_LABEL = re.compile(r"^(fig|tbl)-[a-z0-9-]+$")
+CSV_DECIMALS = 2  # computed values in the downloads (shares: 19.69)
+
+
+def setup() -> None:
+    """Apply the report's chart style and vector figure output (sharp in HTML and PDF).
+
+    seaborn's plain theme, then type large enough for a phone, light value gridlines, no
+    frame, the Okabe-Ito palette at full saturation. Charts have no title: the caption names them.
+    Figures are byte-for-byte reproducible: fixed SVG ids and no creation date, so an
+    unchanged chapter gives an unchanged report.
+    """
+    import os
+
+    import seaborn as sns
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")  # matplotlib writes no build date
+    # seaborn's plain theme and the palette, with the report's own settings on top.
+    sns.set_theme(context="notebook", style="white", palette=PALETTE, rc=chart_style())
+    set_matplotlib_formats("svg")
+
+
+def chart_style() -> dict:
+    """matplotlib settings of every chart in the report (see `setup`)."""
+    from cycler import cycler
+
+    return {
+        "svg.fonttype": "path",
+        "svg.hashsalt": "volreport",
+        "figure.dpi": 110,
+        "figure.facecolor": "white",
+        "font.family": "DejaVu Sans",
+        "font.size": FONT_SIZE,
+        "axes.labelsize": FONT_SIZE,
+        "axes.titlesize": FONT_SIZE,
+        "xtick.labelsize": FONT_SIZE,
+        "ytick.labelsize": FONT_SIZE,
+        "legend.fontsize": FONT_SIZE,
+        "text.color": TEXT_COLOUR,
+        "axes.labelcolor": TEXT_COLOUR,
+        "xtick.color": TEXT_COLOUR,
+        "ytick.color": TEXT_COLOUR,
+        "axes.edgecolor": GRID_COLOUR,
+        "axes.facecolor": "white",
+        "axes.grid": False,
+        "grid.color": GRID_COLOUR,
+        "grid.linewidth": 0.8,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.axisbelow": True,
+        "axes.prop_cycle": cycler(color=PALETTE),
+        "xtick.major.size": 0,
+        "ytick.major.size": 0,
+        "xtick.major.pad": 5,
+        "ytick.major.pad": 5,
+        "legend.frameon": False,
+        "patch.linewidth": 0,
+    }
+
+
+def series_colours(names) -> dict[str, str]:
+    """A stable colour for each series, by its place in `names` (the same series has the
+    same colour in every chart that passes the same names)."""
+    return {name: PALETTE[index % len(PALETTE)] for index, name in enumerate(names)}
+
+
+def text_on(colour: str) -> str:
+    """The colour of a label printed on a `colour` fill: white on dark, text colour on
+    light (contrast of at least 4.5:1 for the palette)."""
+    from matplotlib.colors import to_rgb
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (linear(c) for c in to_rgb(colour))
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return "white" if luminance < 0.2 else TEXT_COLOUR
+
+
+def bar_chart(rows: int, *, per_row: float = 0.36, extra: float = 0.9):
+    """A new figure and axes for horizontal bars: FIGURE_WIDTH wide, `per_row` inches per
+    category, value gridlines only."""
+    import matplotlib.pyplot as plt
+
+    figure, axis = plt.subplots(figsize=(FIGURE_WIDTH, per_row * max(rows, 1) + extra))
+    axis.grid(axis="x")
+    axis.spines["left"].set_visible(False)
+    axis.spines["bottom"].set_visible(False)
+    return figure, axis
+
+
+def label_bars(axis, bars, texts, *, inside_from: float | None = None) -> None:
+    """Write `texts` at the end of horizontal `bars`: beyond a bar, or inside its end in
+    white when the bar is longer than `inside_from` (in data units)."""
+    for bar, text in zip(bars, texts, strict=True):
+        if not text:
+            continue
+        end = bar.get_x() + bar.get_width()
+        middle = bar.get_y() + bar.get_height() / 2
+        inside = inside_from is not None and bar.get_width() > inside_from
+        axis.annotate(
+            text,
+            (end, middle),
+            xytext=(-4 if inside else 4, 0),
+            textcoords="offset points",
+            ha="right" if inside else "left",
+            va="center",
+            fontsize=SMALL_FONT_SIZE,
+            color=text_on(bar.get_facecolor()) if inside else TEXT_COLOUR,
+        )
+
+
+def grouped_bars(axis, categories, series: dict, *, texts=None, height: float = 0.8) -> None:
+    """Horizontal bars of several series per category, first category at the top, each
+    series in its `series_colours` colour and each bar labelled with its value (`texts`:
+    value -> text). A value that is not available gets no bar but the words CHART_GAP."""
+    texts = texts or (lambda value: fmt.number(value))
+    colours = series_colours(series)
+    width = height / len(series)
+    positions = range(len(categories))
+    for index, (name, values) in enumerate(series.items()):
+        values = pd.Series(values, dtype="float64").reset_index(drop=True)
+        rows = [p - height / 2 + width * (index + 0.5) for p in positions]
+        bars = axis.barh(
+            rows, values.fillna(0), height=width * 0.92, color=colours[name], label=name
+        )
+        label_bars(axis, bars, [None if pd.isna(v) else texts(v) for v in values])
+        for row, value in zip(rows, values, strict=True):
+            if pd.isna(value):
+                gap_label(axis, row)
+    axis.set_yticks(list(positions), list(categories))
+    axis.set_ylim(len(categories) - 0.5, -0.5)
+    longest = max((pd.Series(v, dtype="float64").max() for v in series.values()), default=0)
+    axis.set_xlim(0, (longest if longest > 0 else 1) * LABEL_ROOM)
+
+
+def gap_label(axis, row: float) -> None:
+    """The words CHART_GAP at the start of a row of horizontal bars or dots (a value not
+    available), at the left end of the value axis."""
+    axis.annotate(
+        CHART_GAP,
+        (0, row),
+        xycoords=("axes fraction", "data"),
+        xytext=(4, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=SMALL_FONT_SIZE,
+        color=MUTED_COLOUR,
+    )
+
+
+def legend_above(axis, columns: int = 2) -> None:
+    """The series legend in one row above the plot, aligned with its right edge (it may
+    reach over the category labels, never beyond the figure)."""
+    axis.legend(
+        loc="lower right",
+        bbox_to_anchor=(1, 1.0),
+        ncol=columns,
+        borderaxespad=0.3,
+        handlelength=1.2,
+        columnspacing=1.2,
+    )
+
+
+def values_only(axis) -> None:
+    """No value axis: the bars carry their values."""
+    axis.xaxis.set_visible(False)
+    axis.grid(False)
+
+
+def wrap_label(name: str, width: int = 24) -> str:
+    """A label in lines of at most about `width` characters, as even as the words allow;
+    a word longer than that is hyphenated."""
+    words: list[str] = []
+    for word in str(name).split():
+        while len(word) > width + 1:
+            cut = (len(word) + 1) // 2
+            words.append(word[:cut] + "-")
+            word = word[cut:]
+        words.append(word)
+    lines = [" ".join(words)]
+    while max(len(line) for line in lines) > width and len(lines) < len(words):
+        count = len(lines) + 1
+        best = None
+        for cuts in combinations(range(1, len(words)), count - 1):
+            bounds = (0, *cuts, len(words))
+            parts = [" ".join(words[a:b]) for a, b in pairwise(bounds)]
+            if best is None or max(map(len, parts)) < max(map(len, best)):
+                best = parts
+        lines = best
+    return "\n".join(line.replace("- ", "-") for line in lines)
+
+
+def value_limits(values, *, step: float, room: float = 0.0) -> tuple[float, float]:
+    """Axis limits that fit `values` (not a 0-100 scale for shares of 43-58%): the nearest
+    multiples of `step` around them, with `room` more at both ends for labels."""
+    low, high = min(values), max(values)
+    return (
+        step * math.floor((low - room) / step),
+        step * math.ceil((high + room) / step),
+    )
+
+
+def thousands_axis(axis, which: str = "x") -> None:
+    """Tick labels with thousands separators (1,000) on the value axis."""
+    import matplotlib.ticker as ticker
+
+    formatter = ticker.FuncFormatter(lambda value, _: fmt.number(value))
+    (axis.xaxis if which == "x" else axis.yaxis).set_major_formatter(formatter)
+
+
+def output_data_dir(year: int, output_dir: Path | str | None) -> Path:
+    """Where a chapter writes its downloadable CSVs: `<output_dir>/data/`."""
+    base = Path(output_dir) if output_dir else paths.year_build_dir(year) / "site"
+    folder = base / "data"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula (=, +, -, @) with a quote."""
+
+    def defuse(value: object) -> object:
+        if isinstance(value, str) and value.startswith(contract.FORMULA_PREFIXES):
+            return "'" + value
+        return value
+
+    # pandas 3 reads text as a string dtype, not object: both must be defused.
+    def is_text(column: pd.Series) -> bool:
+        return column.dtype == object or isinstance(column.dtype, pd.StringDtype)
+
+    return frame.apply(lambda column: column.map(defuse) if is_text(column) else column)
+
+
+def csv_header(name: object) -> str:
+    """A column name in the one header style of the downloads, snake_case:
+    'Share of national hours (published), %' -> 'share_of_national_hours_published_pct'."""
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    text = re.sub(r"['’]", "", text.replace("%", " pct").replace("№", " number"))
+    return re.sub(r"[^0-9a-z]+", "_", text.lower()).strip("_")
+
+
+def csv_headers(columns) -> list[str]:
+    """`csv_header` of every column; an empty name becomes column_<n>, a repeat gets _2."""
+    headers: list[str] = []
+    for position, column in enumerate(columns, start=1):
+        header = csv_header(column) or f"column_{position}"
+        candidate, count = header, 1
+        while candidate in headers:
+            count += 1
+            candidate = f"{header}_{count}"
+        headers.append(candidate)
+    return headers
+
+
+def csv_decimals(numbers: pd.Series) -> int:
+    """Decimals a column of non-whole numbers is written with in a CSV.
+
+    Values typed with at most three decimals keep them (a published 38.35 stays 38.35);
+    computed values (19.689958352614532) get two, or three significant digits when
+    they are small (0.000238).
+    """
+    numbers = numbers.dropna().astype(float)
+    fractional = numbers[(numbers.round(0) - numbers).abs() > 1e-9]
+    if fractional.empty:
+        return 0
+    typed = column_decimals(fractional, most=4)
+    if typed <= 3 and ((fractional.round(typed) - fractional).abs() < 1e-9).all():
+        return typed
+    smallest = fractional.abs().min()
+    return max(CSV_DECIMALS, min(6, 2 - math.floor(math.log10(smallest))))
+
+
+def csv_number(value: float, decimals: int) -> str:
+    """A number as CSV text: whole numbers without decimals ('139671', not '139671.0'),
+    others rounded to `decimals` without trailing zeros ('19.69', '38.3')."""
+    rounded = round(float(value), decimals)
+    if rounded.is_integer():
+        return str(int(rounded))
+    return f"{rounded:.{decimals}f}".rstrip("0").rstrip(".")
+
+
+def csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` as the downloads write it: formula-safe text, numbers as they are meant
+    (counts as whole numbers, shares at their precision), snake_case headers."""
+    safe = csv_safe(frame)
+    columns = {}
+    for position in range(safe.shape[1]):
+        column = safe.iloc[:, position]
+        is_float = pd.api.types.is_float_dtype(column.dtype)
+        is_mixed = column.dtype == object
+        floats = column.map(lambda v: isinstance(v, float) and not math.isnan(v))
+        if is_float or (is_mixed and floats.any()):
+            numbers = column[floats] if is_mixed else column
+            decimals = csv_decimals(numbers.astype(float))
+            column = column.map(
+                lambda v, d=decimals: (
+                    csv_number(v, d)
+                    if isinstance(v, float) and not math.isnan(v)
+                    else (None if isinstance(v, float) else v)
+                )
+            )
+        columns[position] = column
+    ready = pd.DataFrame({position: columns[position] for position in columns}, index=safe.index)
+    ready.columns = csv_headers(frame.columns)
+    return ready
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """A table's or figure's data as its downloadable CSV text (UTF-8, see `csv_ready`)."""
+    return csv_ready(frame).to_csv(index=False, lineterminator="\n")
+
+
+def write_csv(frame: pd.DataFrame, label: str, folder: Path) -> Path:
+    """Save `frame` as `<folder>/<label>.csv` (`csv_text`) and return the path."""
+    if not _LABEL.match(label):
+        raise ValueError(f"label {label!r} must look like fig-... or tbl-... (lower case)")
+    path = folder / f"{label}.csv"
+    path.write_text(csv_text(frame), encoding="utf-8", newline="\n")
+    return path
+
+
+def download_link(label: str) -> str:
+    """Markdown link to a figure's or table's CSV, relative to the published page.
+
+    The built-in publisher names the table or figure in the link ('Table 4.1 as CSV');
+    this text is what other engines show.
+    """
+    return f"[Data as CSV](data/{label}.csv){{.{DOWNLOAD_CLASS}}}"
+
+
+def markdown(text: str) -> None:
+    """Show `text` as Markdown in the notebook and the published report."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(text))
+
+
+def column_decimals(values: pd.Series, most: int = 3) -> int:
+    """Fewest decimals that show every value of a numeric column as it is (at most `most`)."""
+    numbers = values.dropna().astype(float)
+    for decimals in range(most + 1):
+        if ((numbers.round(decimals) - numbers).abs() < 1e-9).all():
+            return decimals
+    return most
+
+
+def qualified_cells(
+    values: pd.Series, qualifiers: pd.Series, decimals: int | None = 0
+) -> list[str]:
+    """Numbers as table text with the source's qualifier words: 'at least 16,155', '3,600'.
+
+    For a table that shows a qualified number in one cell instead of a number column
+    beside an "as published" column (the CSV keeps them apart: `show_table(data=...)`).
+    `decimals=None` writes each value at the decimals it carries (49.9, 25.23, 50). A gap
+    is an em dash, without qualifier words.
+    """
+    cells = []
+    for value, qualifier in zip(values, qualifiers, strict=True):
+        if pd.isna(value):
+            cells.append(fmt.number(None))
+            continue
+        places = column_decimals(pd.Series([float(value)])) if decimals is None else decimals
+        cells.append(
+            fmt.qualified(float(value), "exact" if pd.isna(qualifier) else qualifier, places)
+        )
+    return cells
+
+
+def table_style(frame: pd.DataFrame):
+    """A table for display: no index, gaps as a dash, numbers at the decimals they carry.
+
+    Numbers from 1,000 up get thousands separators, except in year columns.
+    The CSV keeps the raw values and empty cells.
+    """
+    # Text from data files (one day from returned spreadsheets) is shown, never run as HTML.
+    styler = frame.style.hide(axis="index").format(na_rep=GAP_MARK, escape="html")
+    for column in frame.select_dtypes("number").columns:
+        thousands = None if "year" in str(column).lower() else ","
+        styler = styler.format(
+            precision=column_decimals(frame[column]),
+            thousands=thousands,
+            na_rep=GAP_MARK,
+            subset=[column],
+        )
+    return styler
+
+
+def gaps(frame: pd.DataFrame) -> pd.DataFrame:
+    """True where a cell holds no value: empty, missing, or the gap mark itself."""
+    texts = frame.astype("object").map(lambda v: isinstance(v, str) and v.strip() in GAP_TEXTS)
+    return frame.isna() | texts
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a table shows of a frame: the frame without empty columns and rows, and what
+    was left out (column names; row names, the key columns of each row joined; text
+    columns that read the same in every row, as {column, value})."""
+
+    frame: pd.DataFrame
+    columns: list[str]
+    rows: list[str]
+    constant: list[dict] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return self.frame.empty
+
+
+SAME_IN_EVERY_ROW = 3  # rows from which a text column that never changes is a note instead
+
+
+def shown_part(frame: pd.DataFrame, keys: int = 1) -> Shown:
+    """`frame` without the columns and rows that hold no value.
+
+    The first `keys` columns name each row (a region, a measure): they are always kept and
+    are not values. A table whose value columns are all empty, or that has no rows, shows
+    nothing (`Shown.empty`). In a table of SAME_IN_EVERY_ROW rows or more, a text column
+    that reads the same in every row is left out too, and said once in the note.
+    """
+    missing = gaps(frame)
+    values = list(frame.columns[keys:])
+    empty_columns = [c for c in values if missing[c].all()]
+    kept = [c for c in values if c not in empty_columns]
+    if not kept or frame.empty:
+        return Shown(frame.iloc[0:0], [], [])
+    empty_rows = missing[kept].all(axis=1)
+    names = frame.iloc[:, :keys].astype("object").astype(str).agg(", ".join, axis=1)
+    shown = frame.loc[~empty_rows, [*frame.columns[:keys], *kept]].reset_index(drop=True)
+    if shown.empty:
+        return Shown(shown, [], [])
+    constant = []
+    if len(shown) >= SAME_IN_EVERY_ROW:
+        for column in kept:
+            cells = shown[column]
+            if is_text(cells) and not gaps(shown[[column]]).any().any() and cells.nunique() == 1:
+                constant.append({"column": str(column), "value": str(cells.iloc[0])})
+        if len(constant) == len(kept):
+            constant = []  # the values themselves: nothing else would be left to show
+        shown = shown.drop(columns=[item["column"] for item in constant])
+    return Shown(shown, [str(c) for c in empty_columns], names[empty_rows].tolist(), constant)
+
+
+def is_text(column: pd.Series) -> bool:
+    """True for a column of text (object or string dtype)."""
+    return column.dtype == object or isinstance(column.dtype, pd.StringDtype)
+
+
+def table_notes(shown: Shown) -> str:
+    """The note under a table: what it leaves out, and the legend of its gap mark (when a
+    gap is left), as Markdown; empty when there is nothing to say."""
+    text = prose.render(
+        "display/table_notes",
+        columns=shown.columns,
+        rows=shown.rows,
+        constant=shown.constant,
+        legend=bool(gaps(shown.frame).to_numpy().any()),
+        gap_mark=GAP_MARK,
+    )
+    return f"::: {{.{NOTE_CLASS}}}\n{text}\n:::" if text else ""
+
+
+def source_line(sources: list[str]) -> str:
+    """The line under a chart naming the sources of its data, as Markdown."""
+    text = prose.render("display/source", sources=sources)
+    return f"::: {{.{SOURCE_CLASS}}}\n{text}\n:::"
+
+
+def sources(
+    ds,
+    *indicators: str,
+    tables: tuple[str, ...] = (),
+    params: tuple[str, ...] = (),
+    scope: str = "all",
+    year: int | None = None,
+) -> list[str]:
+    """The sources of the values a chart or table draws, in order, each once.
+
+    `indicators`: observation indicators of the year, rows with a value (`scope`: "all",
+    "national" or "regions" for the national or the regional rows only); `tables`: record
+    tables of the vintage (their `source` column); `params`: entries of params.yml (their
+    `source`, when they are not derived). Sources that differ only in the region they name
+    (one return form per region) are given once, with the number of regions.
+    """
+    from volreport.data.dataset import NATIONAL
+
+    if scope not in ("all", "national", "regions"):
+        raise ValueError(f"scope must be all, national or regions, not {scope!r}")
+    year = year or ds.year
+    found: list[str] = []
+    if indicators:
+        rows = ds.observations
+        rows = rows[rows["indicator"].isin(indicators) & (rows["year"] == year)]
+        rows = rows[rows["value"].notna()]
+        if scope != "all":
+            rows = rows[(rows["region"] == NATIONAL) == (scope == "national")]
+        found += rows["source"].dropna().astype(str).tolist()
+    for name in tables:
+        table = ds.tables.get(name)
+        if table is not None and "source" in table.columns:
+            found += table["source"].dropna().astype(str).tolist()
+    for name in params:
+        entry = ds.params.get(name)
+        if isinstance(entry, dict) and entry.get("source") and entry.get("status") != "derived":
+            found.append(str(entry["source"]))
+    return regional_sources_joined(list(dict.fromkeys(found)), region_names(ds))
+
+
+def region_names(ds) -> set[str]:
+    """Every name a source may give a region by (full and short English names)."""
+    regions = ds.reference["regions"]
+    names = set(regions["name_en"].dropna().astype(str))
+    if "short_name_en" in regions.columns:
+        names |= set(regions["short_name_en"].dropna().astype(str))
+    return names
+
+
+_REGIONAL_SOURCE = re.compile(r"^(?P<stem>.+?), (?P<region>[^,(]+?)(?: \([^()]*\))?$")
+
+
+def regional_sources_joined(found: list[str], names: set[str]) -> list[str]:
+    """'Form 2023, Astana (KZ-71_astana.xlsx)', 'Form 2023, Shymkent (...)' -> 'Form 2023,
+    2 regions': one entry per source that differs only by the region it names."""
+    groups: dict[str, list[str]] = {}
+    order: list[str] = []
+    for source in found:
+        match = _REGIONAL_SOURCE.match(source)
+        key = match["stem"] if match and match["region"] in names else source
+        if key not in groups:
+            order.append(key)
+        groups.setdefault(key, []).append(source)
+    result = []
+    for key in order:
+        items = groups[key]
+        if len(items) == 1:
+            result.append(items[0])
+        else:
+            result.append(prose.render("display/regional_source", stem=key, regions=len(items)))
+    return result
+
+
+def show_table(
+    frame: pd.DataFrame,
+    *,
+    label: str,
+    year: int,
+    output_dir=None,
+    data: pd.DataFrame | None = None,
+    keys: int = 1,
+    subject: str | None = None,
+) -> None:
+    """Show what a table holds (a real table in HTML and PDF), its notes and its CSV link.
+
+    The caption comes from the cell's `#| tbl-cap:` option, the label from `#| label:`.
+    Columns and rows without any value are left out, and a note under the table names
+    them; the legend of the gap mark follows whenever a gap is left (`shown_part`; the
+    first `keys` columns name the rows). A table with no value at all shows nothing and
+    writes no CSV: the chapter's text says what is missing, or, when `subject` is given
+    ("Hours by region"), a sentence says that it is not available.
+
+    The CSV holds `frame` itself (every column, every row), or `data` when given: a table
+    that shows a number and its qualifier as one text cell ("at least 16,155") offers the
+    number and the qualifier in separate columns for download.
+    """
+    from IPython.display import display
+
+    shown = shown_part(frame, keys)
+    if shown.empty:
+        if subject:
+            markdown(table_omitted(subject))
+        return
+    write_csv(frame if data is None else data, label, output_data_dir(year, output_dir))
+    display(table_style(shown.frame))
+    markdown("\n\n".join(part for part in (table_notes(shown), download_link(label)) if part))
+
+
+def table_omitted(subject: str) -> str:
+    """The sentence in place of a table without any value, as a note block."""
+    text = prose.render("display/table_omitted", subject=subject)
+    return f"::: {{.{NOTE_CLASS}}}\n{text}\n:::"
+
+
+def show_figure(
+    figure,
+    *,
+    label: str,
+    data: pd.DataFrame,
+    year: int,
+    sources: list[str],
+    output_dir=None,
+    wide: bool = False,
+) -> None:
+    """Show a matplotlib figure with the line naming its `sources`, save the data behind
+    it as CSV and link it.
+
+    Caption and alt text come from the cell's `#| fig-cap:` and `#| fig-alt:` options.
+    `sources` (see `sources`) must name at least one source: every chart says where its
+    data come from. A chart is at most FIGURE_WIDTH wide, labels included (`fit_width`),
+    unless it is `wide` (its cell then says `#| column: body-outset`).
+    """
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    if not sources:
+        raise ValueError(f"{label}: a chart needs the source of its data")
+    if not wide:
+        fit_width(figure)
+    write_csv(data, label, output_data_dir(year, output_dir))
+    display(figure)
+    plt.close(figure)
+    markdown(f"{source_line(sources)}\n\n{download_link(label)}")
+
+
+def fit_width(figure, width: float = FIGURE_WIDTH, tries: int = 4) -> None:
+    """Narrow `figure` until everything it draws (labels beyond the axes included) is at
+    most `width` inches wide, so its type keeps its size on a phone. What does not narrow
+    with the figure (a legend too long for it) is left as it is: the best size tried wins."""
+    import warnings
+
+    def drawn_width() -> float:
+        return figure.get_tightbbox(figure.canvas.get_renderer()).width
+
+    best = (drawn_width(), tuple(figure.get_size_inches()))
+    for _ in range(tries):
+        excess = best[0] - width
+        if excess <= 0.02:
+            break
+        current, height = best[1]
+        if current - excess < width / 2:
+            break
+        figure.set_size_inches(current - excess, height)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a layout that cannot fit: judged below
+            figure.tight_layout()
+        drawn = drawn_width()
+        if drawn >= best[0] - 0.01:
+            break
+        best = (drawn, (current - excess, height))
+    figure.set_size_inches(*best[1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        figure.tight_layout()
+
+
+def show_table_if_any(
+    frame: pd.DataFrame, *, label: str, year: int, output_dir=None, data=None, keys: int = 1
+) -> None:
+    """`show_table` for a table that only some years have: nothing at all when it is empty.
+
+    The publisher leaves out a labelled cell that shows nothing, so the chapter of a
+    year without these figures reads as if the table were never there.
+    """
+    if len(frame):
+        show_table(frame, label=label, year=year, output_dir=output_dir, data=data, keys=keys)

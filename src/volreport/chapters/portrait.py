@@ -1,0 +1,983 @@
+"""Chapter 1, portrait of a volunteer: how many, per head of population, sex, age, employment."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from volreport.chapters import compare, display
+from volreport.core import fmt, prose
+from volreport.data.dataset import NATIONAL, Dataset
+from volreport.data.indicators import Discrepancy, Indicator
+from volreport.data.published import (
+    Published,
+    charted_only,
+    current_boundaries,
+    percent_change,
+    published,
+    ratio_qualifier,
+    region_names,
+    regional,
+    reporting_regions,
+)
+
+CHAPTER = "portrait"
+AGE_BANDS = {
+    "under_18": "Under 18",
+    "18_29": "18 to 29",
+    "30_retirement": "30 to retirement age",
+    "retired": "Retirement age",
+}
+EMPLOYMENT = {
+    "school": "School pupils",
+    "student": "Students",
+    "neet": "Not in employment, education or training",
+    "employed": "Employed",
+    "unemployed": "Unemployed",
+}
+# Breakdowns a source may show only as charts; the prose says so only when the data do.
+CHARTED_CANDIDATES = ("volunteers_share_by_cohort", "volunteers_share_by_region")
+BREAKDOWN_INDICATORS = {
+    "age": "volunteers_share_by_age",
+    "employment": "volunteers_share_by_employment",
+}
+# Every breakdown of volunteers: its shares and, where return forms give them, its counts.
+SHARE_INDICATORS = {
+    "sex": "volunteers_share_by_sex",
+    **BREAKDOWN_INDICATORS,
+    "cohort": "volunteers_share_by_cohort",
+}
+COUNT_INDICATORS = {
+    "sex": "volunteers_by_sex",
+    "age": "volunteers_by_age",
+    "employment": "volunteers_by_employment",
+    "cohort": "volunteers_by_cohort",
+}
+SEXES = ("female", "male")
+
+PARITY = 50  # percent women: the dashed line of the chart by region
+
+
+@dataclass(frozen=True)
+class PerCapita:
+    """Volunteers per head of population for one count against one population figure."""
+
+    volunteers: Published
+    population: float
+    population_date: str
+
+    @property
+    def persons_per_volunteer(self) -> float | None:
+        """Population divided by volunteers; None when the count is not available."""
+        if self.volunteers.missing or not self.volunteers.value:
+            return None
+        return self.population / self.volunteers.value
+
+    @property
+    def share_pct(self) -> float | None:
+        """Volunteers as a percentage of the population; None when the count is missing."""
+        if self.volunteers.missing:
+            return None
+        return self.volunteers.value / self.population * 100
+
+    @property
+    def ratio_qualifier(self) -> str:
+        """'at least N volunteers' means 'at most population/N persons per volunteer'."""
+        return ratio_qualifier("exact", self.volunteers.qualifier)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """One breakdown of volunteers (sex, age, employment, cohort), nationally and by region.
+
+    `national` holds every category's national share in percent, or nothing when they are
+    not available; `from_regions` is True when they were computed from the regions' own
+    figures (the national ones being missing), leaving out the regions in `incomplete`.
+    """
+
+    name: str
+    categories: tuple[str, ...]
+    national: dict[str, float]
+    from_regions: bool
+    regions_total: int
+    complete: list[str]
+    incomplete: list[str]
+    national_charted_only: bool
+
+    @property
+    def available(self) -> bool:
+        """True when the national shares are known."""
+        return bool(self.national)
+
+
+@dataclass(frozen=True)
+class PortraitResult:
+    """Everything chapter 1 shows: published counts, derived rates and display tables."""
+
+    year: int
+    volunteers: Published
+    volunteers_previous: Published
+    change_pct: float | None
+    estimate: Published
+    systematic: Published
+    recorded_per_capita: PerCapita
+    estimate_per_capita: PerCapita
+    published_persons_per_volunteer: Published
+    published_share_of_population: Published
+    female: Published
+    male: Published
+    published_source: str | None
+    breakdowns: dict[str, Breakdown]
+    volunteers_by_year: pd.DataFrame
+    per_capita: pd.DataFrame
+    sex_by_region: pd.DataFrame
+    age_extremes: pd.DataFrame
+    employment_extremes: pd.DataFrame
+    nationally_unpublished: list[str]
+    extremes_only: bool
+    cohorts: pd.DataFrame
+    change_by_region: pd.DataFrame
+    change_by_region_computed: bool
+    boundaries_changed: list[str]
+    regional_distribution_published: bool
+    charted_only: frozenset[str]
+    volunteers_by_region: pd.DataFrame
+
+
+def decimals_of(published: float) -> int:
+    """Decimal places a published figure shows: 1.0 -> 0, 0.7 -> 1, 0.71 -> 2."""
+    return 0 if float(published).is_integer() else len(repr(float(published)).split(".")[1])
+
+
+def rounds_to(value: float, published: float) -> bool:
+    """True when `value` rounds to `published` at the published figure's precision."""
+    return abs(value - published) <= 0.5 * 10 ** -decimals_of(published) + 1e-9
+
+
+def every_nth(persons_per_volunteer: float) -> int:
+    """'Every Nth person is a volunteer': the whole part of persons per volunteer.
+
+    The report and the official-statistics checks read 141.5 persons per volunteer as
+    'every 141st person', so the ratio is truncated, not rounded.
+    """
+    return math.floor(persons_per_volunteer)
+
+
+def volunteers_by_year_table(ds: Dataset, previous: Published | None = None) -> pd.DataFrame:
+    """National volunteer counts of this and earlier years, as published, oldest first
+    (columns Year, Volunteers, As published and the count's qualifier).
+
+    `previous`, the count the chapter uses for the year before (from the previous vintage
+    when there is one), replaces this vintage's own row for that year, so table and text agree.
+    """
+    rows = ds.observations
+    rows = rows[
+        (rows["indicator"] == "volunteers")
+        & (rows["region"] == NATIONAL)
+        & (rows["category"].fillna("") == "")
+        & (rows["year"] <= ds.year)
+    ]
+    frame = pd.DataFrame(
+        {
+            "Year": rows["year"].astype(int).to_numpy(),
+            "Volunteers": rows["value"].astype("float64").to_numpy(),
+            "As published": [
+                fmt.qualified(v, q)
+                for v, q in zip(rows["value"], rows["qualifier"].fillna("exact"), strict=True)
+            ],
+            "qualifier": rows["qualifier"].fillna("exact").astype(str).to_numpy(),
+        }
+    )
+    if previous is not None and not previous.missing:
+        frame = frame[frame["Year"] != ds.year - 1]
+        row = {
+            "Year": ds.year - 1,
+            "Volunteers": previous.value,
+            "As published": previous.text(),
+            "qualifier": previous.qualifier,
+        }
+        frame = pd.concat([frame, pd.DataFrame([row])], ignore_index=True)
+    return frame.sort_values("Year").reset_index(drop=True)
+
+
+def volunteers_by_year_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """`volunteers_by_year_table` as shown: each year's count as published, qualifier and
+    number in one cell ('at least 120,000'). The table itself is the CSV."""
+    return pd.DataFrame({"Year": frame["Year"], "Volunteers": frame["As published"]})
+
+
+def national_population(ds: Dataset) -> pd.DataFrame:
+    """Official national population by date: columns date (ISO text), population, source."""
+    table = ds.tables["population"]
+    national = table[table["region"] == NATIONAL].drop_duplicates("date").sort_values("date")
+    return pd.DataFrame(
+        {
+            "date": national["date"].astype(str).to_numpy(),
+            "population": national["population"].astype("float64").to_numpy(),
+            "source": national["source"].astype(str).to_numpy(),
+        }
+    )
+
+
+def per_capita_date(ds: Dataset) -> str:
+    """The population date rates use: the latest count up to 1 January after the year.
+
+    The count at the end of the reference year matches a count of volunteers over that year;
+    an earlier count is used only when the end-of-year one is not in the data.
+    """
+    dates = national_population(ds)["date"]
+    usable = dates[dates <= f"{ds.year + 1}-01-01"]
+    if usable.empty:
+        raise KeyError(f"population.csv: no national (KZ) population up to 1 Jan {ds.year + 1}")
+    return str(usable.iloc[-1])
+
+
+def population_on(ds: Dataset, date: str) -> float:
+    """Official national population on `date` (ISO text)."""
+    table = national_population(ds)
+    rows = table[table["date"] == date]
+    if rows.empty:
+        raise KeyError(f"population.csv: no national (KZ) population on {date}")
+    return float(rows["population"].iloc[0])
+
+
+def stated_row_label(ds: Dataset, stated: Published) -> str:
+    """The per-capita table's label for the rate stored with the data, by its status."""
+    if stated.status == "derived":
+        return "Derived in the data"
+    if ds.edition.published:
+        return f"As stated in {ds.edition.published_source.cite_as}"
+    return "As stated in the data"
+
+
+def per_capita_table(ds: Dataset) -> pd.DataFrame:
+    """Persons per volunteer and share of population for the recorded count and the estimate,
+    against every official population date in the data, beside the rate stated in the data."""
+    counts = {
+        "Recorded by the regional front offices": published(ds, "volunteers"),
+        "Estimate of the National Volunteer Network": published(ds, "volunteers_estimate"),
+    }
+    rows = []
+    for basis, count in counts.items():
+        if count.missing:
+            continue
+        for date in national_population(ds)["date"]:
+            rate = PerCapita(count, population_on(ds, date), date)
+            rows.append(
+                {
+                    "Volunteers": basis,
+                    "Volunteers, persons": count.value,
+                    "Population date": fmt.long_date(date),
+                    "Population, persons": rate.population,
+                    "Persons per volunteer": round(rate.persons_per_volunteer, 1),
+                    "Share of population, %": round(rate.share_pct, 2),
+                }
+            )
+    stated = published(ds, "persons_per_volunteer")
+    stated_share = published(ds, "volunteers_share_of_population")
+    if not (stated.missing and stated_share.missing):
+        rows.append(
+            {
+                "Volunteers": stated_row_label(ds, stated),
+                "Volunteers, persons": math.nan,
+                "Population date": None,  # not stated: a gap, as every gap is shown
+                "Population, persons": math.nan,
+                "Persons per volunteer": stated.value,
+                "Share of population, %": stated_share.value,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def sex_by_region_table(ds: Dataset) -> pd.DataFrame:
+    """Female and male shares of volunteers in every reporting region, most female first."""
+    shares = regional(ds, "volunteers_share_by_sex").pivot_table(
+        index="region", columns="category", values="value", dropna=False
+    )
+    frame = reporting_regions(ds).join(shares, on="region")
+    frame = frame.sort_values("female", ascending=False, na_position="last")
+    return pd.DataFrame(
+        {
+            "Region": frame["region_name"].to_numpy(),
+            "Female volunteers, %": frame["female"].astype("float64").to_numpy(),
+            "Male volunteers, %": frame["male"].astype("float64").to_numpy(),
+        }
+    )
+
+
+def only_extremes(rows: pd.DataFrame, regions: int) -> pd.DataFrame:
+    """The highest and lowest rows (ties kept) of each category given for at least half of
+    the `regions`.
+
+    A category given for fewer regions (a source that names only the extremes) keeps every
+    row it has; one given for most regions keeps its extremes, so the table names the
+    regions at either end, with or without a few gaps.
+    """
+    kept = []
+    for _, group in rows.groupby("category", sort=False):
+        if 2 * len(group) >= regions:
+            extreme = group["value"].isin([group["value"].max(), group["value"].min()])
+            group = group[extreme]
+        kept.append(group)
+    return pd.concat(kept) if kept else rows
+
+
+def extremes_table(ds: Dataset, indicator: str, labels: dict[str, str]) -> pd.DataFrame:
+    """The regions with the highest and lowest share of each group of a breakdown.
+
+    One row per published value when the report gives only the extremes; the extremes
+    alone when every region is given. Grouped in category order, highest share first.
+    """
+    rows = regional(ds, indicator).dropna(subset=["value"])
+    rows = only_extremes(rows, len(reporting_regions(ds)))
+    rows = rows.assign(order=rows["category"].map(list(labels).index))
+    rows = rows.sort_values(["order", "value"], ascending=[True, False])
+    return pd.DataFrame(
+        {
+            "Group": rows["category"].map(labels).to_numpy(),
+            "Region": rows["region_name"].to_numpy(),
+            "Share of the region's volunteers, %": rows["value"].to_numpy(),
+            "As published": [
+                fmt.qualified(v, q, 0 if float(v).is_integer() else 1) + "%"
+                for v, q in zip(rows["value"], rows["qualifier"], strict=True)
+            ],
+        }
+    )
+
+
+def extremes_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """`extremes_table` as shown: each share as published ('up to 1%') in one column, not a
+    number beside its wording. The table itself is the CSV."""
+    return pd.DataFrame(
+        {
+            "Group": frame["Group"],
+            "Region": frame["Region"],
+            "Share of the region's volunteers": frame["As published"],
+        }
+    )
+
+
+def age_extremes_table(ds: Dataset) -> pd.DataFrame:
+    """Regions with the highest and lowest shares of each age group, as published."""
+    return extremes_table(ds, "volunteers_share_by_age", AGE_BANDS)
+
+
+def employment_extremes_table(ds: Dataset) -> pd.DataFrame:
+    """Regions with the highest and lowest shares of each employment group, as published."""
+    return extremes_table(ds, "volunteers_share_by_employment", EMPLOYMENT)
+
+
+def cohort_ids(ds: Dataset) -> tuple[str, ...]:
+    """The cohort categories in reference order."""
+    return tuple(ds.reference["cohorts"].sort_values("order")["id"].astype(str))
+
+
+def national_shares(ds: Dataset, indicator: str, categories: tuple[str, ...]) -> dict[str, float]:
+    """The national shares of a breakdown when the data give every category, else {}."""
+    rows = ds.obs(indicator, region=NATIONAL).dropna(subset=["value"])
+    values = dict(
+        zip(rows["category"].fillna("").astype(str), rows["value"].astype(float), strict=True)
+    )
+    return {c: values[c] for c in categories} if all(c in values for c in categories) else {}
+
+
+def regional_parts(
+    ds: Dataset, name: str, categories: tuple[str, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(shares, weights) of a breakdown by region code and category, NaN where unknown.
+
+    Shares come from the share indicator, or from the counts where those are complete. The
+    weights are the counts; failing those, exact shares times the region's volunteers.
+    """
+    regions = reporting_regions(ds)["region"]
+
+    def table(indicator: str, values: str = "value") -> pd.DataFrame:
+        rows = regional(ds, indicator).drop_duplicates(["region", "category"])
+        wide = rows.pivot(index="region", columns="category", values=values)
+        return wide.reindex(index=regions, columns=list(categories))
+
+    shares = table(SHARE_INDICATORS[name]).astype("float64")
+    counts = table(COUNT_INDICATORS[name]).astype("float64")
+    complete_counts = counts.notna().all(axis=1) & (counts.sum(axis=1) > 0)
+    from_counts = counts.div(counts.sum(axis=1), axis=0) * 100
+    shares = shares.where(shares.notna().all(axis=1) | ~complete_counts, from_counts)
+    exact = (table(SHARE_INDICATORS[name], "qualifier") == "exact").all(axis=1)
+    volunteers = regional(ds, "volunteers").set_index("region")["value"].reindex(regions)
+    weighted = shares.mul(volunteers, axis=0) / 100
+    weights = counts.where(complete_counts, weighted.where(exact & ~complete_counts))
+    return shares, weights
+
+
+def breakdown(ds: Dataset, name: str, categories: tuple[str, ...]) -> Breakdown:
+    """A breakdown's national shares (from the data, else from the complete regions' counts)
+    and which regions give it in full."""
+    regions = reporting_regions(ds)
+    names = dict(zip(regions["region"], regions["region_name"], strict=True))
+    shares, weights = regional_parts(ds, name, categories)
+    full = shares.notna().all(axis=1)
+    national = national_shares(ds, SHARE_INDICATORS[name], categories)
+    from_regions = False
+    if not national and full.any() and weights[full].notna().all(axis=None):
+        totals = weights[full].sum()
+        if totals.sum() > 0:
+            national = {c: float(totals[c] / totals.sum() * 100) for c in categories}
+            from_regions = True
+    rows = ds.obs(SHARE_INDICATORS[name], region=NATIONAL)
+    return Breakdown(
+        name=name,
+        categories=categories,
+        national=national,
+        from_regions=from_regions,
+        regions_total=len(regions),
+        complete=[names[r] for r in full[full].index],
+        incomplete=[names[r] for r in full[~full].index],
+        national_charted_only=not national
+        and not rows.empty
+        and rows["value"].isna().all()
+        and rows["source"].astype(str).str.contains("chart").all(),
+    )
+
+
+def cohort_table(ds: Dataset, shares: dict[str, float] | None = None) -> pd.DataFrame:
+    """Cohort categories, their definitions and national shares (missing when not available)."""
+    cohorts = ds.reference["cohorts"].sort_values("order")
+    if shares is None:
+        shares = breakdown(ds, "cohort", cohort_ids(ds)).national
+    shares = [shares.get(c) for c in cohorts["id"]]
+    return pd.DataFrame(
+        {
+            "Cohort": cohorts["name_en"].astype(str).to_numpy(),
+            "Definition": cohorts["definition"].astype(str).to_numpy(),
+            "Share of volunteers at events, %": pd.array(shares, dtype="float64"),
+        }
+    )
+
+
+def change_by_region_table(ds: Dataset, previous: Dataset | None = None) -> pd.DataFrame:
+    """Change in volunteers on the previous year for every reporting region, largest rise first.
+
+    Computed from both years' counts where they exist (see `compare`), else as published;
+    regions with neither stay in the table with no value.
+    """
+    found = compare.regional_changes(ds, previous, ("volunteers",)).set_index("region")
+    frame = reporting_regions(ds).assign(change=lambda f: f["region"].map(found["change_pct"]))
+    frame = frame.sort_values("change", ascending=False, na_position="last")
+    return pd.DataFrame(
+        {
+            "Region": frame["region_name"].to_numpy(),
+            f"Change in volunteers on {ds.year - 1}, %": frame["change"]
+            .astype("float64")
+            .to_numpy(),
+        }
+    )
+
+
+def regional_distribution_published(ds: Dataset) -> bool:
+    """True when the data give any value for the regions' volunteers or their shares."""
+    return any(
+        regional(ds, indicator)["value"].notna().any()
+        for indicator in ("volunteers", "volunteers_share_by_region")
+    )
+
+
+def regional_population(ds: Dataset, date: str) -> pd.Series:
+    """Official population of each region on `date` (ISO text), by region code.
+
+    A code whose territory changed in 2022 has a row in the vintage's boundaries (current,
+    or those of 2022 for a vintage reporting in the 17 units); the others only current rows.
+    """
+    table = ds.tables["population"]
+    rows = table[(table["date"].astype(str) == date) & (table["region"] != NATIONAL)]
+    own = "current" if current_boundaries(ds) else "reporting_2022"
+    rows = rows.assign(rank=(rows["boundaries"] != own).astype(int))
+    rows = rows.sort_values("rank", kind="stable").drop_duplicates("region")
+    return rows.set_index("region")["population"].astype("float64")
+
+
+def volunteers_by_region_table(ds: Dataset) -> pd.DataFrame:
+    """Volunteers of every reporting region: count, share of all volunteers, population and
+    volunteers per 1,000 population (population on the per-capita date), most first.
+
+    No rows when the data give no regional count (the 2022 report only charts the shares).
+    Columns Region, Volunteers, the count's qualifier, Share of all volunteers, %,
+    Population and Volunteers per 1,000 population.
+    """
+    counts = regional(ds, "volunteers").dropna(subset=["value"])
+    columns = [
+        "Region", "Volunteers", "qualifier", "Share of all volunteers, %", "Population",
+        "Volunteers per 1,000 population",
+    ]  # fmt: skip
+    if counts.empty:
+        return pd.DataFrame(columns=columns)
+    shares = regional(ds, "volunteers_share_by_region").set_index("region")["value"]
+    population = regional_population(ds, per_capita_date(ds))
+    frame = reporting_regions(ds).merge(counts, on=["region", "region_name"], how="inner")
+    people = frame["region"].map(population).astype("float64")
+    frame = pd.DataFrame(
+        {
+            "Region": frame["region_name"].to_numpy(),
+            "Volunteers": frame["value"].to_numpy(),
+            "qualifier": frame["qualifier"].to_numpy(),
+            "Share of all volunteers, %": frame["region"].map(shares).astype("float64").to_numpy(),
+            "Population": people.to_numpy(),
+            "Volunteers per 1,000 population": (frame["value"] / people * 1000).round(1).to_numpy(),
+        }
+    )
+    return frame.sort_values(["Volunteers", "Region"], ascending=[False, True]).reset_index(
+        drop=True
+    )[columns]
+
+
+def volunteers_by_region_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """`volunteers_by_region_table` as shown: the qualifier folded into the count ('at least
+    1,200') when any count is not exact, else dropped. The table itself is the CSV."""
+    shown = frame.drop(columns="qualifier")
+    if (frame["qualifier"] != "exact").any():
+        shown["Volunteers"] = display.qualified_cells(frame["Volunteers"], frame["qualifier"])
+    return shown
+
+
+def nationally_unpublished(breakdowns: dict[str, Breakdown]) -> list[str]:
+    """The breakdowns ('age', 'employment') whose national shares are not available."""
+    return [name for name in BREAKDOWN_INDICATORS if not breakdowns[name].available]
+
+
+def extremes_only(breakdowns: dict[str, Breakdown]) -> bool:
+    """True when some region lacks its full age or employment breakdown."""
+    return any(breakdowns[name].incomplete for name in BREAKDOWN_INDICATORS)
+
+
+def compute(ds: Dataset) -> PortraitResult:
+    """Chapter 1 from a year's data (and the previous year's vintage, when there is one)."""
+    before = compare.previous_vintage(ds)
+    volunteers = published(ds, "volunteers")
+    previous = compare.previous_count(ds, before, "volunteers")
+    estimate = published(ds, "volunteers_estimate")
+    date = per_capita_date(ds)
+    population = population_on(ds, date)
+    breakdowns = {
+        "sex": breakdown(ds, "sex", SEXES),
+        "age": breakdown(ds, "age", tuple(AGE_BANDS)),
+        "employment": breakdown(ds, "employment", tuple(EMPLOYMENT)),
+        "cohort": breakdown(ds, "cohort", cohort_ids(ds)),
+    }
+    changes = compare.regional_changes(ds, before, ("volunteers",))
+    names = region_names(ds)
+    return PortraitResult(
+        year=ds.year,
+        volunteers=volunteers,
+        volunteers_previous=previous,
+        change_pct=percent_change(volunteers.value, previous.value),
+        estimate=estimate,
+        systematic=published(ds, "volunteers_systematic"),
+        recorded_per_capita=PerCapita(volunteers, population, date),
+        estimate_per_capita=PerCapita(estimate, population, date),
+        published_persons_per_volunteer=published(ds, "persons_per_volunteer"),
+        published_share_of_population=published(ds, "volunteers_share_of_population"),
+        female=published(ds, "volunteers_share_by_sex", category="female"),
+        male=published(ds, "volunteers_share_by_sex", category="male"),
+        published_source=ds.edition.published_source.cite_as if ds.edition.published else None,
+        breakdowns=breakdowns,
+        volunteers_by_year=volunteers_by_year_table(ds, previous),
+        per_capita=per_capita_table(ds),
+        sex_by_region=sex_by_region_table(ds),
+        age_extremes=age_extremes_table(ds),
+        employment_extremes=employment_extremes_table(ds),
+        nationally_unpublished=nationally_unpublished(breakdowns),
+        extremes_only=extremes_only(breakdowns),
+        cohorts=cohort_table(ds, breakdowns["cohort"].national),
+        change_by_region=change_by_region_table(ds, before),
+        change_by_region_computed=compare.BASIS_COMPUTED in set(changes["basis"]),
+        boundaries_changed=[
+            names[r] for r in changes.loc[changes["basis"] == compare.BASIS_BOUNDARIES, "region"]
+        ],
+        regional_distribution_published=regional_distribution_published(ds),
+        charted_only=frozenset(i for i in CHARTED_CANDIDATES if charted_only(ds, i)),
+        volunteers_by_region=volunteers_by_region_table(ds),
+    )
+
+
+def plot_sex_by_region(frame: pd.DataFrame) -> plt.Figure:
+    """The share of women among volunteers by region, highest first: a dot per region on a
+    line from the 50% parity line, its value beside it, on an axis that fits the shares."""
+    data = frame.iloc[::-1].reset_index(drop=True)  # a region without the share last
+    values = data["Female volunteers, %"].astype(float)
+    decimals = display.column_decimals(values, most=1)
+    figure, axis = display.bar_chart(len(data), per_row=0.34)
+    rows = range(len(data))
+    known = values.notna().to_numpy()
+    shown_rows = [row for row, given in zip(rows, known, strict=True) if given]
+    axis.hlines(shown_rows, PARITY, values[known], color=display.PALETTE[0], linewidth=2)
+    axis.scatter(values[known], shown_rows, color=display.PALETTE[0], s=36, zorder=3)
+    for row, value in zip(rows, values, strict=True):
+        if pd.isna(value):
+            display.gap_label(axis, row)
+            continue
+        axis.annotate(
+            fmt.percent(value, decimals), (value, row), xytext=(6 if value >= PARITY else -6, 0),
+            textcoords="offset points", ha="left" if value >= PARITY else "right",
+            va="center", fontsize=display.SMALL_FONT_SIZE,
+        )  # fmt: skip
+    axis.axvline(PARITY, color=display.MUTED_COLOUR, linewidth=1, linestyle="--")
+    axis.annotate(
+        "parity", (PARITY, len(data) - 0.4), xytext=(0, 2), textcoords="offset points",
+        ha="center", va="bottom", fontsize=display.SMALL_FONT_SIZE, color=display.MUTED_COLOUR,
+    )  # fmt: skip
+    axis.set_yticks(list(rows), data["Region"])
+    axis.set_ylim(-0.6, len(data) - 0.1)
+    axis.set_xlim(*display.value_limits([*values.dropna(), PARITY], step=5, room=8))
+    axis.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:.0f}%"))
+    axis.set_xlabel("Women among volunteers")
+    figure.tight_layout()
+    return figure
+
+
+def count_record(value: Published) -> dict:
+    """A published count for a template: value (None when missing) and qualifier."""
+    return {"value": value.value, "qualifier": value.qualifier}
+
+
+def rate_record(rate: PerCapita) -> dict | None:
+    """A rate per head for a template; None when the count is missing."""
+    if rate.persons_per_volunteer is None:
+        return None
+    return {
+        "value": rate.volunteers.value,
+        "qualifier": rate.volunteers.qualifier,
+        "date": rate.population_date,
+        "population": rate.population,
+        "share": rate.share_pct,
+        "ppv": rate.persons_per_volunteer,
+        "nth": every_nth(rate.persons_per_volunteer),
+    }
+
+
+def breakdown_record(result: PortraitResult, name: str) -> dict:
+    """A breakdown for a template: national shares in category order, and its regions."""
+    found = result.breakdowns[name]
+    values = list(found.national.values())
+    return {
+        "name": name,
+        "national": list(found.national.items()),
+        "decimals": 0 if all(float(v).is_integer() for v in values) else 1,
+        "from_regions": found.from_regions,
+        "complete": found.complete,
+        "incomplete": found.incomplete,
+        "total": found.regions_total,
+        "charted_only": found.national_charted_only,
+    }
+
+
+def change_qualifier(result: PortraitResult) -> str:
+    """The qualifier of the change on the previous year, from both counts' qualifiers."""
+    return ratio_qualifier(result.volunteers.qualifier, result.volunteers_previous.qualifier)
+
+
+def counts_context(result: PortraitResult) -> dict:
+    """The year's recorded count, the year before's, the change and the estimate, as the
+    headline and the totals statement both word them."""
+    return {
+        "year": result.year,
+        "volunteers": count_record(result.volunteers),
+        "previous": count_record(result.volunteers_previous),
+        "change": result.change_pct,
+        "change_qualifier": change_qualifier(result),
+        "estimate": count_record(result.estimate),
+    }
+
+
+def headline(result: PortraitResult) -> str:
+    """The chapter's key numbers as a Markdown paragraph."""
+    sex = breakdown_record(result, "sex")
+    shares = dict(sex["national"])
+    return prose.render(
+        "portrait/headline",
+        **counts_context(result),
+        rate=rate_record(result.recorded_per_capita),
+        sex=sex | {"female": shares.get("female"), "male": shares.get("male")},
+    )
+
+
+def totals_text(result: PortraitResult) -> str:
+    """Recorded count, the network's estimate, the systematic core and earlier years."""
+    history = result.volunteers_by_year[result.volunteers_by_year["Year"] < result.year - 1]
+    return prose.render(
+        "portrait/totals",
+        **counts_context(result),
+        systematic=count_record(result.systematic),
+        earlier=[
+            {"year": int(year), "value": None if pd.isna(value) else value, "qualifier": qualifier}
+            for year, value, qualifier in zip(
+                history["Year"], history["Volunteers"], history["qualifier"], strict=True
+            )
+        ],
+    )
+
+
+def stated_record(result: PortraitResult) -> dict | None:
+    """The rate per head stored with the data, against the recorded count; None if missing."""
+    recorded = result.recorded_per_capita
+    stated = result.published_persons_per_volunteer
+    if stated.missing:
+        return None
+    share = result.published_share_of_population
+    ratio = recorded.persons_per_volunteer
+    return {
+        "status": stated.status,
+        "nth": every_nth(stated.value),
+        "share": share.value,
+        "share_decimals": 0 if share.missing else decimals_of(share.value),
+        "matches": ratio is not None and every_nth(ratio) == every_nth(stated.value),
+        "needed": recorded.population / stated.value,
+    }
+
+
+def per_capita_text(result: PortraitResult) -> str:
+    """'Every Nth person' for the recorded count and the estimate, beside the stated rate."""
+    return prose.render(
+        "portrait/per_capita",
+        population={
+            "date": result.recorded_per_capita.population_date,
+            "value": result.recorded_per_capita.population,
+        },
+        rate=rate_record(result.recorded_per_capita),
+        estimate=rate_record(result.estimate_per_capita),
+        stated=stated_record(result),
+        source=result.published_source,
+    )
+
+
+def sex_text(result: PortraitResult) -> str:
+    """National sex ratio and the regions where men outnumber women."""
+    frame = result.sex_by_region.dropna(subset=["Female volunteers, %"])
+    female = frame["Female volunteers, %"]
+    top = frame.iloc[0] if len(frame) else None
+    return prose.render(
+        "portrait/sex",
+        sex=breakdown_record(result, "sex"),
+        known=len(frame),
+        women=frame.loc[female > 50, "Region"].tolist(),
+        men=frame.loc[female < 50, "Region"].tolist(),
+        parity=frame.loc[female == 50, "Region"].tolist(),
+        top=None
+        if top is None
+        else {"region": top["Region"], "share": float(top["Female volunteers, %"])},
+    )
+
+
+def extremes_records(frame: pd.DataFrame) -> list[dict]:
+    """Per group: the regions with the highest and the lowest share, as worded in the table."""
+    records = []
+    for group, rows in frame.groupby("Group", sort=False):
+        share = rows["Share of the region's volunteers, %"]
+        highest = rows[share == share.max()]
+        lowest = rows[share == share.min()] if len(rows) > len(highest) else rows.iloc[:0]
+        records.append(
+            {
+                "group": group,
+                "highest": highest["Region"].tolist(),
+                "highest_share": highest["As published"].iloc[0],
+                "lowest": lowest["Region"].tolist(),
+                "lowest_share": lowest["As published"].iloc[0] if len(lowest) else "",
+            }
+        )
+    return records
+
+
+def age_employment_text(result: PortraitResult) -> str:
+    """National shares by age and employment where known, the regional extremes, the gaps."""
+    extremes = {"age": result.age_extremes, "employment": result.employment_extremes}
+    return prose.render(
+        "portrait/age_employment",
+        breakdowns=[
+            breakdown_record(result, name) | {"extremes": extremes_records(extremes[name])}
+            for name in BREAKDOWN_INDICATORS
+        ],
+        source=result.published_source,
+    )
+
+
+def cohorts_text(result: PortraitResult) -> str:
+    """Cohort categories, and their shares among volunteers at events where known."""
+    found = result.breakdowns["cohort"]
+    names = dict(zip(found.categories, result.cohorts["Cohort"], strict=True))
+    return prose.render(
+        "portrait/cohorts",
+        cohorts=[{"id": c, "name": names[c]} for c in found.categories],
+        b=breakdown_record(result, "cohort"),
+        source=result.published_source,
+    )
+
+
+def regional_count_record(row: pd.Series) -> dict:
+    """One region's count for a template."""
+    share = row["Share of all volunteers, %"]
+    return {
+        "region": row["Region"],
+        "volunteers": float(row["Volunteers"]),
+        "qualifier": row["qualifier"],
+        "share": None if pd.isna(share) else float(share),
+    }
+
+
+def regions_text(result: PortraitResult) -> str:
+    """Regional distribution and change by region, as far as the data give them.
+
+    When the change is known for fewer than half the regions (the 2022 data give four), all
+    of them are named; otherwise the largest rise and fall, and the regions without one.
+    """
+    frame = result.volunteers_by_region
+    rate = "Volunteers per 1,000 population"
+    rates = frame.dropna(subset=[rate]).sort_values(rate, ascending=False)
+    column = result.change_by_region.columns[1]
+    table = result.change_by_region
+    changes = table.dropna(subset=[column])
+    missing = table.loc[table[column].isna(), "Region"].tolist()
+    records = [
+        {"region": region, "change": float(change)}
+        for region, change in zip(changes["Region"], changes[column], strict=True)
+    ]
+    rises = [r for r in records if r["change"] > 0]
+    falls = sorted((r for r in records if r["change"] < 0), key=lambda r: r["change"])
+    top_rise = [r for r in rises if rises and r["change"] == rises[0]["change"]]
+    top_fall = [r for r in falls if falls and r["change"] == falls[0]["change"]]
+
+    def rate_record_of(row: pd.Series) -> dict:
+        return {"region": row["Region"], "rate": float(row[rate]), "qualifier": row["qualifier"]}
+
+    counted = set(frame["Region"])
+    return prose.render(
+        "portrait/regions",
+        year=result.year,
+        total=len(table),
+        counts=not frame.empty,
+        counts_missing=[r for r in table["Region"] if r not in counted] if len(frame) else [],
+        most=regional_count_record(frame.iloc[0]) if len(frame) else None,
+        fewest=regional_count_record(frame.iloc[-1]) if len(frame) > 1 else None,
+        rates={"high": rate_record_of(rates.iloc[0]), "low": rate_record_of(rates.iloc[-1])}
+        if len(rates) > 1
+        else None,
+        charted_only="volunteers_share_by_region" in result.charted_only,
+        source=result.published_source,
+        changes=records,
+        rise=top_rise,
+        fall=top_fall,
+        boundaries_changed=result.boundaries_changed,
+        other_missing=[r for r in missing if r not in result.boundaries_changed],
+    )
+
+
+def rate_status(rate: PerCapita) -> str:
+    """The status of a rate per head: derived, or missing when its count is."""
+    return "missing" if rate.persons_per_volunteer is None else "derived"
+
+
+def indicators(ds: Dataset) -> list[Indicator]:
+    """Chapter 1's headline indicators with their provenance."""
+    result = compute(ds)
+    recorded, estimate = result.recorded_per_capita, result.estimate_per_capita
+    population_source = (
+        national_population(ds).set_index("date").loc[recorded.population_date, "source"]
+    )
+    derived_source = f"{result.volunteers.source}; {population_source}"
+    return [
+        Indicator("volunteers_total", "Volunteers recorded by the regional front offices",
+                  result.volunteers.value, "persons", result.volunteers.status,
+                  result.volunteers.source, result.volunteers.qualifier),
+        Indicator("volunteers_prev_year", f"Volunteers recorded in {ds.year - 1}",
+                  result.volunteers_previous.value, "persons", result.volunteers_previous.status,
+                  result.volunteers_previous.source, result.volunteers_previous.qualifier),
+        Indicator("volunteers_change_pct", f"Change in recorded volunteers on {ds.year - 1}",
+                  result.change_pct, "percent",
+                  "missing" if result.change_pct is None else "derived",
+                  f"{result.volunteers.source}; {result.volunteers_previous.source}",
+                  ratio_qualifier(result.volunteers.qualifier,
+                                  result.volunteers_previous.qualifier)),
+        Indicator("volunteers_female_pct", "Women among volunteers", result.female.value,
+                  "percent", result.female.status, result.female.source, result.female.qualifier),
+        Indicator("volunteers_male_pct", "Men among volunteers", result.male.value, "percent",
+                  result.male.status, result.male.source, result.male.qualifier),
+        Indicator("population", f"Official population on {fmt.long_date(recorded.population_date)}",
+                  recorded.population, "persons", "reported", population_source),
+        Indicator("persons_per_volunteer",
+                  "Persons per recorded volunteer (population / recorded volunteers)",
+                  recorded.persons_per_volunteer, "persons", rate_status(recorded),
+                  derived_source, recorded.ratio_qualifier),
+        Indicator("persons_per_volunteer_estimate",
+                  "Persons per volunteer by the network's estimate (population / estimate)",
+                  estimate.persons_per_volunteer, "persons", rate_status(estimate),
+                  f"{result.estimate.source}; {population_source}", estimate.ratio_qualifier),
+    ]  # fmt: skip
+
+
+def discrepancy_words(kind: str, **context: object) -> dict[str, str]:
+    """The published, recomputed and explanation fields of one discrepancy, from templates."""
+    return {
+        part: prose.render("portrait/discrepancy", kind=kind, part=part, **context)
+        for part in ("published", "recomputed", "explanation")
+    }
+
+
+def discrepancies(ds: Dataset) -> list[Discrepancy]:
+    """Where chapter 1's published figures disagree with the recorded count or each other.
+
+    Only a vintage transcribed from a published report has any: from then on the pipeline's
+    figures are the report's own.
+    """
+    if not ds.edition.published:
+        return []
+    result = compute(ds)
+    found = []
+    recorded = result.recorded_per_capita
+    stated = result.published_persons_per_volunteer.value
+    ratio = recorded.persons_per_volunteer
+    if stated is not None and ratio is not None and every_nth(ratio) != every_nth(stated):
+        words = discrepancy_words(
+            "rate",
+            stated_nth=every_nth(stated),
+            recorded=rate_record(recorded),
+            estimate=rate_record(result.estimate_per_capita),
+            needed=recorded.population / stated,
+        )
+        found.append(Discrepancy(chapter=CHAPTER, topic="Persons per volunteer", **words))
+    stated_share = result.published_share_of_population.value
+    if (
+        stated_share is not None
+        and recorded.share_pct is not None
+        and not rounds_to(recorded.share_pct, stated_share)
+    ):
+        words = discrepancy_words(
+            "share",
+            stated=stated_share,
+            decimals=decimals_of(stated_share),
+            recorded=recorded.share_pct,
+        )
+        found.append(
+            Discrepancy(chapter=CHAPTER, topic="Volunteers as a share of the population", **words)
+        )
+    sexes = result.sex_by_region.dropna()
+    totals = sexes["Female volunteers, %"] + sexes["Male volunteers, %"]
+    for region, total in zip(sexes["Region"], totals, strict=True):
+        if abs(total - 100) > 0.15:
+            words = discrepancy_words("sex", total=float(total))
+            found.append(Discrepancy(chapter=CHAPTER, topic=f"Sex ratio in {region}", **words))
+    return found
+
+
+def variables(ds: Dataset) -> dict[str, str]:
+    """`{{< var >}}` values chapter 1 offers to commentary, as display text.
+
+    - portrait_undercount_low, portrait_undercount_high: the ends of the stated range by
+      which the real number of volunteers exceeds the recorded one ('20%', '25%'), when the
+      vintage states one.
+    """
+    found = {}
+    for end in ("low", "high"):
+        rows = ds.obs("volunteers_undercount_pct", region=NATIONAL, category=end)
+        if len(rows) == 1 and pd.notna(rows["value"].iloc[0]):
+            value = float(rows["value"].iloc[0])
+            found[f"portrait_undercount_{end}"] = fmt.percent(value, decimals_of(value))
+    return found

@@ -1,0 +1,29 @@
+"""Project paths, resolved from the package location, never from the working directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+DATA_DIR = PROJECT_ROOT / "data"
+REFERENCE_DIR = DATA_DIR / "reference"
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+REPORT_DIR = PROJECT_ROOT / "report"
+BUILD_DIR = PROJECT_ROOT / "_build"
+BOOK_DIR = PROJECT_ROOT / "_book"
+QUARTO_CONFIG = PROJECT_ROOT / "_quarto.yml"
+
+
+def year_data_dir(year: int, data_dir: Path | str | None = None) -> Path:
+    """Folder holding one year's vintage: `data_dir` if given, else `data/<year>`."""
+    return Path(data_dir) if data_dir else DATA_DIR / str(year)
+
+
+def year_build_dir(year: int) -> Path:
+    """Scratch folder for one year's build (executed notebooks, caches, CSVs)."""
+    return BUILD_DIR / str(year)
+
+
+def pdf_name(year: int) -> str:
+    """File name of a year's PDF, the same under both engines."""
+    return f"volunteering-kz-{year}.pdf"

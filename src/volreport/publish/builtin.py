@@ -1,0 +1,700 @@
+"""The built-in publisher: a staged book folder -> an HTML site and a PDF.
+
+`_quarto.yml` in the staged folder is the single source of the book's title, chapter order
+and output options. Each page (Markdown, or a notebook executed by papermill) is read once
+by pandoc with a Lua filter into a clean document (`volreport_read.lua`); the publisher
+then numbers chapters, figures and tables across the book, and writes every HTML page and
+the Typst markup of the PDF with a second filter (`volreport_write.lua`). Typst compiles
+the PDF with the DejaVu fonts that matplotlib ships, which cover Kazakh Cyrillic and Latin.
+
+Quarto's `{{< var name >}}` and `{{< include path >}}` shortcodes are expanded in the text
+before pandoc reads it, the way Quarto does, so the same pages render under Quarto.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import string
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from volreport.core import paths
+from volreport.publish import site_search
+
+ASSETS_DIR = Path(__file__).with_name("assets")
+READ_FILTER = ASSETS_DIR / "volreport_read.lua"
+WRITE_FILTER = ASSETS_DIR / "volreport_write.lua"
+PAGE_TEMPLATE = ASSETS_DIR / "page.html"
+TYPST_TEMPLATE = ASSETS_DIR / "book.typ"
+STYLESHEET = ASSETS_DIR / "volreport.css"
+SEARCH_SCRIPT = ASSETS_DIR / "search.js"
+
+FORMATS = ("html", "pdf")
+SHORTCODE = re.compile(r"\{\{<\s*([\w-]+)\s*(.*?)\s*>\}\}")
+# Pandoc Markdown extensions for notebook cells, so they read like Markdown pages (Quarto).
+IPYNB_FORMAT = "ipynb+" + "+".join(
+    (
+        "citations",
+        "header_attributes",
+        "bracketed_spans",
+        "fenced_divs",
+        "native_divs",
+        "native_spans",
+        "footnotes",
+        "inline_notes",
+        "table_captions",
+        "table_attributes",
+        "link_attributes",
+        "implicit_figures",
+        "smart",
+        "definition_lists",
+        "fancy_lists",
+        "simple_tables",
+        "grid_tables",
+        "multiline_tables",
+        "superscript",
+        "subscript",
+    )
+)
+MARKDOWN_FORMAT = "markdown"
+EXTERNAL_RESOURCE = re.compile(
+    r"""<(?:img|script|link|iframe|source|video|audio)\b[^>]*?\b(?:src|href)=["'](?:https?:)?//"""
+)
+LOCAL_REFERENCE = re.compile(r"""\b(?:href|src)="([^"#:?]+)(?:[#?][^"]*)?\"""")
+
+
+class PublishError(RuntimeError):
+    """The book cannot be published; the message names the page and what failed."""
+
+
+@dataclass(frozen=True)
+class Book:
+    """What `_quarto.yml` says about the book."""
+
+    title: str
+    author: str
+    lang: str
+    chapters: tuple[str, ...]
+    appendices: tuple[str, ...]
+    downloads: tuple[str, ...]
+    site_url: str | None
+    number_sections: bool
+    html: dict[str, Any]
+    typst: dict[str, Any]
+
+
+@dataclass
+class Page:
+    """One page of the book: its source, its place, and what phase 1 found in it."""
+
+    source: str  # path inside the staging folder, as written in _quarto.yml
+    stem: str  # output name: <stem>.html
+    appendix: bool
+    document: dict[str, Any] = field(default_factory=dict)  # pandoc JSON after phase 1
+    title: str = ""
+    anchor: str = ""
+    unnumbered: bool = False
+    label: str = ""  # "3", "A", or "" when unnumbered
+    figures: list[str] = field(default_factory=list)  # fig- labels in page order
+    tables: list[str] = field(default_factory=list)  # tbl- labels in page order
+    sections: list[dict[str, str]] = field(default_factory=list)  # sec- labelled headings
+
+    def number_and_title(self) -> str:
+        """'3 Areas of volunteering', or the bare title of an unnumbered page."""
+        return f"{self.label} {self.title}" if self.label else self.title
+
+
+def _pandoc_path() -> str:
+    """The pandoc binary shipped in the pypandoc_binary wheel."""
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
+def _options(value: Any, name: str) -> dict[str, Any]:
+    """A format's options: `html: default` and a missing entry both mean no options."""
+    if isinstance(value, dict):
+        return value
+    if value in (None, "default"):
+        return {}
+    raise PublishError(f"_quarto.yml: format.{name} must be a mapping of options or 'default'")
+
+
+def read_book(config: Path) -> Book:
+    """Read a Quarto book project file (`project: type: book`) into a `Book`."""
+    try:
+        raw = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise PublishError(f"{config}: cannot read the book configuration: {error}") from error
+    if (raw.get("project") or {}).get("type") != "book":
+        raise PublishError(f"{config}: project.type must be 'book'")
+    book = raw.get("book") or {}
+    for key in ("title", "chapters"):
+        if not book.get(key):
+            raise PublishError(f"{config}: book.{key} is required")
+    entries = [*book["chapters"], *(book.get("appendices") or [])]
+    for entry in entries:
+        if not isinstance(entry, str):
+            raise PublishError(
+                f"{config}: chapters and appendices must be file paths, found {entry!r} "
+                "(parts are not supported by the built-in publisher)"
+            )
+    stems = [_stem(entry) for entry in entries]
+    duplicates = sorted({stem for stem in stems if stems.count(stem) > 1})
+    if duplicates:
+        raise PublishError(f"{config}: two pages would both be published as {duplicates[0]}.html")
+    formats = raw.get("format") or {}
+    author = book.get("author") or ""
+    return Book(
+        title=str(book["title"]),
+        author=", ".join(author) if isinstance(author, list) else str(author),
+        lang=str(raw.get("lang") or "en"),
+        chapters=tuple(book["chapters"]),
+        appendices=tuple(book.get("appendices") or ()),
+        downloads=tuple(book.get("downloads") or ()),
+        site_url=book.get("site-url"),
+        number_sections=bool(raw.get("number-sections", True)),
+        html=_options(formats.get("html"), "html"),
+        typst=_options(formats.get("typst", formats.get("pdf")), "typst"),
+    )
+
+
+def _stem(source: str) -> str:
+    """Output name of a page: notebooks/01_portrait.ipynb -> 01_portrait."""
+    return Path(source).stem
+
+
+def read_variables(staging: Path) -> dict[str, str]:
+    """`_variables.yml`: a flat map from name to formatted text (absent file: no variables)."""
+    path = staging / "_variables.yml"
+    if not path.exists():
+        return {}
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise PublishError(f"{path}: not valid YAML: {error}") from error
+    if not isinstance(raw, dict):
+        raise PublishError(f"{path}: must map variable names to values")
+    nested = [name for name, value in raw.items() if isinstance(value, dict | list)]
+    if nested:
+        raise PublishError(f"{path}: variable {nested[0]!r} must be a single value, not a list/map")
+    return {str(name): str(value) for name, value in raw.items()}
+
+
+def expand_shortcodes(
+    text: str,
+    *,
+    page: str,
+    staging: Path,
+    variables: dict[str, str],
+    including: tuple[str, ...] = (),
+) -> str:
+    """Expand Quarto's `{{< include path >}}` and `{{< var name >}}` in Markdown text.
+
+    Include paths are relative to the staging folder; included text is expanded in turn.
+    An unknown variable, a missing include or any other shortcode is an error naming `page`.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        kind, argument = match.group(1), match.group(2).strip()
+        if kind == "var":
+            if argument not in variables:
+                raise PublishError(
+                    f"{page}: unknown variable {argument!r} in {{{{< var {argument} >}}}} "
+                    f"(not in _variables.yml)"
+                )
+            return variables[argument]
+        if kind == "include":
+            path = (staging / argument).resolve()
+            if not path.is_file():
+                raise PublishError(f"{page}: {{{{< include {argument} >}}}}: no such file {path}")
+            if argument in including:
+                chain = " -> ".join((*including, argument))
+                raise PublishError(f"{page}: includes itself: {chain}")
+            return expand_shortcodes(
+                path.read_text(encoding="utf-8"),
+                page=f"{page} (via {argument})",
+                staging=staging,
+                variables=variables,
+                including=(*including, argument),
+            )
+        raise PublishError(f"{page}: unsupported shortcode {match.group(0)!r}")
+
+    return SHORTCODE.sub(replace, text)
+
+
+def _cell_text(source: str | list[str]) -> str:
+    """nbformat stores text as one string or as a list of lines."""
+    return "".join(source) if isinstance(source, list) else source
+
+
+def _expand_notebook(text: str, expand: Callable[[str], str]) -> str:
+    """Expand shortcodes in a notebook's Markdown cells, `#|` options and Markdown outputs."""
+    notebook = json.loads(text)
+    for cell in notebook.get("cells", []):
+        source = _cell_text(cell.get("source", ""))
+        if cell.get("cell_type") == "markdown":
+            cell["source"] = expand(source)
+        elif cell.get("cell_type") == "code":
+            lines = source.split("\n")
+            options = next(
+                (number for number, line in enumerate(lines) if not line.startswith("#|")),
+                len(lines),
+            )
+            if options:
+                cell["source"] = "\n".join([expand("\n".join(lines[:options])), *lines[options:]])
+            for output in cell.get("outputs", []):
+                data = output.get("data") or {}
+                if "text/markdown" in data:
+                    data["text/markdown"] = expand(_cell_text(data["text/markdown"]))
+    return json.dumps(notebook, ensure_ascii=False)
+
+
+def _run_pandoc(arguments: Sequence[str], text: str, *, what: str, cwd: Path) -> str:
+    """Run pandoc on `text`; a failure or a warning is a `PublishError` naming `what`."""
+    result = subprocess.run(
+        [_pandoc_path(), "--fail-if-warnings", *arguments],
+        input=text.encode("utf-8"),
+        capture_output=True,
+        cwd=cwd,
+    )
+    if result.returncode != 0:
+        stderr = result.stderr.decode("utf-8", errors="replace")
+        stderr = stderr.split("\nstack traceback:")[0].strip()  # the filter's own lines
+        raise PublishError(f"{what}: pandoc failed:\n{stderr}")
+    return result.stdout.decode("utf-8")
+
+
+def _meta_value(value: dict[str, Any]) -> Any:
+    """Plain Python value of pandoc JSON metadata (strings, booleans, lists, maps)."""
+    kind, content = value["t"], value.get("c")
+    if kind == "MetaMap":
+        return {key: _meta_value(item) for key, item in content.items()}
+    if kind == "MetaList":
+        return [_meta_value(item) for item in content]
+    if kind in ("MetaString", "MetaBool"):
+        return content
+    raise PublishError(f"unexpected metadata of kind {kind} from the read filter")
+
+
+def _to_meta(value: Any) -> dict[str, Any]:
+    """Pandoc JSON metadata for a plain Python value."""
+    if isinstance(value, dict):
+        return {"t": "MetaMap", "c": {str(key): _to_meta(item) for key, item in value.items()}}
+    if isinstance(value, list | tuple):
+        return {"t": "MetaList", "c": [_to_meta(item) for item in value]}
+    if isinstance(value, bool):
+        return {"t": "MetaBool", "c": value}
+    return {"t": "MetaString", "c": str(value)}
+
+
+def read_page(page: Page, *, staging: Path, work: Path, variables: dict[str, str]) -> Page:
+    """Phase 1: read one page into a clean pandoc document (shortcodes expanded)."""
+    path = staging / page.source
+    if not path.is_file():
+        raise PublishError(f"{page.source}: listed in _quarto.yml but missing from {staging}")
+    text = path.read_text(encoding="utf-8")
+
+    def expand(part: str) -> str:
+        return expand_shortcodes(part, page=page.source, staging=staging, variables=variables)
+
+    if path.suffix == ".ipynb":
+        try:
+            text = _expand_notebook(text, expand)
+        except json.JSONDecodeError as error:
+            raise PublishError(f"{page.source}: not a notebook (invalid JSON: {error})") from error
+        reader = [f"--from={IPYNB_FORMAT}", "--ipynb-output=all"]
+    else:
+        text = expand(text)
+        reader = [f"--from={MARKDOWN_FORMAT}"]
+    output = _run_pandoc(
+        [
+            *reader,
+            "--to=json",
+            f"--lua-filter={READ_FILTER}",
+            f"--extract-media=media/{page.stem}",
+            f"--resource-path={path.parent}{os.pathsep}{staging}",
+        ],
+        text,
+        what=page.source,
+        cwd=work,
+    )
+    page.document = json.loads(output)
+    meta = {
+        key: _meta_value(value)
+        for key, value in page.document["meta"].items()
+        if key.startswith("volreport-")
+    }
+    page.title = meta["volreport-title"]
+    page.anchor = meta["volreport-anchor"]
+    page.unnumbered = meta["volreport-unnumbered"]
+    page.document["meta"] = {
+        key: value
+        for key, value in page.document["meta"].items()
+        if not key.startswith("volreport-")
+    }
+    page.figures = meta.get("volreport-figures", [])
+    page.tables = meta.get("volreport-tables", [])
+    page.sections = meta.get("volreport-sections", [])
+    return page
+
+
+def number_chapters(pages: Sequence[Page], *, number_sections: bool) -> None:
+    """Chapters are numbered 1..N in order, appendices A, B...; unnumbered pages get no label."""
+    chapter, appendix = 0, 0
+    for page in pages:
+        if page.unnumbered or not number_sections:
+            page.label = ""
+        elif page.appendix:
+            page.label = string.ascii_uppercase[appendix]
+            appendix += 1
+        else:
+            chapter += 1
+            page.label = str(chapter)
+
+
+def cross_references(pages: Sequence[Page]) -> dict[str, dict[str, str]]:
+    """Label -> {text, page} for every labelled figure, table and section of the book."""
+    targets: dict[str, dict[str, str]] = {}
+
+    def add(label: str, text: str, page: Page) -> None:
+        if label in targets:
+            raise PublishError(
+                f"{page.source}: label {label} is also used in {targets[label]['source']}"
+            )
+        targets[label] = {"text": text, "page": page.stem, "source": page.source}
+
+    for page in pages:
+        prefix = f"{page.label}." if page.label else ""
+        for number, label in enumerate(page.figures, start=1):
+            add(label, f"Figure {prefix}{number}", page)
+        for number, label in enumerate(page.tables, start=1):
+            add(label, f"Table {prefix}{number}", page)
+        for section in page.sections:
+            if not page.label:
+                text = section["title"]
+            elif section["level"] == "1":
+                text = f"{'Appendix' if page.appendix else 'Chapter'} {page.label}"
+            elif section["number"]:
+                text = f"Section {page.label}.{section['number']}"
+            else:
+                text = section["title"]
+            add(section["id"], text, page)
+    return {label: {"text": t["text"], "page": t["page"]} for label, t in targets.items()}
+
+
+def _book_document(
+    pages: Iterable[Page], settings: dict[str, Any], api_version: list[int]
+) -> dict[str, Any]:
+    """One pandoc document whose blocks are the given pages, each a `vr-page` Div."""
+    pages = list(pages)
+    meta = dict(pages[0].document["meta"]) if len(pages) == 1 else {}
+    meta["volreport"] = _to_meta(settings)
+    blocks = [
+        {
+            "t": "Div",
+            "c": [
+                ["", ["vr-page"], [["page", page.stem], ["chapter", page.label]]],
+                page.document["blocks"],
+            ],
+        }
+        for page in pages
+    ]
+    return {"pandoc-api-version": api_version, "meta": meta, "blocks": blocks}
+
+
+def _sidebar(pages: Sequence[Page], current: Page, pdf_name: str | None) -> str:
+    """The chapter list shown on every page (HTML)."""
+
+    def item(page: Page) -> str:
+        number = f'<span class="chapter-number">{page.label}</span>' if page.label else ""
+        current_mark = ' aria-current="page"' if page is current else ""
+        return (
+            f'<li><a href="{page.stem}.html"{current_mark}>{number}'
+            f"<span>{html.escape(page.title)}</span></a></li>"
+        )
+
+    chapters = [item(page) for page in pages if not page.appendix]
+    lines = ['<ul class="chapters">', *chapters, "</ul>"]
+    appendices = [item(page) for page in pages if page.appendix]
+    if appendices:
+        lines += ['<p class="sidebar-part">Appendices</p>', '<ul class="appendices">']
+        lines += [*appendices, "</ul>"]
+    if pdf_name:
+        lines.append(f'<p class="downloads"><a href="{pdf_name}">Download the report (PDF)</a></p>')
+    return "\n".join(lines)
+
+
+def _neighbour_link(page: Page | None, direction: str) -> str:
+    """The previous/next chapter link at the foot of a page (empty at either end)."""
+    if page is None:
+        return ""
+    return (
+        f'<a href="{page.stem}.html" rel="{direction}">'
+        f'<span class="direction">{"Previous" if direction == "prev" else "Next"}</span>'
+        f"{html.escape(page.number_and_title())}</a>"
+    )
+
+
+def write_html_page(
+    index: int,
+    pages: Sequence[Page],
+    *,
+    book: Book,
+    year: int,
+    synthetic: bool,
+    xref: dict[str, dict[str, str]],
+    source_pages: dict[str, dict[str, str]],
+    pdf_name: str | None,
+    out_dir: Path,
+    work: Path,
+    api_version: list[int],
+) -> Path:
+    """Phase 2 for one HTML page: number, link and write `<stem>.html` with sidebar and TOC."""
+    page = pages[index]
+    previous = pages[index - 1] if index > 0 else None
+    following = pages[index + 1] if index + 1 < len(pages) else None
+    settings = {"target": "html", "xref": xref, "pages": source_pages}
+    document = _book_document([page], settings, api_version)
+    target = out_dir / f"{page.stem}.html"
+    toc = bool(book.html.get("toc", True))
+    arguments = [
+        "--from=json",
+        "--to=html5",
+        "--standalone",
+        f"--template={PAGE_TEMPLATE}",
+        f"--lua-filter={WRITE_FILTER}",
+        "--mathml",
+        "--wrap=none",
+        f"--output={target}",
+        f"--metadata=book-title:{book.title}",
+        f"--metadata=author:{book.author}",
+        f"--metadata=year:{year}",
+        f"--metadata=lang:{book.lang}",
+        f"--metadata=pagetitle:{page.number_and_title()} – {book.title} {year}",
+        f"--variable=sidebar:{_sidebar(pages, page, pdf_name)}",
+        f"--variable=prev:{_neighbour_link(previous, 'prev')}",
+        f"--variable=next:{_neighbour_link(following, 'next')}",
+    ]
+    if toc:
+        arguments += ["--toc", f"--toc-depth={int(book.html.get('toc-depth', 3))}"]
+    if synthetic:
+        arguments.append("--variable=synthetic:true")
+    _run_pandoc(arguments, json.dumps(document), what=f"{page.source} (HTML)", cwd=work)
+    return target
+
+
+def _font_dir() -> Path:
+    """matplotlib's DejaVu fonts: they cover Russian and Kazakh Cyrillic and Kazakh Latin."""
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
+def write_pdf(
+    pages: Sequence[Page],
+    *,
+    book: Book,
+    year: int,
+    synthetic: bool,
+    xref: dict[str, dict[str, str]],
+    source_pages: dict[str, dict[str, str]],
+    target: Path,
+    work: Path,
+    api_version: list[int],
+    metadata: Sequence[str] = (),
+) -> Path:
+    """Phase 2 for the PDF: the whole book as Typst markup, compiled by Typst.
+
+    `metadata`: further `--metadata=key:value` arguments (`edition_metadata`).
+    """
+    import typst
+
+    settings: dict[str, Any] = {"target": "typst", "xref": xref, "pages": source_pages}
+    if book.site_url:
+        settings["site-url"] = book.site_url
+    options = book.typst
+    margin = options.get("margin") or {}
+    arguments = [
+        "--from=json",
+        "--to=typst",
+        "--wrap=none",
+        f"--template={TYPST_TEMPLATE}",
+        f"--lua-filter={WRITE_FILTER}",
+        f"--metadata=book-title:{book.title}",
+        f"--metadata=author:{book.author}",
+        f"--metadata=year:{year}",
+        f"--variable=lang:{book.lang}",
+        f"--variable=mainfont:{options.get('mainfont', 'DejaVu Sans')}",
+        f"--variable=fontsize:{options.get('fontsize', '10.5pt')}",
+        f"--variable=papersize:{options.get('papersize', 'a4')}",
+        f"--variable=margin-x:{margin.get('x', '2.2cm')}",
+        f"--variable=margin-y:{margin.get('y', '2.5cm')}",
+        f"--variable=toc-depth:{int(options.get('toc-depth', 2))}",
+    ]
+    if options.get("toc", True):
+        arguments.append("--variable=toc:true")
+    if synthetic:
+        arguments.append("--variable=synthetic:true")
+    arguments += metadata
+    document = _book_document(pages, settings, api_version)
+    markup = _run_pandoc(arguments, json.dumps(document), what="the PDF (Typst markup)", cwd=work)
+    source = work / "book.typ"
+    source.write_text(markup, encoding="utf-8")
+    try:
+        typst.compile(
+            str(source),
+            output=str(target),
+            root=str(work),
+            font_paths=[str(_font_dir())],
+            ignore_system_fonts=True,
+        )
+    except Exception as error:  # typst raises its own error types; keep the message
+        raise PublishError(f"the PDF: Typst failed on the generated markup:\n{error}") from error
+    return target
+
+
+# The edition's identity for the PDF's title page: pandoc metadata key <- `_variables.yml`.
+EDITION_METADATA = {
+    "edition-date": "edition_date",
+    "software-version": "software_version",
+    "how-to-cite": "how_to_cite",
+}
+
+
+def edition_metadata(variables: dict[str, str], book: Book) -> list[str]:
+    """`--metadata` arguments for the PDF: edition-date, software-version, how-to-cite (from
+    the book's variables, each only when it has a value) and site-url (from _quarto.yml)."""
+    found = {key: variables.get(name, "") for key, name in EDITION_METADATA.items()}
+    found["site-url"] = book.site_url or ""
+    return [f"--metadata={key}:{value}" for key, value in found.items() if value.strip()]
+
+
+def check_html(pages: Iterable[Path], out_dir: Path) -> None:
+    """Every local link and image of the site resolves, and nothing loads from the network."""
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        external = EXTERNAL_RESOURCE.search(text)
+        if external:
+            raise PublishError(f"{page.name}: loads a resource from the network: {external[0]}")
+        for reference in LOCAL_REFERENCE.findall(text):
+            if not (out_dir / html.unescape(reference)).exists():
+                raise PublishError(f"{page.name}: the link {reference} points to nothing")
+
+
+def copy_site_files(staging: Path, work: Path, out_dir: Path) -> None:
+    """Stylesheet, figures, the chapters' CSVs and indicators.json, beside the HTML pages."""
+    (out_dir / "assets").mkdir(exist_ok=True)
+    for asset in (STYLESHEET, SEARCH_SCRIPT):
+        shutil.copy2(asset, out_dir / "assets" / asset.name)
+    for source, target in ((work / "media", "media"), (staging / "data", "data")):
+        if source.is_dir():
+            shutil.copytree(source, out_dir / target, dirs_exist_ok=True)
+    if (staging / "indicators.json").is_file():
+        shutil.copy2(staging / "indicators.json", out_dir / "indicators.json")
+
+
+def publish(
+    staging: Path,
+    out_dir: Path,
+    *,
+    year: int,
+    formats: Sequence[str] = FORMATS,
+    synthetic: bool = False,
+) -> list[Path]:
+    """Publish the staged book in `staging` into `out_dir`; return the pages and PDF written.
+
+    HTML: `index.html` and `<stem>.html` per page, `assets/`, `media/` (figures), `data/`
+    (the chapters' CSVs) and `indicators.json`. PDF: `volunteering-kz-<year>.pdf`.
+    `synthetic` puts a "Synthetic data" banner on every page and on the PDF.
+    Raises `PublishError` naming the page and the failure; `out_dir` is then incomplete.
+    """
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown or not formats:
+        raise PublishError(f"formats must be among {FORMATS}, got {tuple(formats)}")
+    staging, out_dir = Path(staging).resolve(), Path(out_dir).resolve()
+    book = read_book(staging / "_quarto.yml")
+    variables = read_variables(staging)
+    pages = [Page(source, _stem(source), False) for source in book.chapters]
+    pages += [Page(source, _stem(source), True) for source in book.appendices]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pdf_name = paths.pdf_name(year)
+    linked_pdf = pdf_name if "pdf" in formats and "pdf" in book.downloads else None
+
+    with (
+        tempfile.TemporaryDirectory(prefix="volreport-publish-") as scratch,
+        ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool,
+    ):
+        work = Path(scratch)
+        list(
+            pool.map(
+                lambda page: read_page(page, staging=staging, work=work, variables=variables),
+                pages,
+            )
+        )
+        number_chapters(pages, number_sections=book.number_sections)
+        xref = cross_references(pages)
+        source_pages = {page.source: {"page": page.stem, "anchor": page.anchor} for page in pages}
+        api_version = pages[0].document["pandoc-api-version"]
+        common = {
+            "book": book,
+            "year": year,
+            "synthetic": synthetic,
+            "xref": xref,
+            "source_pages": source_pages,
+            "work": work,
+            "api_version": api_version,
+        }
+        pdf = None
+        if "pdf" in formats:
+            metadata = edition_metadata(variables, book)
+            pdf = pool.submit(
+                write_pdf, pages, target=out_dir / pdf_name, metadata=metadata, **common
+            )
+        written: list[Path] = []
+        if "html" in formats:
+            html_pages = list(
+                pool.map(
+                    lambda index: write_html_page(
+                        index, pages, pdf_name=linked_pdf, out_dir=out_dir, **common
+                    ),
+                    range(len(pages)),
+                )
+            )
+            copy_site_files(staging, work, out_dir)
+            site_search.finish_site(
+                [
+                    (path, page.number_and_title())
+                    for path, page in zip(html_pages, pages, strict=True)
+                ],
+                out_dir,
+            )
+            written += html_pages
+        if pdf is not None:
+            written.append(pdf.result())
+        if "html" in formats:
+            from volreport.publish import downloads
+
+            downloads.write_archives(
+                staging,
+                out_dir,
+                year=year,
+                pages=[page.source for page in pages],
+                numbers={label: entry["text"] for label, entry in xref.items()},
+                variables=variables,
+                title=book.title,
+                author=book.author,
+            )
+            check_html(html_pages, out_dir)  # after the PDF and archives: the pages link them
+    return written

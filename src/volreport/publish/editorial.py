@@ -1,0 +1,802 @@
+"""The editorial pages' data: the tables they include, the values they quote, the appendix.
+
+The pages in report/<year>/ are hand-written prose without numbers; every number they
+need comes from here, computed from the vintage at build time:
+
+- `page_variables` gives the `{{< var name >}}` values beyond the headline indicators;
+- `generated_pages` gives the tables the pages include (`tables/*.md`), the CSV behind
+  each table (`data/<label>.csv`) and the appendix `methodology.md`.
+
+Text taken from data files may one day come from untrusted spreadsheets, so it always
+passes through `escape_markdown`: it reaches the reader as text, never as markup or HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from volreport.chapters import display
+from volreport.core import fmt, prose
+from volreport.core.markdown import escape as escape_markdown
+from volreport.data.dataset import NATIONAL, Dataset
+from volreport.data.indicators import STATUSES, Discrepancy, Indicator
+from volreport.data.published import published, region_names, reporting_regions
+from volreport.publish import downloads, landing
+
+MISSING_TEXT = "not available"
+# Which list of recommendations.csv each page includes, by section id.
+OUTLOOK_SECTION = "outlook"
+SECTION_CAPTIONS = {
+    "outlook": "Priorities for the development of volunteering in {next_year}",
+    "regions": "Measures recommended to the regions for {next_year}",
+    "unrealized": "Recommendations of the report for {prev_year} that remain unrealized",
+    "open_questions": "New open questions",
+}
+
+
+# --- Markdown building blocks ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as a page shows it, and the data behind it offered as CSV.
+
+    `shown` holds display strings (already formatted, not yet escaped); `data` the values
+    for the download. `widths` are relative column widths (they matter when cells wrap).
+    """
+
+    label: str
+    caption: str
+    shown: pd.DataFrame
+    data: pd.DataFrame
+    widths: tuple[int, ...] | None = None
+    align: str | None = None  # one of l, r, c per column; left by default
+    # Long texts (resolutions, recommendations) are set as this Markdown (numbered lists,
+    # blocks), never as table cells; `shown` then only lists what the text holds.
+    text: str | None = None
+
+
+def pipe_table(table: Table) -> str:
+    """The table as a pandoc pipe table with caption, label and its CSV download link;
+    a table of long texts as its `text` and the link."""
+    if table.text is not None:
+        return f"{table.text}\n\n{display.download_link(table.label)}\n"
+    columns = list(table.shown.columns)
+    widths = table.widths or tuple(1 for _ in columns)
+    align = table.align or "l" * len(columns)
+    if not (len(widths) == len(align) == len(columns)):
+        raise ValueError(f"{table.label}: widths and align must have one entry per column")
+    rule = {"l": ":{}", "r": "{}:", "c": ":{}:"}
+    separator = [rule[a].format("-" * (3 * w)) for a, w in zip(align, widths, strict=True)]
+    lines = [
+        "| " + " | ".join(escape_markdown(c) for c in columns) + " |",
+        "|" + "|".join(separator) + "|",
+    ]
+    for row in table.shown.itertuples(index=False):
+        lines.append("| " + " | ".join(escape_markdown(cell) for cell in row) + " |")
+    caption = f": {escape_markdown(table.caption)} {{#{table.label}}}"
+    return "\n".join([*lines, "", caption, "", display.download_link(table.label)]) + "\n"
+
+
+def sentence_start(text: str) -> str:
+    """`text` with its first letter capitalized (list items published in lower case)."""
+    return text[:1].upper() + text[1:]
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """A table's data as the downloadable CSV: the one writer of every download."""
+    return display.csv_text(frame)
+
+
+# --- record tables -----------------------------------------------------------------------
+
+
+def record_table(ds: Dataset, name: str) -> pd.DataFrame | None:
+    """A record table of the vintage, or None when the vintage does not hold it."""
+    return ds.tables.get(name)
+
+
+def key_figure_sources(indicators: list[Indicator]) -> list[str]:
+    """Every source of the headline figures once, in the order the figures cite them."""
+    return list(
+        dict.fromkeys(
+            part.strip() for i in indicators for part in i.source.split(";") if part.strip()
+        )
+    )
+
+
+def key_figures_table(indicators: list[Indicator]) -> Table:
+    """Headline indicators: label, value at the report's one precision with its qualifier
+    (`landing.figure_text`), status, and the numbers of its sources in the list under the
+    table. The CSV keeps the full value, the qualifier and the sources on every row."""
+    numbers = {source: n for n, source in enumerate(key_figure_sources(indicators), start=1)}
+    cited = [
+        ", ".join(
+            str(numbers[part])
+            for part in dict.fromkeys(p.strip() for p in i.source.split(";") if p.strip())
+        )
+        for i in indicators
+    ]
+    shown = pd.DataFrame(
+        {
+            "Indicator": [i.label for i in indicators],
+            "Value": [landing.figure_text(i) for i in indicators],
+            "Status": [i.status for i in indicators],
+            "Sources": cited,
+        }
+    )
+    data = pd.DataFrame(
+        {
+            "id": [i.id for i in indicators],
+            "label": [i.label for i in indicators],
+            "value": [i.value for i in indicators],
+            "qualifier": [i.qualifier for i in indicators],
+            "unit": [i.unit for i in indicators],
+            "status": [i.status for i in indicators],
+            "source": [i.source for i in indicators],
+        }
+    )
+    return Table("tbl-key-figures", "Headline figures", shown, data, (6, 3, 2, 2), "lrlr")
+
+
+def indicators_page(indicators: list[Indicator]) -> str:
+    """The appendix 'Key figures and sources': the table of every headline figure, then
+    its sources, each once."""
+    table = key_figures_table(indicators) if indicators else None
+    return (
+        prose.render(
+            "site/indicators",
+            table=pipe_table(table) if table else "",
+            sources=key_figure_sources(indicators),
+        )
+        + "\n"
+    )
+
+
+def with_forum(text: str, forum: object) -> str:
+    """A resolution followed by the forum that adopted it, when known: 'text (CAVF)'."""
+    return f"{text} ({forum})" if isinstance(forum, str) and forum else text
+
+
+def answered_resolutions(frame: pd.DataFrame) -> pd.DataFrame:
+    """The resolutions the network responded to, in published order."""
+    return frame[frame["response"].notna()].sort_values("number")
+
+
+def further_resolutions(frame: pd.DataFrame) -> pd.DataFrame:
+    """The resolutions published without a response (listed after the table)."""
+    return frame[frame["response"].isna()].sort_values("number")
+
+
+def further_resolutions_table(frame: pd.DataFrame) -> Table:
+    """Resolutions published without a response, with their forum."""
+    rows = further_resolutions(frame).reset_index(drop=True)
+    shown = pd.DataFrame({"Resolution": rows["resolution"], "Forum": rows["forum"]})
+    text = prose.render("editorial/further_resolutions", items=resolution_items(rows))
+    return Table("tbl-further-resolutions", "Further resolutions of the forums", shown, rows,
+                 (12, 2), text=text)  # fmt: skip
+
+
+def resolution_items(rows: pd.DataFrame) -> list[dict]:
+    """Resolutions for a template: number (as published), text, forum (None if unknown)."""
+    return [
+        {
+            "number": int(number),
+            "text": text,
+            "forum": forum if isinstance(forum, str) and forum else None,
+        }
+        for number, text, forum in zip(
+            rows["number"], rows["resolution"], rows["forum"], strict=True
+        )  # fmt: skip
+    ]
+
+
+def resolutions_table(frame: pd.DataFrame) -> Table:
+    """Answered resolutions, one row per response: consecutive resolutions sharing a
+    response share a row, as in the published table."""
+    rows = answered_resolutions(frame).reset_index(drop=True)
+    # Compared with the previous row; the first row (no previous) starts a group.
+    group = (rows["response"] != rows["response"].shift()).fillna(True).cumsum()
+    shown = pd.DataFrame(
+        [
+            {
+                "No.": ", ".join(fmt.number(n) for n in part["number"]),
+                "Resolution": " ".join(
+                    (f"{fmt.number(n)}. " if len(part) > 1 else "") + with_forum(text, forum)
+                    for n, text, forum in zip(
+                        part["number"], part["resolution"], part["forum"], strict=True
+                    )
+                ),
+                "The network's recommendations or work done": part["response"].iloc[0],
+            }
+            for _, part in rows.groupby(group, sort=False)
+        ]
+    )
+    groups = [
+        {"resolutions": resolution_items(part), "response": part["response"].iloc[0]}
+        for _, part in rows.groupby(group, sort=False)
+    ]
+    return Table(
+        "tbl-resolutions",
+        "Forum resolutions and the National Volunteer Network's recommendations or work done",
+        shown,
+        rows,
+        (1, 6, 9),
+        "rll",
+        text=prose.render("editorial/resolutions", groups=groups),
+    )
+
+
+def slug(text: str, separator: str) -> str:
+    """Lower-case letters and digits of `text` joined by `separator` (safe in paths, labels)."""
+    return separator.join(re.findall(r"[a-z0-9]+", str(text).lower())) or "untitled"
+
+
+def recommendations_table(frame: pd.DataFrame, section: str, year: int) -> Table:
+    """One list of recommendations.csv as a numbered table, in published order."""
+    rows = frame[frame["section"] == section].sort_values("number").reset_index(drop=True)
+    caption = SECTION_CAPTIONS.get(section, section.replace("_", " ").capitalize())
+    label = (
+        "tbl-recommendations"
+        if section == OUTLOOK_SECTION
+        else f"tbl-recommendations-{slug(section, '-')}"
+    )
+    shown = pd.DataFrame(
+        {
+            "No.": rows["number"].map(fmt.number),
+            "Recommendation": [sentence_start(text) for text in rows["text"]],
+        }
+    )
+    items = [
+        {"number": int(number), "text": sentence_start(str(text))}
+        for number, text in zip(rows["number"], rows["text"], strict=True)
+    ]
+    return Table(label, caption.format(prev_year=year - 1, year=year, next_year=year + 1),
+                 shown, rows, (1, 15), "rl",
+                 text=prose.render("editorial/recommendations", items=items))  # fmt: skip
+
+
+def recommendation_pages(frame: pd.DataFrame, year: int) -> dict[str, Table]:
+    """Page path -> table for every list of recommendations.csv.
+
+    The outlook's list is tables/recommendations.md; every other list is
+    tables/recommendations_<section>.md.
+    """
+    sections = dict.fromkeys(frame["section"].astype(str))
+    return {
+        "tables/recommendations.md"
+        if section == OUTLOOK_SECTION
+        else f"tables/recommendations_{slug(section, '_')}.md": recommendations_table(
+            frame, section, year
+        )
+        for section in sections
+    }
+
+
+# --- page variables ----------------------------------------------------------------------
+
+
+def bare_number(value: float | None) -> str:
+    """A number without qualifier: whole numbers without decimals, others with one."""
+    if value is None:
+        return fmt.number(None)
+    return fmt.number(value, 0 if float(value).is_integer() else 1)
+
+
+def billions(value: float | None) -> str:
+    """Tenge in billions as the report writes them: 2.6e9 -> '2.6 billion KZT'."""
+    if value is None:
+        return MISSING_TEXT
+    scaled = value / 1e9
+    decimals = next(d for d in (0, 1, 2, 3) if round(scaled, d) == round(scaled, 3))
+    return f"{fmt.number(scaled, decimals)} billion KZT"
+
+
+def as_published(ds: Dataset, indicator: str, category: str = "", unit_text=None) -> str:
+    """An observation as its source words it ('at least 174,000'); 'not available' if missing.
+
+    `unit_text` formats the bare value (default: whole numbers with thousands separators).
+    """
+    row = published(ds, indicator, category=category)
+    if row.missing:
+        return MISSING_TEXT
+    number = (unit_text or bare_number)(row.value)
+    return fmt.QUALIFIER_WORDS.get(row.qualifier, "") + number
+
+
+def count_text(frame: pd.DataFrame | None, select=None) -> str:
+    """Rows of a record table (optionally of `select(frame)`); a dash when the table is absent."""
+    if frame is None:
+        return fmt.number(None)
+    return fmt.number(len(select(frame) if select else frame))
+
+
+def page_variables(ds: Dataset) -> dict[str, str]:
+    """`{{< var >}}` values the editorial pages quote, beyond the headline indicators.
+
+    - coverage_low, coverage_high: bounds of the expert estimate of the data's coverage
+      (bare numbers; the page writes the percent sign);
+    - volunteers_estimate, volunteers_systematic: the network's estimates, as worded;
+    - economic_value_published, inquiries_volunteering_published,
+      inquiries_other_published: published figures with their qualifier ('at least');
+    - resolutions_count, further_resolutions_count: forum resolutions with and without the
+      network's response; inquiry_countries_count: foreign countries that sent inquiries;
+    - edition_date, software_version, how_to_cite: the edition's identity
+      (`landing.edition_variables`; also the PDF's metadata).
+    """
+    resolutions = record_table(ds, "resolutions")
+    countries = record_table(ds, "inquiry_countries")
+    return {
+        "coverage_low": bare_number(published(ds, "data_coverage_pct", category="low").value),
+        "coverage_high": bare_number(published(ds, "data_coverage_pct", category="high").value),
+        "volunteers_estimate": as_published(ds, "volunteers_estimate"),
+        "volunteers_systematic": as_published(ds, "volunteers_systematic"),
+        "economic_value_published": as_published(ds, "economic_value_kzt", unit_text=billions),
+        "inquiries_volunteering_published": as_published(ds, "inquiries", "volunteering"),
+        "inquiries_other_published": as_published(ds, "inquiries", "other"),
+        "resolutions_count": count_text(resolutions, answered_resolutions),
+        "further_resolutions_count": count_text(resolutions, further_resolutions),
+        "inquiry_countries_count": count_text(countries),
+    } | landing.edition_variables(ds)
+
+
+# --- the methodology appendix ------------------------------------------------------------
+
+
+def tables_with(ds: Dataset, column: str) -> dict[str, pd.DataFrame]:
+    """The vintage's tables (observations first) that have `column`."""
+    found = {"observations": ds.observations}
+    found.update({name: ds.tables[name] for name in ds.tables})
+    return {name: frame for name, frame in found.items() if column in frame.columns}
+
+
+def sources_table(ds: Dataset) -> Table:
+    """How many values each source gives, over every table with a `source` column."""
+    counts = [
+        frame["source"].fillna("(no source)").astype(str).value_counts().rename(name)
+        for name, frame in tables_with(ds, "source").items()
+    ]
+    by_table = pd.concat(counts, axis=1).fillna(0).astype(int)
+    rows = pd.DataFrame(
+        {
+            "source": by_table.index,
+            "tables": [
+                ", ".join(f"{name}.csv" for name in by_table.columns if by_table.loc[s, name])
+                for s in by_table.index
+            ],
+            "values": by_table.sum(axis=1).to_numpy(),
+        }
+    ).sort_values(["values", "source"], ascending=[False, True], ignore_index=True)
+    shown = pd.DataFrame(
+        {
+            "Source": rows["source"],
+            "Files": rows["tables"],
+            "Values": rows["values"].map(fmt.number),
+        }
+    )
+    return Table("tbl-sources", "Values by source", shown, rows, (6, 3, 1), "llr")
+
+
+def statuses_table(ds: Dataset) -> Table:
+    """Counts of reported, derived and missing values in every table with a status."""
+    rows = []
+    for name, frame in tables_with(ds, "status").items():
+        counts = frame["status"].astype(str).value_counts()
+        rows.append(
+            {"file": f"{name}.csv", **{s: int(counts.get(s, 0)) for s in STATUSES}}
+            | {"total": len(frame)}
+        )
+    data = pd.DataFrame(rows, columns=["file", *STATUSES, "total"])
+    shown = data.copy()
+    for column in [*STATUSES, "total"]:
+        shown[column] = data[column].map(fmt.number)
+    shown.columns = ["File", *(s.capitalize() for s in STATUSES), "Total"]
+    return Table("tbl-statuses", "Values by status", shown, data, (3, 1, 1, 1, 1), "lrrrr")
+
+
+def indicator_labels(ds: Dataset) -> dict[str, str]:
+    """Indicator id -> label from the reference catalogue (the id when not catalogued)."""
+    catalogue = ds.reference.get("indicators")
+    if catalogue is None:
+        return {}
+    return dict(zip(catalogue["id"].astype(str), catalogue["label"].astype(str), strict=True))
+
+
+def observation_groups(ds: Dataset, status: str) -> pd.DataFrame:
+    """Observations of one status grouped by indicator and note.
+
+    Columns: indicator, label, note, values (rows), regions (the distinct regional codes,
+    sorted, the country not among them), national (whether the country row is).
+    """
+    rows = ds.observations[ds.observations["status"] == status]
+    labels = indicator_labels(ds)
+    grouped = (
+        rows.assign(note=rows["note"].fillna("").astype(str), national=rows["region"] == NATIONAL)
+        .groupby(["indicator", "note"], sort=True)
+        .agg(
+            values=("region", "size"),
+            regions=("region", lambda r: sorted(set(r[r != NATIONAL]))),
+            national=("national", "any"),
+        )
+        .reset_index()
+    )
+    grouped.insert(1, "label", grouped["indicator"].map(lambda i: labels.get(i, i)))
+    return grouped
+
+
+def where_text(regions: list[str], national: bool, names: dict[str, str]) -> str:
+    """Where values are: 'Kazakhstan', 'Almaty city', '17 regions', 'Kazakhstan and 2 regions'.
+
+    One or two regions are named (from `names`, code -> name); more are counted.
+    """
+    if len(regions) <= 2:
+        regional = [names.get(code, code) for code in regions]
+    else:
+        regional = [f"{len(regions)} regions"]
+    return " and ".join((["Kazakhstan"] if national else []) + regional)
+
+
+def grouped_where(ds: Dataset, groups: pd.DataFrame) -> list[str]:
+    """`where_text` of every row of `observation_groups`."""
+    names = region_names(ds).to_dict()
+    return [
+        where_text(regions, national, names)
+        for regions, national in zip(groups["regions"], groups["national"], strict=True)
+    ]
+
+
+def flat_regions(groups: pd.DataFrame) -> pd.DataFrame:
+    """`observation_groups` for CSV: the region codes as one space-separated cell."""
+    return groups.assign(regions=groups["regions"].map(" ".join))
+
+
+# Record tables with rows for every reporting region: a region without any row is a gap the
+# appendix names, as the chapters do. File stem -> what its rows give, for the sentence.
+REGIONAL_TABLES = {
+    "rfo_support": "The level of the regional front office's support",
+    "area_representation": "The representation of the areas in the region's events",
+}
+
+
+def regions_without_rows(ds: Dataset) -> list[dict]:
+    """Per regional record table of the vintage: {what, file, regions} with the names of
+    the reporting regions it has no row for (tables without such regions left out)."""
+    regions = reporting_regions(ds)
+    found = []
+    for name, what in REGIONAL_TABLES.items():
+        table = ds.tables.get(name)
+        if table is None:
+            continue
+        have = set(table["region"].astype(str))
+        absent = [
+            str(region_name)
+            for code, region_name in zip(regions["region"], regions["region_name"], strict=True)
+            if code not in have
+        ]
+        if absent:
+            found.append({"what": what, "file": f"{name}.csv", "regions": absent})
+    return found
+
+
+def gaps_table(ds: Dataset) -> Table:
+    """Missing observations by indicator and reason (the note of the rows)."""
+    groups = observation_groups(ds, "missing").sort_values(["note", "label"], ignore_index=True)
+    shown = pd.DataFrame(
+        {
+            "Indicator": groups["label"],
+            "Where": grouped_where(ds, groups),
+            "Missing values": groups["values"].map(fmt.number),
+            "Why": groups["note"].replace("", "no reason given in the data"),
+        }
+    )
+    return Table("tbl-data-gaps", "Data gaps", shown, flat_regions(groups), (3, 2, 1, 6), "llrl")
+
+
+def derived_table(ds: Dataset) -> Table:
+    """Derived observations by indicator, with the note that names the method."""
+    groups = observation_groups(ds, "derived")
+    shown = pd.DataFrame(
+        {
+            "Indicator": groups["label"],
+            "Where": grouped_where(ds, groups),
+            "Values": groups["values"].map(fmt.number),
+            "Note": groups["note"],
+        }
+    )
+    return Table("tbl-derived", "Derived values", shown, flat_regions(groups), (3, 2, 1, 6), "llrl")
+
+
+PARAMETER_FIELDS = ("value", "unit", "status", "formula", "source", "note")
+
+
+def full_stop(text: str) -> str:
+    """`text` ending with a full stop, so that joined phrases read as sentences."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def parameter_value(entry: dict) -> str:
+    """A params.yml value for display; an entry without one points to its data instead."""
+    if "value" in entry:
+        value = entry["value"]
+        return bare_number(value) if isinstance(value, int | float) else str(value)
+    pointer = {k: v for k, v in entry.items() if k not in PARAMETER_FIELDS}
+    table = pointer.pop("table", None)
+    where = ", ".join(f"{key} {value}" for key, value in pointer.items())
+    return ", ".join(part for part in (f"{table}.csv" if table else "", where) if part)
+
+
+def parameters_table(params: dict) -> Table:
+    """The economic method's parameters from params.yml: value, unit, status, method, source."""
+    entries = {
+        name: entry if isinstance(entry, dict) else {"value": entry}
+        for name, entry in params.items()
+    }
+    data = pd.DataFrame(
+        [
+            {"parameter": name, "value": parameter_value(entry)}
+            | {key: entry.get(key, "") for key in PARAMETER_FIELDS[1:]}
+            for name, entry in entries.items()
+        ],
+        columns=["parameter", *PARAMETER_FIELDS],
+    )
+    shown = pd.DataFrame(
+        {
+            "Parameter": data["parameter"].str.replace("_", " "),
+            "Value": data["value"],
+            "Unit": data["unit"],
+            "Status": data["status"],
+            "Source and method": [
+                " ".join(full_stop(str(part)) for part in parts if part)
+                for parts in zip(
+                    data["source"],
+                    data["formula"].map(lambda f: f"Formula: {f}" if f else ""),
+                    data["note"],
+                    strict=True,
+                )
+            ],
+        }
+    )
+    return Table("tbl-parameters", "Parameters of the economic method", shown, data,
+                 (2, 2, 1, 1, 7), "lrlll")  # fmt: skip
+
+
+def discrepancies_table(found: list[Discrepancy]) -> Table:
+    """The published figures that disagree with their recomputation, with explanations."""
+    data = pd.DataFrame(
+        [vars(d) for d in found],
+        columns=["chapter", "topic", "published", "recomputed", "explanation"],
+    )
+    shown = data.rename(columns=str.capitalize)
+    return Table("tbl-discrepancies", "Discrepancies in the published figures", shown, data,
+                 (2, 3, 3, 3, 6))  # fmt: skip
+
+
+def methodology_tables(ds: Dataset, found: list[Discrepancy]) -> dict[str, Table]:
+    """The appendix's tables by section; the discrepancies only for a vintage transcribed
+    from a published report (any other has none to list)."""
+    tables = {
+        "sources": sources_table(ds),
+        "statuses": statuses_table(ds),
+        "derived": derived_table(ds),
+        "parameters": parameters_table(ds.params),
+        "gaps": gaps_table(ds),
+    }
+    if ds.edition.published:
+        tables["discrepancies"] = discrepancies_table(found)
+    return tables
+
+
+# Method notes of edition.yml: the chapter modules' notes go to "Methods of the chapters",
+# linked to the chapter's section; the notes under DERIVED_NOTES to "Derived values".
+CHAPTER_SECTIONS = {
+    "portrait": "sec-portrait",
+    "organizations": "sec-organizations",
+    "areas": "sec-areas",
+    "grants": "sec-grants",
+    "economics": "sec-economic",
+    "public_interest": "sec-public-interest",
+}
+DERIVED_NOTES = "derive"
+WEB_ADDRESS = re.compile(r"https?://[^\s()<>\\]+")
+
+
+def declared_sources(descriptor: dict) -> list[dict[str, str]]:
+    """The vintage's declared sources (datapackage.json): title, path and web address, the
+    text as it is (the templates escape it); `url` only for a web address."""
+    found = []
+    for source in descriptor.get("sources", []):
+        path = str(source.get("path", "") or "")
+        web = WEB_ADDRESS.fullmatch(path) is not None
+        found.append(
+            {
+                "title": source.get("title", "") or path or "untitled source",
+                "path": "" if web else path,
+                "url": path if web else "",
+            }
+        )
+    return found
+
+
+def derived_facts(ds: Dataset) -> dict:
+    """What the vintage's derived values are, for the wording of "Derived values".
+
+    - derived: derived values over every data file with a status;
+    - in_observations: derived rows of observations.csv;
+    - national_sums: a derived national observation whose indicator and category the
+      same year has reported regional values for (a sum of regions);
+    - partial_sums: such a national value qualified 'at least' (some regions gave none);
+    - shares: a derived observation in percent;
+    - other_files: the other data files with derived values.
+    """
+    by_file = {
+        f"{name}.csv": int((frame["status"].astype(str) == "derived").sum())
+        for name, frame in tables_with(ds, "status").items()
+    }
+    obs = ds.observations
+    derived = obs[obs["status"] == "derived"]
+    key = ["indicator", "year", "category"]
+    regional = obs[(obs["region"] != NATIONAL) & (obs["status"] == "reported")]
+    regional_keys = set(map(tuple, regional[key].fillna("").astype(str).to_numpy()))
+    national = derived[derived["region"] == NATIONAL]
+    is_sum = [tuple(k) in regional_keys for k in national[key].fillna("").astype(str).to_numpy()]
+    sums = national.loc[pd.Series(is_sum, index=national.index, dtype=bool)]
+    return {
+        "derived": sum(by_file.values()),
+        "in_observations": len(derived),
+        "national_sums": len(sums) > 0,
+        "partial_sums": bool((sums["qualifier"].astype(str) == "at_least").any()),
+        "shares": bool((derived["unit"].astype(str) == "percent").any()),
+        "other_files": [
+            name for name, count in by_file.items() if count and name != "observations.csv"
+        ],
+    }
+
+
+def chapter_notes(ds: Dataset) -> list[dict]:
+    """The vintage's method notes by chapter, in chapter order, for "Methods of the chapters".
+
+    Each entry: section (the chapter's section id; empty for a key that names no chapter)
+    and notes (Markdown, numbers only through shortcodes). The notes of DERIVED_NOTES are
+    left out: they belong to "Derived values".
+    """
+    notes = ds.edition.method_notes
+    order = [*CHAPTER_SECTIONS, *(k for k in notes if k not in CHAPTER_SECTIONS)]
+    return [
+        {"section": CHAPTER_SECTIONS.get(key, ""), "notes": list(notes[key])}
+        for key in order
+        if key != DERIVED_NOTES and notes.get(key)
+    ]
+
+
+def with_table(statement: str, table: Table) -> str:
+    """A rendered statement followed by its table, when the table has rows."""
+    return statement + "\n\n" + (pipe_table(table) if len(table.shown) else "")
+
+
+def methodology_page(
+    ds: Dataset, indicators: list[Indicator], tables: dict[str, Table], found: list[Discrepancy]
+) -> str:
+    """The appendix 'Methodology and data', generated from the vintage.
+
+    Every sentence is a template of templates/<language>/methodology/, conditioned on what
+    the vintage holds and declares: a synthetic vintage, a published source (only then the
+    discrepancies section), its own method notes (edition.yml), derived values, gaps.
+    """
+    edition = ds.edition
+    source = edition.published_source
+    parts = [
+        prose.render(
+            "methodology/opening",
+            year=ds.year,
+            synthetic=ds.synthetic,
+            published=edition.published,
+            cite_as=source.cite_as if source else "",
+            title=source.title if source else "",
+        ),
+        with_table(
+            prose.render(
+                "methodology/sources",
+                declared=declared_sources(ds.descriptor),
+                sourced=len(tables["sources"].shown) > 0,
+            ),
+            tables["sources"],
+        ),
+        with_table(
+            prose.render("methodology/statuses", any=len(tables["statuses"].shown) > 0),
+            tables["statuses"],
+        ),
+        with_table(
+            prose.render(
+                "methodology/derived", **derived_facts(ds), notes=edition.notes(DERIVED_NOTES)
+            ),
+            tables["derived"],
+        ),
+        with_table(
+            prose.render("methodology/parameters", any=len(tables["parameters"].shown) > 0),
+            tables["parameters"],
+        ),
+        prose.render("methodology/chapters", chapters=chapter_notes(ds)),
+        with_table(
+            prose.render(
+                "methodology/gaps",
+                missing=int(tables["gaps"].data["values"].sum()) if len(tables["gaps"].data) else 0,
+                missing_headline=[i.label for i in indicators if i.status == "missing"],
+                absent=regions_without_rows(ds),
+                units=len(reporting_regions(ds)),
+            ),
+            tables["gaps"],
+        ),
+    ]
+    if edition.published:
+        parts.append(
+            with_table(
+                prose.render(
+                    "methodology/discrepancies",
+                    cite_as=source.cite_as,
+                    found=len(found),
+                ),
+                tables["discrepancies"],
+            )
+        )
+    return "\n\n".join(part.strip() for part in parts if part.strip()) + "\n"
+
+
+# --- everything the build stages ---------------------------------------------------------
+
+
+def included_tables(ds: Dataset, indicators: list[Indicator]) -> dict[str, Table | str]:
+    """Page path -> the table an editorial page includes, or a sentence saying the vintage
+    holds no such data."""
+    tables: dict[str, Table | str] = {}
+    resolutions = record_table(ds, "resolutions")
+    if resolutions is None:
+        absent = "The data of this edition hold no forum resolutions.\n"
+        tables |= {"tables/resolutions.md": absent, "tables/further_resolutions.md": absent}
+    else:
+        tables["tables/resolutions.md"] = resolutions_table(resolutions)
+        tables["tables/further_resolutions.md"] = further_resolutions_table(resolutions)
+    recommendations = record_table(ds, "recommendations")
+    tables["tables/recommendations.md"] = "The data of this edition hold no recommendations.\n"
+    if recommendations is not None:
+        tables |= recommendation_pages(recommendations, ds.year)
+    return tables
+
+
+def generated_pages(
+    ds: Dataset, indicators: list[Indicator], discrepancies: list[Discrepancy]
+) -> dict[str, str]:
+    """Relative path in the staged book -> text: the appendix, included tables, their CSVs.
+
+    - methodology.md: the appendix 'Methodology and data';
+    - indicators.md: the appendix 'Key figures and sources' (every headline figure);
+    - data.md: the appendix 'Data' (downloads; its list of tables and figures,
+      tables/downloads.md, is written when the book is staged: `downloads`);
+    - tables/key_figures.md: the landing page's key figures as cards, and the small
+      charts they show (figures/key-figures/*.svg); tables/edition.md: how to cite the
+      edition, its date and software (`landing`);
+    - tables/resolutions.md: the forum resolutions with the network's responses, and
+      tables/further_resolutions.md those without (international page);
+    - tables/recommendations.md: the outlook's recommendations, and
+      tables/recommendations_<section>.md every other list of recommendations.csv
+      (outlook and conclusion pages);
+    - data/<label>.csv: the data of every table, for its download link.
+    """
+    included = included_tables(ds, indicators)
+    appendix = methodology_tables(ds, discrepancies)
+    pages = {
+        path: pipe_table(table) if isinstance(table, Table) else table
+        for path, table in included.items()
+    }
+    pages["methodology.md"] = methodology_page(ds, indicators, appendix, discrepancies)
+    pages["indicators.md"] = indicators_page(indicators)
+    pages |= landing.key_figures_pages(ds, indicators)
+    pages["tables/edition.md"] = landing.edition_page(ds)
+    pages["data.md"] = downloads.data_page(ds.year)
+    for table in [*included.values(), *appendix.values(), key_figures_table(indicators)]:
+        if isinstance(table, Table):
+            pages[f"data/{table.label}.csv"] = csv_text(table.data)
+    return pages
