@@ -13,4 +13,4 @@ def skip_iri_grammar() -> None:
     Neither notebooks nor our data package descriptors use the "iri" format, so the
     checker is never needed; without it, jsonschema simply does not check that format.
     """
-    sys.modules.setdefault("rfc3987_syntax", None)
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # None: "not installed"

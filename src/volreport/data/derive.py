@@ -142,13 +142,20 @@ def observation(
     return Derived(OBSERVATIONS, key, "value", value, qualifier, note, log=log)
 
 
+def complete_sum(values: Iterable[float | None]) -> float | None:
+    """The exact sum of the values, None when any of them is missing."""
+    values = list(values)
+    present = [value for value in values if value is not None]
+    return math.fsum(present) if len(present) == len(values) else None
+
+
 def number(value: object) -> float | None:
     """A cell as a number: None for an empty cell (None, '', NA, NaN)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if pd.isna(value):
         return None
-    return float(value)
+    return float(value)  # type: ignore[arg-type]  # a cell: a number or numeric text
 
 
 def text(value: object) -> str:
@@ -664,7 +671,7 @@ def region_totals(inputs: Inputs) -> list[Derived]:
             parts = [
                 obs.value(indicator, region, c) for c in obs.region_categories(indicator, region)
             ]
-            total = None if None in parts else math.fsum(parts)
+            total = complete_sum(parts)
             items.append(
                 observation(indicator, obs.year, region, "", total, f"sum of {indicator} by area")
             )
@@ -680,7 +687,7 @@ def regional_shares(inputs: Inputs) -> list[Derived]:
         regions = dict.fromkeys(r for c in obs.categories(counts) for r in obs.regions(counts, c))
         for region in regions:
             parts = {c: obs.value(counts, region, c) for c in obs.region_categories(counts, region)}
-            whole = None if None in parts.values() else math.fsum(parts.values())
+            whole = complete_sum(parts.values())
             for category, value in parts.items():
                 note = f"{counts}/{category} ÷ the sum of {counts} x 100"
                 items.append(observation(shares, year, region, category, share(value, whole), note))
@@ -737,7 +744,7 @@ def national_shares(inputs: Inputs) -> list[Derived]:
     obs, year, items = inputs.obs, inputs.year, []
     for counts, shares in SHARES_OF_PARTS.items():
         parts = {c: obs.exact(counts, NATIONAL, c) for c in obs.categories(counts)}
-        whole = None if None in parts.values() else math.fsum(parts.values())
+        whole = complete_sum(parts.values())
         for category, value in parts.items():
             note = f"national {counts}/{category} ÷ their sum x 100"
             items.append(observation(shares, year, NATIONAL, category, share(value, whole), note))
@@ -789,12 +796,10 @@ def groups_share(inputs: Inputs) -> list[Derived]:
     with_groups = [
         r for r in obs.regions("initiative_groups") if obs.value("initiative_groups", r) is not None
     ]
-    groups = (
-        math.fsum(obs.value("initiative_groups", r) for r in with_groups) if with_groups else None
-    )
-    npo = [obs.value("npo", r) for r in with_groups]
-    value = None if None in npo else share(groups, (groups or 0) + math.fsum(npo))
-    note = groups_share_note(len(with_groups), None in npo)
+    groups = complete_sum(obs.value("initiative_groups", r) for r in with_groups)
+    npo = complete_sum(obs.value("npo", r) for r in with_groups)
+    value = None if npo is None or not with_groups else share(groups, (groups or 0) + npo)
+    note = groups_share_note(len(with_groups), npo is None)
     return [observation("initiative_groups_share_excl_almaty", obs.year, NATIONAL, "", value, note)]
 
 
@@ -1001,7 +1006,7 @@ def economic_contribution(inputs: Inputs) -> list[Derived]:
     ):
         value = (
             None
-            if None in (hours, wage, monthly) or not monthly
+            if hours is None or wage is None or not monthly
             else round(replacement_value(hours, wage, monthly))
         )
         note = f"(hours + unrecorded_hours_added) at the hourly rate of the {note}"
@@ -1291,8 +1296,10 @@ def same(cell: StoredCell, item: Derived) -> bool:
     the rule gives one)."""
     if (cell.value is None) != (item.value is None):
         return False
-    if cell.value is not None and not math.isclose(
-        cell.value, item.value, rel_tol=TOLERANCE, abs_tol=TOLERANCE
+    if (
+        cell.value is not None
+        and item.value is not None
+        and not math.isclose(cell.value, item.value, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
     ):
         return False
     if item.qualifier is None or item.value is None:

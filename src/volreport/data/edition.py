@@ -79,7 +79,7 @@ def problems(raw: object) -> list[tuple[str, str]]:
     return found
 
 
-def parse(raw: object) -> Edition:
+def parse(raw: dict | None) -> Edition:
     """The Edition of parsed, valid YAML (see `problems`)."""
     if not raw:
         return Edition()
