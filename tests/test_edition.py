@@ -38,3 +38,23 @@ def test_broken_edition_files_name_key_and_rule(tmp_path):
     path.write_text("published_source: [unclosed\n", encoding="utf-8")
     (problem,) = validate.edition_problems(path)
     assert "edition.yml" in str(problem.file) and "YAML" in problem.rule
+
+
+def test_a_translation_replaces_the_texts_and_keeps_the_rest():
+    base = edition.parse(
+        {
+            "published_source": {"cite_as": "Report 2022", "title": "Report", "path": "x.txt"},
+            "method_notes": {"portrait": ["Note one."], "areas": ["Areas note."]},
+        }
+    )
+    ru = edition.translated(
+        base,
+        {
+            "published_source": {"cite_as": "Отчет 2022", "title": "Отчет"},
+            "method_notes": {"portrait": ["Примечание."]},
+        },
+    )
+    assert ru.published_source == edition.PublishedSource("Отчет 2022", "Отчет", "x.txt")
+    assert ru.notes("portrait") == ["Примечание."]
+    assert ru.notes("areas") == ["Areas note."]  # untranslated: validation names it
+    assert edition.translated(base, None) == base

@@ -11,12 +11,16 @@ method notes for the methodology appendix, by chapter (Markdown; numbers only th
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 EDITION_FILE = "edition.yml"
+# The edition's texts in another language: the same keys, only the texts (cite_as, title,
+# method_notes), e.g. edition.ru.yml.
+TRANSLATION_FILE = "edition.{language}.yml"
 SOURCE_FIELDS = ("cite_as", "title", "path")
 TOP_LEVEL_KEYS = ("published_source", "method_notes")
 
@@ -87,6 +91,27 @@ def parse(raw: dict | None) -> Edition:
     return Edition(
         published_source=PublishedSource(**source) if source else None,
         method_notes={str(k): list(v) for k, v in (raw.get("method_notes") or {}).items()},
+    )
+
+
+def translated(base: Edition, overlay: dict | None) -> Edition:
+    """`base` with the texts of its translation `overlay` (the parsed edition.<lang>.yml);
+    what the overlay does not give stays as in `base` (validation reports it missing)."""
+    if not overlay:
+        return base
+    source = base.published_source
+    given = overlay.get("published_source") or {}
+    if source is not None:
+        source = dataclasses.replace(
+            source, **{key: given[key] for key in ("cite_as", "title") if given.get(key)}
+        )
+    notes = overlay.get("method_notes") or {}
+    return Edition(
+        published_source=source,
+        method_notes={
+            chapter: list(notes.get(chapter) or items)
+            for chapter, items in base.method_notes.items()
+        },
     )
 
 
