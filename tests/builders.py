@@ -14,7 +14,7 @@ OBSERVATION_COLUMNS = [
     "qualifier", "unit", "status", "source", "note",
 ]  # fmt: skip
 OBSERVATION_DEFAULTS = {
-    "region": dataset.NATIONAL,
+    "region": contract.NATIONAL,
     "category": "",
     "qualifier": "exact",
     "unit": "",

@@ -708,3 +708,26 @@ def test_a_regions_share_of_a_national_total_that_is_a_bound_is_a_bound_too():
     text = flat(areas.hours_text(areas.compute(dataset(rows, **complete_tables()))))
     assert "recorded the most hours (1,032, up to 6.0% of the national total)" in text
     assert "the fewest (1,000, up to 5.8%)" in text
+
+
+def test_leaders_are_known_the_same_way_in_every_language():
+    """Rows' sources name the published report in English whatever the language written:
+    the Russian edition (whose edition.ru.yml cites «Отчет 2022») finds the same bases."""
+    from volreport.core import i18n
+    from volreport.data import dataset
+
+    english = areas.compute(dataset.load_year(2022))
+    with i18n.speaking("ru"):
+        russian = areas.compute(dataset.load_year(2022))
+        shown = areas.development_display(russian.development)
+        support = areas.rfo_support_display(russian.rfo_support)
+        bands = areas.band_names()
+    assert "named" in set(english.leader_coverage["basis"])
+    assert list(russian.leader_coverage["basis"]) == list(english.leader_coverage["basis"])
+    assert list(russian.development["basis"]) == list(english.development["basis"])
+    assert set(shown["Measure"]) <= {"Мероприятия", "Волонтеры", "Часы"}
+    assert set(shown["Position"]) <= {
+        "больше всего", "меньше всего", "среди наибольших", "среди наименьших"
+    }  # fmt: skip
+    assert "упоминается регулярно" in set(support["Support of the RFO in event reports"])
+    assert bands["under_5"] == "менее 5\u00a0%"

@@ -249,3 +249,18 @@ def test_signed_change_shows_a_tenth_below_one_percent():
     assert compare.signed_change(-0.45) == "\u22120.5%"
     assert compare.signed_change(19.7) == "+20%"
     assert compare.signed_change(None) == "—"
+
+
+def test_measures_and_bases_are_worded_in_the_current_language():
+    from volreport.core import i18n
+    from volreport.data import dataset
+
+    with i18n.speaking("ru"):
+        ds = dataset.load_year(2022)
+        changes = compare.changes(ds, compare.previous_vintage(ds), "organizations")
+        shown = compare.national_display(changes.national, 2022)
+    # Headers stay English in the frame (display.show_table shows them translated).
+    assert list(shown.columns) == ["Measure", "2021", "2022", "Change", "Change, %", "Basis"]
+    assert list(shown["Measure"]) == ["Волонтерские НКО", "Инициативные группы"]
+    assert set(shown["Basis"]) == {"вычислено по данным обоих лет"}
+    assert set(changes.national["basis"]) == {compare.BASIS_COMPUTED}  # ids stay English

@@ -27,7 +27,7 @@ def test_every_resource_of_the_readme_has_a_schema() -> None:
     assert set(contract.YEAR_RESOURCES) == {
         "observations", "grant_projects", "unrecorded_initiatives", "area_representation",
         "rfo_support", "inquiry_countries", "resolutions", "recommendations",
-        "grantee_feedback", "population", "wages", "wages_by_occupation",
+        "grantee_feedback", "population", "wages", "wages_by_occupation", "sources",
     }  # fmt: skip
     assert set(contract.REFERENCE_RESOURCES) == set(REFERENCE_TABLES)
 
@@ -142,9 +142,65 @@ def test_the_limits_leave_room_above_the_real_vintage() -> None:
     folder = paths.year_data_dir(2022)
     for name in contract.YEAR_RESOURCES:
         path = folder / f"{name}.csv"
-        assert path.stat().st_size * 100 < contract.MAX_TABLE_BYTES
+        assert path.stat().st_size * 50 < contract.MAX_TABLE_BYTES  # translations included
         lines = path.read_text("utf-8").count("\n")
         assert lines * 10 < contract.max_rows(name)
     assert (folder / "datapackage.json").stat().st_size * 10 < contract.MAX_DESCRIPTOR_BYTES
-    for name in ("params.yml", "edition.yml"):
+    for name in ("params.yml", "edition.yml", *contract.EDITION_TRANSLATIONS):
         assert (folder / name).stat().st_size * 10 < contract.MAX_YAML_BYTES
+
+
+def test_translation_columns_are_named_after_their_english_column() -> None:
+    assert contract.TEXT_LANGUAGES == ("ru", "kk")
+    assert contract.translation_column("text", "ru") == "text_ru"
+    assert contract.translation_column("name_en", "kk") == "name_kk"
+    assert contract.translation_columns("resolutions")["response_kk"] == "response"
+    assert contract.translation_columns("regions")["short_name_ru"] == "short_name_en"
+    assert contract.translation_columns("population") == {}
+
+
+def test_every_translated_column_is_a_text_column_of_its_table() -> None:
+    tables = {**contract.YEAR_RESOURCES, **contract.REFERENCE_RESOURCES}
+    for resource, columns in contract.TRANSLATED_COLUMNS.items():
+        fields = {f["name"]: f for f in tables[resource][1]["fields"]}
+        for column in columns:
+            assert fields[column]["type"] == "string", (resource, column)
+            assert not any(name in fields for name in contract.translation_columns(resource)), (
+                resource
+            )  # never in the base schema: optional
+
+
+def test_with_translations_puts_each_right_after_its_english_column() -> None:
+    table_schema = contract.YEAR_RESOURCES["resolutions"][1]
+    every = contract.with_translations(table_schema, "resolutions")
+    assert contract.column_names(every) == [
+        "number", "forum", "forum_ru", "forum_kk", "resolution", "resolution_ru",
+        "resolution_kk", "response", "response_ru", "response_kk", "source",
+    ]  # fmt: skip
+    some = contract.with_translations(table_schema, "resolutions", ["resolution_kk", "text_de"])
+    assert contract.column_names(some) == [
+        "number", "forum", "resolution", "resolution_kk", "response", "source",
+    ]  # fmt: skip
+    assert "response_ru" not in contract.column_names(table_schema)  # left as it was
+    [field] = [f for f in every["fields"] if f["name"] == "response_kk"]
+    assert "Kazakh" in field["description"] and "required" not in field.get("constraints", {})
+
+
+def test_write_descriptor_describes_the_translation_columns_its_files_have(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "recommendations.csv").write_text(
+        "section,number,text,text_ru,source\n", encoding="utf-8"
+    )
+    descriptor = json.loads(contract.write_descriptor(tmp_path, 2030).read_text("utf-8"))
+    fields = {
+        r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in descriptor["resources"]
+    }
+    assert fields["recommendations"] == ["section", "number", "text", "text_ru", "source"]
+    assert fields["grantee_feedback"] == ["kind", "number", "text", "source"]
+    assert frictionless.Package.validate_descriptor(descriptor).valid
+
+
+def test_translations_of_the_edition_facts_may_sit_in_a_vintage() -> None:
+    assert contract.EDITION_TRANSLATIONS == ("edition.ru.yml", "edition.kk.yml")
+    assert set(contract.EDITION_TRANSLATIONS) <= set(contract.ALLOWED_EXTRA_FILES)

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from volreport.chapters import display
+from volreport.core import i18n
 
 
 def cells(frame: pd.DataFrame) -> list[str]:
@@ -336,3 +337,47 @@ def test_axis_limits_fit_the_values_not_a_whole_scale():
     assert display.value_limits([43.4, 57.6, 50], step=5, room=4) == (35, 65)
     assert display.wrap_label("Other social volunteering", 12) == "Other social\nvolunteering"
     assert display.wrap_label("Culture and art", 12) == "Culture\nand art"
+
+
+def test_setup_chooses_the_language_written():
+    try:
+        display.setup("ru")
+        assert i18n.current() == "ru"
+        assert display.chart_gap() == "нет данных"
+    finally:
+        display.setup("en")
+    assert i18n.current() == "en" and display.chart_gap() == display.CHART_GAP
+
+
+def test_a_russian_table_shows_translated_headers_and_russian_numbers_but_csv_stays_neutral(
+    tmp_path, monkeypatch
+):
+    outputs = shown_outputs(monkeypatch)
+    words = {"Region": "Регион", "Hours": "Часы", "Year": "Год"}
+    monkeypatch.setattr(display, "_code_terms", lambda: frozenset(words))
+    monkeypatch.setattr(i18n, "term_catalogue", lambda language=None: words)
+    frame = pd.DataFrame(
+        {"Region": ["Астана", "Шымкент"], "Hours": [12345.5, None], "Year": [2022, 2022]}
+    )
+    with i18n.speaking("ru"):
+        display.show_table(frame, label="tbl-ru", year=2022, output_dir=tmp_path)
+    (kind, shown), (_, text) = outputs
+    assert kind == "table" and shown.columns.tolist() == ["Регион", "Часы", "Год"]
+    with i18n.speaking("ru"):
+        html = display.table_style(shown).to_html()
+    assert ">12\u00a0345,5<" in html and ">2022<" in html  # a year is never grouped
+    assert "[Данные в формате CSV](data/tbl-ru.csv)" in text
+    csv = (tmp_path / "data" / "tbl-ru.csv").read_text(encoding="utf-8").splitlines()
+    assert csv[0] == "region,hours,year" and csv[1] == "Астана,12345.5,2022"
+
+
+def test_sources_are_shown_in_the_current_language(ds2022, monkeypatch):
+    english = display.sources(ds2022, "volunteers_share_by_sex", scope="regions")
+    table = pd.DataFrame({"source": english, "source_ru": ["Доклад 2022, таблица"]})
+    monkeypatch.setattr(type(ds2022), "sources", property(lambda self: table))
+    with i18n.speaking("ru"):
+        assert display.sources(ds2022, "volunteers_share_by_sex", scope="regions") == [
+            "Доклад 2022, таблица"
+        ]
+    with i18n.speaking("kk"), pytest.raises(i18n.MissingTranslation):
+        display.sources(ds2022, "volunteers_share_by_sex", scope="regions")

@@ -510,13 +510,29 @@ def test_indicators_are_only_approximate_when_an_added_part_is_about():
 
 def test_plots_return_figures():
     result = economics.compute(dataset())
-    assert len(economics.plot_hours(result.hours).axes[0].patches) == 3
+    assert len(economics.plot_hours(economics.hours_frame(result.hours)).axes[0].patches) == 3
     figure = economics.plot_sensitivity(result.sensitivity, result.published_value.value)
     assert len(figure.axes[0].patches) >= 2 * 5  # five wages with values, two hours bases
     single = economics.plot_sensitivity(result.sensitivity, None, with_net=False)
     assert 5 <= len(single.axes[0].patches) < 2 * 5
     nothing_twice = economics.HoursBasis(recorded=100, added=20, double_counted=0)
-    assert len(economics.plot_hours(nothing_twice).axes[0].patches) == 2
+    assert len(economics.plot_hours(economics.hours_frame(nothing_twice)).axes[0].patches) == 2
+
+
+def test_the_bar_of_hours_draws_the_rows_of_its_data():
+    # The CSV saved beside the figure holds exactly the drawn segments: net of the double
+    # count, which has a segment of its own.
+    basis = economics.HoursBasis(recorded=1000, added=300, double_counted=60)
+    frame = economics.hours_frame(basis)
+    assert frame.to_dict("list") == {
+        "segment": ["recorded", "added_unrecorded", "added_already_recorded"],
+        "hours": [1000.0, 240.0, 60.0],
+    }
+    bars = economics.plot_hours(frame).axes[0].patches
+    assert [bar.get_width() for bar in bars] == frame["hours"].tolist()
+    assert sum(frame["hours"]) == basis.adjusted
+    nothing_twice = economics.hours_frame(economics.HoursBasis(100, 20, 0))
+    assert nothing_twice["segment"].tolist() == ["recorded", "added_unrecorded"]
 
 
 def test_a_value_and_fte_equal_to_the_computed_ones_are_no_discrepancy():
@@ -550,3 +566,37 @@ def test_commentary_files_follow_the_chapter_sections():
     assert {part.section for part in edition} == sections | {None}
     placed = commentary.place(notebook, edition, template)
     assert len(placed["cells"]) == len(notebook["cells"]) + len(edition)
+
+
+def test_russian_edition_words_bases_and_keeps_the_plot_wide():
+    from volreport.chapters import display
+    from volreport.core import i18n
+    from volreport.data import dataset
+
+    english = economics.compute(dataset.load_year(2022))
+    with i18n.speaking("ru"), matplotlib.rc_context(display.chart_style()):
+        result = economics.compute(dataset.load_year(2022))
+        figure = economics.plot_hours(economics.hours_frame(result.hours))
+        shown = economics.sensitivity_display(result.sensitivity)
+        values = economics.variables(dataset.load_year(2022))
+    # The rows' sources cite the report in English: the double count is noted either way.
+    noted = [item["noted"] for item in economics.counted_twice(english)]
+    assert noted == [True]
+    assert [item["noted"] for item in economics.counted_twice(result)] == noted
+    assert shown["Wage basis"].iloc[0] == "Средняя по стране"
+    assert values["economics_wage"] == "309\u00a0697 тенге"
+    legend = figure.axes[0].get_legend()
+    renderer = figure.canvas.get_renderer()
+    assert legend.get_window_extent(renderer).width <= figure.bbox.width
+    assert any("\n" in text.get_text() for text in legend.get_texts())  # wrapped to fit
+    matplotlib.pyplot.close(figure)
+
+
+def test_english_legend_is_not_wrapped():
+    from volreport.chapters import display
+    from volreport.data.dataset import load_year
+
+    with matplotlib.rc_context(display.chart_style()):
+        figure = economics.plot_hours(economics.hours_frame(economics.hours_basis(load_year(2022))))
+    assert not any("\n" in t.get_text() for t in figure.axes[0].get_legend().get_texts())
+    matplotlib.pyplot.close(figure)

@@ -54,7 +54,16 @@ def test_a_translation_replaces_the_texts_and_keeps_the_rest():
             "method_notes": {"portrait": ["Примечание."]},
         },
     )
-    assert ru.published_source == edition.PublishedSource("Отчет 2022", "Отчет", "x.txt")
+    assert ru.published_source == edition.PublishedSource(
+        "Отчет 2022", "Отчет", "x.txt", named_in_sources="Report 2022"
+    )
     assert ru.notes("portrait") == ["Примечание."]
     assert ru.notes("areas") == ["Areas note."]  # untranslated: validation names it
     assert edition.translated(base, None) == base
+
+
+def test_a_translated_edition_still_names_its_source_as_the_data_do():
+    base = edition.parse(VALID)
+    ru = edition.translated(base, {"published_source": {"cite_as": "Отчет 2022"}})
+    assert ru.published_source.cite_as == "Отчет 2022"
+    assert ru.published_source.named_in_sources == "Report 2022"

@@ -505,9 +505,97 @@ def test_parameters_show_value_formula_and_source():
                          "source": "derived"},
         "default_wage": {"table": "wages", "region": "KZ", "source": "BNS"},
     }  # fmt: skip
-    shown = editorial.parameters_table(params).shown
+    shown = editorial.parameters_table(tiny(params=params)).shown
+    assert list(shown["Parameter"]) == ["hours per day", "monthly norm", "default wage"]
     assert list(shown["Value"]) == ["8", "163.3", "wages.csv, region KZ"]
+    assert list(shown["Unit"]) == ["hours", "", ""]
     assert shown["Source and method"].iloc[1] == "derived. Formula: a * b / 12."
+
+
+# params.yml entries with their texts in Russian and Kazakh, and the sources they name.
+TRANSLATED_PARAMS = {
+    "working_days": {"value": 245, "unit": "days", "status": "reported", "source": "Calendar",
+                     "note": "Unconfirmed.", "note_ru": "Не подтверждено.",
+                     "note_kk": "Расталмаған."},
+    "annual_hours_norm": {"value": 1960, "unit": "hours", "status": "derived",
+                          "formula": "a * b", "formula_ru": "a × b", "formula_kk": "a × b",
+                          "source": "derived"},
+    "default_wage": {"table": "wages", "region": "KZ", "source": "BNS",
+                     "note": "National.", "note_ru": "По республике.",
+                     "note_kk": "Республика бойынша."},
+}  # fmt: skip
+PARAM_SOURCES = [
+    {"source": "Calendar", "source_ru": "Календарь", "source_kk": "Күнтізбе"},
+    {"source": "derived", "source_ru": "вычислено", "source_kk": "есептелген"},
+    {"source": "BNS", "source_ru": "БНС", "source_kk": "ҰСБ"},
+]
+
+
+def test_parameters_in_each_language_from_labels_and_the_entries_translations():
+    from volreport.core import i18n
+
+    ds = tiny({"sources": PARAM_SOURCES}, params=TRANSLATED_PARAMS)
+    english = editorial.parameters_table(ds)
+    with i18n.speaking("ru"):
+        russian = editorial.parameters_table(ds)
+    with i18n.speaking("kk"):
+        kazakh = editorial.parameters_table(ds)
+    assert list(english.shown.iloc[:, 0]) == ["working days", "annual hours norm", "default wage"]
+    assert list(russian.shown.iloc[:, 0]) == [
+        "число рабочих дней в году", "годовая норма рабочего времени",
+        "расчетная заработная плата",
+    ]  # fmt: skip
+    assert list(russian.shown.iloc[:, 1]) == ["245", "1\xa0960", "wages.csv, region = KZ"]
+    assert list(russian.shown.iloc[:, 2]) == ["дни", "часы", ""]
+    assert list(russian.shown.iloc[:, 4]) == [
+        "Календарь. Не подтверждено.", "вычислено. Формула: a × b.", "БНС. По республике."
+    ]  # fmt: skip
+    assert list(kazakh.shown.iloc[:, 2]) == ["күн", "сағат", ""]
+    assert kazakh.shown.iloc[0, 4] == "Күнтізбе. Расталмаған."
+    # The CSV is the same in every language: the English entries, no translation keys.
+    assert russian.data.equals(english.data) and kazakh.data.equals(english.data)
+    assert english.data["value"].iloc[2] == "wages.csv, region KZ"
+
+
+def test_a_parameter_text_without_its_translation_is_missing_not_english():
+    from volreport.core import i18n
+
+    untranslated = {"working_days": {**TRANSLATED_PARAMS["working_days"]}}
+    del untranslated["working_days"]["note_kk"]
+    ds = tiny({"sources": PARAM_SOURCES}, params=untranslated)
+    with i18n.speaking("ru"):
+        editorial.parameters_table(ds)
+    with i18n.speaking("kk"), pytest.raises(i18n.MissingTranslation, match="note_kk"):
+        editorial.parameters_table(ds)
+    unnamed = tiny({"sources": PARAM_SOURCES}, params={"weekly_norm": {"value": 40}})
+    assert editorial.parameters_table(unnamed).shown.iloc[0, 0] == "weekly norm"
+    with i18n.speaking("ru"), pytest.raises(i18n.MissingTranslation, match="weekly_norm"):
+        editorial.parameters_table(unnamed)
+
+
+def test_every_parameter_and_unit_of_the_contract_has_a_name_in_each_language():
+    from volreport.core import i18n
+    from volreport.data import contract
+
+    for language in i18n.LANGUAGES:
+        for name in contract.PARAM_NAMES:
+            assert i18n.label("parameters", name, language).strip()
+        for unit in contract.PARAM_UNITS:
+            assert i18n.label("units", unit, language).strip()
+    english = {name: i18n.label("parameters", name, "en") for name in contract.PARAM_NAMES}
+    assert english == {name: name.replace("_", " ") for name in contract.PARAM_NAMES}
+
+
+def test_the_2022_parameters_in_russian_and_kazakh():
+    from volreport.core import i18n
+
+    ds = dataset.load_year(YEAR)
+    for language in ("ru", "kk"):
+        with i18n.speaking(language):
+            shown = editorial.parameters_table(ds).shown
+        method = " ".join(shown.iloc[:, 4])
+        assert not re.search(r"\b(the|of|and|Inferred|Unconfirmed|rounded)\b", method), method
+        assert "working_days * hours_per_day" in method  # code names stay as they are
 
 
 def appendix(ds, headline=(), found=()) -> str:
@@ -914,3 +1002,48 @@ def test_empty_appendix_sections_are_said_plainly_not_shown_as_empty_tables():
     assert "No value of this edition is missing, and every headline figure" in text
     assert "This edition gives no parameters for the economic method." in text
     assert "{#tbl-data-gaps}" not in text and "{#tbl-sources}" in text
+
+
+# --- other languages -----------------------------------------------------------------------
+
+
+def test_every_term_of_the_code_is_translated():
+    from volreport.core import i18n
+
+    for language in ("ru", "kk"):
+        missing = i18n.code_terms() - set(i18n.term_catalogue(language))
+        assert not missing, f"templates/{language}/terms.yml lacks {sorted(missing)}"
+
+
+def test_regions_are_counted_with_the_noun_agreeing():
+    from volreport.core import i18n
+
+    assert editorial.regions_count(17) == "17 regions"
+    assert editorial.regions_count(1) == "1 region"
+    with i18n.speaking("ru"):
+        assert [editorial.regions_count(n) for n in (3, 5, 21)] == [
+            "3 региона", "5 регионов", "21 регион"
+        ]  # fmt: skip
+        assert editorial.where_text(["a", "b", "c"], True, {}) == ("Казахстан и 3 региона")
+    with i18n.speaking("kk"):
+        assert editorial.regions_count(17) == "17 өңір"
+
+
+def test_methodology_tables_in_russian():
+    from volreport.core import i18n
+
+    with i18n.speaking("ru"):
+        ds = dataset.load_year(2022)
+        sources = editorial.sources_table(ds)
+        statuses = editorial.statuses_table(ds)
+    assert list(sources.shown.columns) == ["Источник", "Файлы", "Значения"]
+    assert sources.shown["Источник"].str.startswith("Отчет 2022").any()
+    assert list(sources.data.columns) == ["source", "tables", "values"]  # the CSV: English
+    assert sources.data["source"].str.startswith("Report 2022").any()
+    assert list(statuses.shown.columns) == [
+        "Файл",
+        "Опубликовано",
+        "Вычислено",
+        "Нет данных",
+        "Всего",
+    ]

@@ -80,10 +80,67 @@ def test_cell_maxima_are_the_contracts_plausible_ranges():
     )
 
 
-def test_instructions_in_russian_and_english(astana):
+def test_instructions_in_english_russian_and_kazakh(astana):
     sheet = astana[forms.INSTRUCTIONS_SHEET]
-    assert sheet["A1"].value == "English" and sheet["B1"].value == "Русский"
-    assert "2031" in sheet["A2"].value and "2031" in sheet["B2"].value
+    assert [sheet[f"{c}1"].value for c in "ABC"] == ["English", "Русский", "Қазақша"]
+    for column in "ABC":
+        assert "2031" in sheet[f"{column}2"].value
+        texts = [sheet[f"{column}{row}"].value for row in range(2, len(forms.INSTRUCTIONS) + 2)]
+        assert all(texts), column
+    assert sheet["A3"].value == "Unit: Astana (KZ-71)."
+    assert sheet["B3"].value == "Регион: Астана (KZ-71)."
+    assert sheet["C3"].value == "Өңір: Астана (KZ-71)."
+    kazakh = " ".join(sheet[f"C{row}"].value for row in range(2, len(forms.INSTRUCTIONS) + 2))
+    assert set("әғқңөұүі") <= set(kazakh)
+    russian = " ".join(sheet[f"B{row}"].value for row in range(2, len(forms.INSTRUCTIONS) + 2))
+    assert "ё" not in russian  # the report writes е
+
+
+def test_instructions_name_the_unit_in_each_language(reference):
+    book = forms.build_form(2031, "KZ-10", "Abai region", reference)
+    sheet = book[forms.INSTRUCTIONS_SHEET]
+    assert sheet["B3"].value == "Регион: область Абай (KZ-10)."
+    assert sheet["C3"].value == "Өңір: Абай облысы (KZ-10)."
+
+
+def test_russian_labels_use_the_russian_names_of_the_reference(reference):
+    sheets = {spec.name: spec for spec in forms.region_sheets(reference)}
+    names = {
+        table: dict(zip(reference[table]["id"], reference[table]["name_ru"], strict=True))
+        for table in ("areas", "cohorts", "event_formats")
+    }
+    english = {
+        table: dict(zip(reference[table]["id"], reference[table]["name_en"], strict=True))
+        for table in ("areas", "cohorts", "event_formats")
+    }
+    checked = 0
+    for spec in sheets.values():
+        for cell in spec.cells:
+            table = {
+                "volunteers_by_cohort": "cohorts",
+                "hours": "areas",
+                "events": "areas",
+                "hours_by_format": "event_formats",
+                "events_by_format": "event_formats",
+            }.get(cell.indicator)
+            if table is None or not cell.category:
+                continue
+            name = names[table][cell.category]
+            assert name.lower() in cell.label_ru.lower(), cell
+            assert english[table][cell.category] not in cell.label_ru, cell
+            checked += 1
+    assert checked == 7 + 2 * (11 + 3)
+    labels = [c.label_ru for spec in sheets.values() for c in spec.cells]
+    assert "Часы: Другое социальное волонтерство" in labels
+    assert "Мероприятия, формат: онлайн" in labels
+    assert "Волонтеры на мероприятиях: серебряное волонтерство" in labels
+    assert not any("ё" in label for label in labels)
+
+
+def test_forms_need_the_russian_names(reference):
+    without = {**reference, "cohorts": reference["cohorts"].drop(columns="name_ru")}
+    with pytest.raises(ValueError, match="cohorts.csv has no name_ru"):
+        forms.region_sheets(without)
 
 
 def test_national_form_has_qualifier_drop_downs(reference):

@@ -433,3 +433,21 @@ def test_variables_are_computed_from_the_data():
     assert changed["grants_hours_per_volunteer"] == "at least 5.0"
     listed = grants.variables(dataset([project("a", 600)], total_hours=600))
     assert listed["grants_derived_hours"] == "not available"
+
+
+def test_projects_table_in_russian():
+    from volreport.core import i18n
+    from volreport.data import dataset
+
+    with i18n.speaking("ru"):
+        ds = dataset.load_year(2022)
+        result = grants.compute(ds)
+        shown = grants.projects_display(result.projects)
+        labels = [indicator.label for indicator in grants.indicators(ds)]
+    bases = set(shown["Hours: basis"].dropna())
+    assert bases <= {
+        "не менее", "точное значение", "вычислено: общий итог за вычетом перечисленных проектов"
+    }  # fmt: skip
+    assert "вычислено: общий итог за вычетом перечисленных проектов" in bases
+    assert labels[0] == "Часы волонтерской работы в грантовых проектах"
+    assert "Серебряное волонтерство" in " ".join(shown["Project"])  # the data's own texts

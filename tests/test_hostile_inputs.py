@@ -26,7 +26,7 @@ import yaml
 from volreport import cli
 from volreport.core import paths
 from volreport.data import contract, dataset
-from volreport.intake import forms, ingest
+from volreport.intake import forms, readers
 
 SECRET = "TOP-SECRET-CONTENT-9f3a"
 PROJECT = paths.PROJECT_ROOT
@@ -554,7 +554,7 @@ def test_defusedxml_is_declared_and_an_xxe_workbook_is_refused(tmp_path, referen
     assert SECRET not in captured.err + captured.out
     # Behind that check, openpyxl itself (with defusedxml) refuses to expand the entity.
     with pytest.raises(ValueError) as refused:
-        ingest.open_workbook(form)
+        readers.open_workbook(form)
     assert type(refused.value.__cause__).__name__ == "EntitiesForbidden"
     assert SECRET not in str(refused.value)
 

@@ -55,12 +55,15 @@ def test_write_json_keeps_provenance_and_refuses_duplicate_ids(tmp_path):
         write_json([indicator(), indicator()], path, year=2022, synthetic=False)
 
 
-def test_format_value_by_unit():
+def test_format_value_by_unit_at_the_headline_precision():
     assert format_value(indicator()) == "1,088,387"
     assert format_value(indicator(unit="percent", value=54.0)) == "54.0%"
+    assert format_value(indicator(id="x_change_pct", unit="percent", value=19.66)) == "+19.7%"
     assert format_value(indicator(unit="KZT", value=2_555_290_413.1)) == "2.56 billion KZT"
-    assert format_value(indicator(unit="persons", value=687.44)) == "687.4"
-    assert format_value(indicator(value=None, status="missing")) == "not published"
+    # A count is whole wherever it is shown (the key figures say 687 too), a ratio a tenth.
+    assert format_value(indicator(unit="persons", value=687.44)) == "687"
+    assert format_value(indicator(id="persons_per_volunteer", unit="persons", value=8)) == "8.0"
+    assert format_value(indicator(value=None, status="missing")) == "not available"
 
 
 def test_variables_hold_years_and_every_indicator():

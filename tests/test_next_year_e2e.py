@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 
 from volreport.chapters import collect
-from volreport.data import derive, validate
+from volreport.data import categories, derive, validate
 from volreport.data.dataset import load_reference, load_year
-from volreport.intake import forms, ingest
+from volreport.intake import forms, ingest, readers
 from volreport.publish import editorial
 
 YEAR = 2031
@@ -36,8 +36,8 @@ def figures_for(index: int, reference) -> dict[tuple[str, str], object]:
         (forms.RFO_LEVEL, ""): "regular",
     }
     values |= {("volunteers_by_sex", "female"): 60 * n, ("volunteers_by_sex", "male"): 40 * n}
-    values |= {("volunteers_by_age", a): 25 * n for a in forms.AGE_EN}
-    values |= {("volunteers_by_employment", e): 20 * n for e in forms.EMPLOYMENT_EN}
+    values |= {("volunteers_by_age", a): 25 * n for a in categories.AGE_BANDS}
+    values |= {("volunteers_by_employment", e): 20 * n for e in categories.EMPLOYMENT}
     values |= {("volunteers_by_cohort", c): 10 * n for c in reference["cohorts"]["id"]}
     areas = reference["areas"].sort_values("order")["id"]
     for position, area in enumerate(areas):
@@ -155,7 +155,7 @@ def test_a_wrong_cell_is_named_and_nothing_is_written(returned, tmp_path):
 def test_refused_files_are_all_named_in_one_run(returned, tmp_path):
     _, paths, _, _ = returned
     encrypted = tmp_path / "KZ-75_almaty_city.xlsx"
-    encrypted.write_bytes(ingest.OLE2_MAGIC + b"\0" * 100)
+    encrypted.write_bytes(readers.OLE2_MAGIC + b"\0" * 100)
     malformed = tmp_path / "KZ-79_shymkent.xlsx"
     malformed.write_text("not a workbook")
     with pytest.raises(ingest.IngestError) as error:

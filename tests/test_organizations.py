@@ -325,3 +325,29 @@ def test_bounded_totals_bound_the_change_and_give_no_share_on_the_totals():
         "The counts of initiative groups and of NPOs, and with them the breakdown of "
         "associations by type, are not available for 1 of the 17 regions (Mangystau region)."
     ) in text
+
+
+def test_regional_table_and_charts_in_russian():
+    from volreport.core import i18n
+    from volreport.data import dataset
+
+    with i18n.speaking("ru"):
+        result = organizations.compute(dataset.load_year(2022))
+        table = result.by_region
+        statuses = set(table[organizations.COUNT_STATUS])
+        assert statuses <= {"опубликовано", "вычислено", "нет данных"}
+        counts = organizations.counts_frame(table)
+        assert set(counts["Type"]) == {"Волонтерские НКО", "Инициативные группы"}
+        figure = organizations.plot_mix(organizations.mix_frame(table))
+    axis = figure.axes[0]
+    assert {t.get_text() for t in axis.get_legend().get_texts()} == set(counts["Type"])
+    renderer = figure.canvas.get_renderer()
+    bars = [bar.get_window_extent(renderer) for container in axis.containers for bar in container]
+    for text in axis.texts:  # every share written fits inside its part of a bar
+        if not text.get_text():
+            continue
+        box = text.get_window_extent(renderer)
+        x, y = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+        part = next(b for b in bars if b.x0 <= x <= b.x1 and b.y0 <= y <= b.y1)
+        assert box.width <= part.width
+    plt.close(figure)

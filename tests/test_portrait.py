@@ -250,7 +250,7 @@ def test_per_capita_text_when_the_stated_rate_matches():
 
 
 def test_rounds_to_uses_the_published_precision():
-    assert portrait.decimals_of(1.0) == 0 and portrait.decimals_of(0.71) == 2
+    assert fmt.shown_decimals(1.0) == 0 and fmt.shown_decimals(0.71) == 2
     assert portrait.rounds_to(0.707, 1) and not portrait.rounds_to(0.707, 0.8)
     assert portrait.rounds_to(0.75, 0.8) and not portrait.rounds_to(0.74, 0.8)
 
@@ -644,3 +644,44 @@ def test_missing_estimate_and_systematic_core_share_one_sentence():
         "The National Volunteer Network's estimate and the number of people who can be "
         "recruited for volunteer work on a systematic basis are not available."
     ) in portrait.totals_text(result)
+
+
+# --- the chapter in another language ------------------------------------------------------
+
+
+def test_russian_tables_word_their_rows_and_keep_english_headers_for_the_csv():
+    from volreport.core import i18n
+    from volreport.data import dataset
+
+    with i18n.speaking("ru"):
+        ds = dataset.load_year(2022)
+        result = portrait.compute(ds)
+        table = result.per_capita
+        assert table.columns[0] == "Volunteers"  # the CSV's header; show_table translates it
+        assert table["Volunteers"].iloc[0] == "Учтены региональными фронт-офисами"
+        assert "До 18 лет" in set(result.age_extremes["Group"])
+        assert portrait.extremes_display(result.age_extremes)["Share of the region's volunteers"][
+            0
+        ].endswith("\u00a0%")
+        labels = [indicator.label for indicator in portrait.indicators(ds)]
+    assert labels[0] == "Волонтеры, учтенные региональными фронт-офисами"
+
+
+def test_the_sex_chart_keeps_its_labels_clear_of_long_region_names():
+    from volreport.core import i18n
+    from volreport.data import dataset
+
+    with i18n.speaking("ru"):
+        frame = portrait.compute(dataset.load_year(2022)).sex_by_region
+        figure = portrait.plot_sex_by_region(frame)
+    axis = figure.axes[0]
+    renderer = figure.canvas.get_renderer()
+    names = axis.get_yticklabels()
+    assert any("\n" in name.get_text() for name in names)  # the longest names wrap
+    assert axis.get_xlabel() == "Женщины среди волонтеров"
+    below = [t for t in axis.texts if getattr(t, "xy", (100,))[0] < portrait.PARITY]
+    assert below
+    for label in below:
+        name = names[int(label.xy[1])]
+        assert label.get_window_extent(renderer).x0 > name.get_window_extent(renderer).x1
+    plt.close(figure)

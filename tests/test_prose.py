@@ -7,7 +7,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from volreport.core import prose
+from volreport.core import i18n, prose
 
 
 def render(source: str, **context) -> str:
@@ -20,6 +20,40 @@ def test_filters_are_the_report_number_convention():
     assert render("{{ 174000 | qualified('at_least') }}") == "at least 174,000"
     assert render("{{ '2023-01-01' | long_date }}") == "1 January 2023"
     assert render("{{ 2.6e9 | billions(None) }}") == "2.6 billion KZT"
+
+
+def test_each_language_environment_formats_in_its_language_whatever_is_current():
+    nbsp = "\u00a0"
+    source = "{{ 139671 | number }}; {{ 19.7 | percent }}; {{ '2023-01-01' | long_date }}"
+    with i18n.speaking("en"):
+        ru = prose.tidy(prose.environment("ru").from_string(source).render())
+    assert ru == f"139{nbsp}671; 19,7{nbsp}%; 1 января 2023{nbsp}г."
+    kk = prose.environment("kk").from_string("{{ ['а', 'б', 'в'] | join_words }}").render()
+    assert kk == "а, б және в"
+    assert render(source) == "139,671; 19.7%; 1 January 2023"
+
+
+def test_plural_filter_agrees_a_word_with_a_number():
+    source = '{{ n }} {{ n|plural(one="волонтер", few="волонтера", many="волонтеров") }}'
+    template = prose.environment("ru").from_string(source)
+    assert [template.render(n=n) for n in (1, 2, 5)] == [
+        "1 волонтер", "2 волонтера", "5 волонтеров",
+    ]  # fmt: skip
+    assert render('{{ 2|plural(one="volunteer", other="volunteers") }}') == "volunteers"
+
+
+def test_render_defaults_to_the_current_language(monkeypatch):
+    seen = []
+    monkeypatch.setattr(prose, "environment", lambda language: seen.append(language) or _Env())
+    with i18n.speaking("kk"):
+        prose.render("portrait/headline")
+    prose.render("portrait/headline", language="ru")
+    assert seen == ["kk", "ru"]
+
+
+class _Env:
+    def get_template(self, name):
+        return jinja2.Template("x")
 
 
 def test_conditions_leave_no_stray_spaces_or_blank_runs():

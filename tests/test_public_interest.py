@@ -335,3 +335,17 @@ def test_the_foreign_inquiries_commentary_is_under_the_abroad_section():
     parts = {p.section: " ".join(p.text.split()) for p in commentary.read_parts(COMMENTARY[0])}
     assert "«Volunteer of the Year»" in parts["sec-public-interest-abroad"]
     assert "{{< var public_interest_foreign_countries >}}" in parts["sec-public-interest-abroad"]
+
+
+def test_tables_in_russian():
+    from volreport.core import i18n
+    from volreport.data import dataset
+
+    with i18n.speaking("ru"):
+        result = public_interest.compute(dataset.load_year(2022))
+        shown = public_interest.inquiries_display(result.inquiries)
+    assert list(shown.columns) == ["Topic", "Inquiries"]  # translated by display.show_table
+    assert list(shown["Topic"]) == ["По вопросам волонтерства", "Не связанные с волонтерством"]
+    assert list(shown["Inquiries"]) == ["около 2\u00a0500", "не менее 600"]
+    assert "Узбекистан" in list(result.countries["Country"])
+    assert public_interest.share("female", 54).group == "Women"  # English by default

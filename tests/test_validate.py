@@ -27,11 +27,11 @@ AREAS = contract.CATEGORY_SETS["area"]
 # Three reporting units stand for the 17 of 2022; KZ-19 also exists in current boundaries.
 REFERENCE = {
     "regions": [
-        ["KZ", "Republic of Kazakhstan", "Kazakhstan", "", "", "country", "true", "true", "ISO"],
-        ["KZ-71", "Astana", "Astana", "", "", "city", "true", "true", "ISO"],
-        ["KZ-75", "Almaty city", "Almaty city", "", "", "city", "true", "true", "ISO"],
-        ["KZ-19", "Almaty Region", "Almaty region", "", "", "region", "true", "true", "ISO"],
-        ["KZ-33", "Zhetisu Region", "Zhetisu region", "", "", "region", "false", "true", "ISO"],
+        ["KZ", "Republic of Kazakhstan", "Kazakhstan", "country", "true", "true", "ISO"],
+        ["KZ-71", "Astana", "Astana", "city", "true", "true", "ISO"],
+        ["KZ-75", "Almaty city", "Almaty city", "city", "true", "true", "ISO"],
+        ["KZ-19", "Almaty Region", "Almaty region", "region", "true", "true", "ISO"],
+        ["KZ-33", "Zhetisu Region", "Zhetisu region", "region", "false", "true", "ISO"],
     ],
     "region_mapping": [["KZ-33", "KZ-19", "split in June 2022"]],
     "areas": [[area, area.title(), "", "", str(i)] for i, area in enumerate(AREAS, start=1)],
@@ -187,6 +187,7 @@ RECORDS = {
         ["KZ-71", "current", "406920", "reported", OFFICIAL, ""],
     ],
     "wages_by_occupation": [["Managers", "534211", "reported", OFFICIAL, ""]],
+    "sources": [[SOURCE], [GRANT], [OFFICIAL], ["Labour Code"]],
 }
 
 
@@ -672,6 +673,37 @@ def test_params_entries_are_values_or_flat_mappings(vintage: Path) -> None:
     assert "params.yml:5: column 'default_wage': must be a mapping" in problems[2]
 
 
+def test_params_translations_are_whole_and_units_named(vintage: Path) -> None:
+    (vintage / "params.yml").write_text(
+        "monthly_hours_norm:\n  value: 163.3\n  unit: hours\n  note: Inferred.\n"
+        "  note_ru: Выведено.\n"
+        "annual_hours_norm:\n  value: 1960\n  unit: hours a year\n  note: Inferred.\n"
+        "  formula_kk: a * b\n",
+        encoding="utf-8",
+    )
+    problems = [str(p) for p in check(vintage)]
+    assert len(problems) == 3, problems
+    assert (  # the line of the entry that lacks it
+        "params.yml:6: column 'annual_hours_norm.note_ru': note_ru is missing or empty, but "
+        "note has text" in problems[0]
+    )
+    assert (
+        "params.yml:8: column 'annual_hours_norm.unit' = 'hours a year': unit must be one of: "
+        "days, hours, KZT"
+    ) in problems[1]
+    assert (
+        "params.yml:10: column 'annual_hours_norm.formula_kk' = 'a * b': a translation of "
+        "nothing: the entry has no formula" in problems[2]
+    )
+
+
+def test_params_without_translations_are_valid(vintage: Path) -> None:
+    (vintage / "params.yml").write_text(
+        PARAMS + "working_days: {value: 245, unit: days, note: Unconfirmed.}\n", encoding="utf-8"
+    )
+    assert check(vintage) == []
+
+
 def test_require_valid_refuses_an_oversized_file_before_hashing(vintage, tmp_path, monkeypatch):
     with (vintage / "grant_projects.csv").open("r+b") as handle:
         handle.truncate(contract.MAX_TABLE_BYTES + 1)
@@ -684,3 +716,111 @@ def test_require_valid_refuses_an_oversized_file_before_hashing(vintage, tmp_pat
         require_valid(
             2022, vintage, reference_dir=vintage.parent / "reference", build_dir=tmp_path / "b"
         )
+
+
+def with_column(folder: Path, name: str, after: str, column: str, cells: list[str]) -> None:
+    """Insert `column` after `after` in a table of the vintage, one cell per row."""
+    path = folder / f"{name}.csv"
+    rows = read_rows(path)
+    at = rows[0].index(after) + 1
+    rows = [[*row[:at], cell, *row[at:]] for row, cell in zip(rows, [column, *cells], strict=True)]
+    write_rows(path, rows[0], rows[1:])
+
+
+def test_translation_columns_are_optional_and_whole(vintage: Path) -> None:
+    with_column(vintage, "recommendations", "text", "text_ru", ["Проработать механизм."])
+    with_column(vintage, "resolutions", "response", "response_kk", [""])  # no response
+    contract.write_descriptor(vintage, 2022, synthetic=True)
+    assert check(vintage) == []
+    set_cell(vintage, "recommendations", 2, "text_ru", " ")
+    problem = only(check(vintage))
+    assert (problem.file.endswith("recommendations.csv"), problem.row) == (True, 2)
+    assert problem.column == "text_ru" and "empty, but text has text" in problem.rule
+    set_cell(vintage, "recommendations", 2, "text_ru", "Проработать механизм.")
+    set_cell(vintage, "resolutions", 2, "response_kk", "Жауап.")
+    problem = only(check(vintage))
+    assert problem.column == "response_kk" and "a translation of nothing" in problem.rule
+
+
+def test_translation_columns_stand_after_their_column_and_only_for_texts(vintage: Path) -> None:
+    with_column(vintage, "recommendations", "section", "text_ru", ["Проработать механизм."])
+    contract.write_descriptor(vintage, 2022, synthetic=True)
+    problem = only(check(vintage))
+    assert "columns out of order; expected section, number, text, text_ru, source" in (problem.rule)
+    with_column(vintage, "grantee_feedback", "text", "text_de", ["Anfragen."])
+    problems = [p for p in check(vintage) if p.file.endswith("grantee_feedback.csv")]
+    assert [(p.column, p.rule) for p in problems] == [
+        ("text_de", "unexpected column (not in the contract)")
+    ]
+
+
+def test_the_descriptor_describes_the_translation_columns(vintage: Path) -> None:
+    with_column(vintage, "recommendations", "text", "text_kk", ["Деректер жинау тетігі."])
+    problem = only(check(vintage))
+    assert problem.file.endswith("datapackage.json") and problem.value == "recommendations"
+    assert "regenerate datapackage.json" in problem.rule
+
+
+EDITION = """published_source:
+  cite_as: Report 2022
+  title: Analytical report
+  path: sources/report.txt
+method_notes:
+  grants:
+    - "**Hours.** The total covers {{< var grants_projects_with_hours >}} projects."
+    - Second note.
+"""
+
+
+def test_edition_translations_follow_edition_yml(vintage: Path) -> None:
+    (vintage / "edition.yml").write_text(EDITION, encoding="utf-8")
+    russian = (
+        "published_source: {cite_as: Отчет 2022, title: Аналитический доклад}\n"
+        "method_notes:\n  grants:\n"
+        '    - "**Часы.** Итог охватывает {{< var grants_projects_with_hours >}} проектов."\n'
+        "    - Второе примечание.\n"
+    )
+    (vintage / "edition.ru.yml").write_text(russian, encoding="utf-8")
+    assert check(vintage) == []
+    broken = (
+        "published_source: {cite_as: Есеп 2022, path: other.txt}\n"
+        "method_notes:\n  grants:\n    - Барлық жобалар.\n    - Екінші.\n"
+        "  areas: [Ескертпе.]\n"
+    )
+    (vintage / "edition.kk.yml").write_text(broken, encoding="utf-8")
+    problems = check(vintage)
+    assert all(p.file.endswith("edition.kk.yml") for p in problems)
+    assert {p.column: p.rule for p in problems} == {
+        "published_source.path": "not a text to translate (only cite_as, title)",
+        "published_source.title": "must be text (the translation of edition.yml's)",
+        "method_notes.grants[0]": (
+            "{{< var >}} shortcodes differ from edition.yml's: grants_projects_with_hours"
+        ),
+        "method_notes.areas": "edition.yml has no notes for this chapter",
+    }
+    (vintage / "edition.kk.yml").write_text(
+        "published_source: {cite_as: Есеп 2022, title: Баяндама}\n"
+        "method_notes:\n  grants: [Бір ғана ескертпе.]\n",
+        encoding="utf-8",
+    )
+    assert [p.rule for p in check(vintage)] == ["1 notes; edition.yml has 2"]
+    (vintage / "edition.kk.yml").write_text("method_notes: {}\n", encoding="utf-8")
+    assert sorted(p.rule for p in check(vintage)) == [
+        "missing: edition.yml has notes for this chapter",
+        "missing: must translate cite_as and title of edition.yml's published_source",
+    ]
+    (vintage / "edition.yml").unlink()
+    rules = sorted(p.rule for p in check(vintage))
+    assert rules == ["a translation of edition.yml, which the vintage does not have"] * 2
+
+
+def test_the_2022_translations_are_whole() -> None:
+    """Every text a reader sees of the 2022 vintage and of the reference tables has its
+    Russian and Kazakh translation (validate checks each cell; here: every column is there)."""
+    folder = paths.year_data_dir(2022)
+    for name in contract.TRANSLATED_COLUMNS:
+        root = folder if name in contract.YEAR_RESOURCES else paths.REFERENCE_DIR
+        header = contract.csv_header(root / f"{name}.csv")
+        assert set(contract.translation_columns(name)) <= set(header), name
+    for name in contract.EDITION_TRANSLATIONS:
+        assert (folder / name).is_file()

@@ -10,10 +10,11 @@ published report (`ds.edition.published`) compares its figures with the report's
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
-from volreport.chapters import display
+from volreport.chapters import common, display
 from volreport.chapters.common import (
     area_names,
     area_order,
@@ -21,7 +22,11 @@ from volreport.chapters.common import (
     qualifier_words,
 )
 from volreport.core import fmt, prose
-from volreport.data.dataset import NATIONAL, Dataset
+from volreport.core.i18n import SOURCE_LANGUAGE, term
+from volreport.data import contract
+from volreport.data.contract import HALF_UNIT, NATIONAL
+from volreport.data.dataset import Dataset, names, text_column
+from volreport.data.derive import SHARE_DECIMALS, rounding_tolerance
 from volreport.data.indicators import Discrepancy, Indicator
 from volreport.data.published import (
     Published,
@@ -33,30 +38,22 @@ from volreport.data.published import (
 )
 
 CHAPTER = "areas"
+# A shown table's headers stay English in its frame (they are its CSV's header);
+# `display.show_table` shows them in the reader's language.
+HEADER = SOURCE_LANGUAGE
 # Published shares carry two decimals; a recomputed share within half a unit of the last
 # place plus float noise agrees with the published one.
-SHARE_TOLERANCE_PP = 0.005 + 1e-9
-BANDS = ("under_5", "5_to_25", "over_25")
-BAND_LABELS = {"under_5": "under 5%", "5_to_25": "5% to 25%", "over_25": "over 25%"}
-# Band limits in percent of a region's events, used to check the matrix against the text.
-BAND_LIMITS = {"under_5": (0.0, 5.0), "5_to_25": (5.0, 25.0), "over_25": (25.0, 100.0)}
-SUPPORT_LEVELS = ("regular", "references", "one_time", "none")
-SUPPORT_LABELS = {
-    "regular": "mentioned regularly",
-    "references": "some references",
-    "one_time": "one-time mentions",
-    "none": "no mention",
-}
-NOT_AVAILABLE = "not available"
+SHARE_TOLERANCE_PP = rounding_tolerance(SHARE_DECIMALS)
+# The bands of the representation matrix, lowest first (their ranks 0, 1, 2); their limits
+# in percent of a region's events (contract.BAND_LIMITS) check the matrix against the text.
+BANDS = tuple(contract.BAND_LIMITS)
+SUPPORT_LEVELS = contract.SUPPORT_LEVELS
 DEVELOPMENT_MEASURES = {
     "development_events": "events",
     "development_volunteers": "volunteers",
     "development_hours": "hours",
 }
-LEADER_MEASURES = {
-    "hours_share_of_area_national": "Largest share of the area's national hours",
-    "events_share_in_region": "Largest share of the region's events",
-}
+LEADER_MEASURES = ("hours_share_of_area_national", "events_share_in_region")
 # The leader measures as the template of the list of leaders names them.
 LEADER_KEYS = {"hours_share_of_area_national": "hours", "events_share_in_region": "events"}
 # How the extremes of a regional breakdown are known (see `breakdown_basis`).
@@ -65,6 +62,46 @@ LEADER_COLUMNS = [
     "area", "area_name", "measure", "measure_label", "region", "region_name", "value",
     "qualifier", "basis",
 ]  # fmt: skip
+
+
+# --- words of the tables and charts, in the current language --------------------------------
+
+
+def band_names() -> dict[str, str]:
+    """The bands of the representation matrix (BANDS) as the chart and the text name them."""
+    return {
+        "under_5": term("under 5%"),
+        "5_to_25": term("5% to 25%"),
+        "over_25": term("over 25%"),
+    }
+
+
+def support_names() -> dict[str, str]:
+    """The levels of RFO support (SUPPORT_LEVELS) as the table names them."""
+    return {
+        "regular": term("mentioned regularly"),
+        "references": term("some references"),
+        "one_time": term("one-time mentions"),
+        "none": term("no mention"),
+    }
+
+
+def leader_measure_names() -> dict[str, str]:
+    """The leader measures (LEADER_MEASURES) as the data of the list of leaders name them."""
+    return {
+        "hours_share_of_area_national": term("Largest share of the area's national hours"),
+        "events_share_in_region": term("Largest share of the region's events"),
+    }
+
+
+def development_measure_names() -> dict[str, str]:
+    """The measures of development activities (DEVELOPMENT_MEASURES' values) in a table."""
+    return {"events": term("Events"), "volunteers": term("Volunteers"), "hours": term("Hours")}
+
+
+def not_available() -> str:
+    """The one wording of a gap in a table cell or a variable."""
+    return term("not available")
 
 
 # --- reference lookups -------------------------------------------------------------------
@@ -85,10 +122,10 @@ def _decimals(value: float | None) -> int:
 
 def from_published_source(ds: Dataset, rows: pd.DataFrame) -> bool:
     """True when the vintage declares a published report and every row was read from it."""
-    source = ds.edition.published_source
-    if source is None or rows.empty:
+    cite_as = common.source_cite_as(ds)
+    if cite_as is None or rows.empty:
         return False
-    return bool(rows["source"].astype(str).str.startswith(source.cite_as).all())
+    return bool(rows["source"].astype(str).str.startswith(cite_as).all())
 
 
 def breakdown_basis(ds: Dataset, rows: pd.DataFrame, units: int) -> str:
@@ -192,17 +229,19 @@ def hours_by_area_display(frame: pd.DataFrame, published: bool = True) -> pd.Dat
     if not published:
         return pd.DataFrame(
             {
-                "Area": frame["area_name"],
-                "Hours": frame["hours"].round(0).astype("Int64"),
-                "Share of national hours, %": frame["share_recomputed_pct"].round(2),
+                term("Area", HEADER): frame["area_name"],
+                term("Hours", HEADER): frame["hours"].round(0).astype("Int64"),
+                term("Share of national hours, %", HEADER): frame["share_recomputed_pct"].round(2),
             }
         )
     return pd.DataFrame(
         {
-            "Area": frame["area_name"],
-            "Hours": frame["hours"].round(0).astype("Int64"),
-            "Share of national hours (published), %": frame["share_published_pct"].round(2),
-            "Share recomputed from hours, %": frame["share_recomputed_pct"].round(2),
+            term("Area", HEADER): frame["area_name"],
+            term("Hours", HEADER): frame["hours"].round(0).astype("Int64"),
+            term("Share of national hours (published), %", HEADER): frame[
+                "share_published_pct"
+            ].round(2),
+            term("Share recomputed from hours, %", HEADER): frame["share_recomputed_pct"].round(2),
         }
     )
 
@@ -274,9 +313,9 @@ def regional_hours_display(frame: pd.DataFrame) -> pd.DataFrame:
     """Human headers for `regional_hours_table`."""
     return pd.DataFrame(
         {
-            "Region": frame["region_name"],
-            "Hours": display.qualified_cells(frame["hours"], frame["qualifier"]),
-            "Share of national hours, %": frame["share_pct"].round(1),
+            term("Region", HEADER): frame["region_name"],
+            term("Hours", HEADER): display.qualified_cells(frame["hours"], frame["qualifier"]),
+            term("Share of national hours, %", HEADER): frame["share_pct"].round(1),
         }
     )
 
@@ -367,7 +406,7 @@ def area_leaders_table(ds: Dataset) -> pd.DataFrame:
             "area": leaders["category"].astype(str),
             "area_name": leaders["category"].map(names),
             "measure": leaders["measure"],
-            "measure_label": leaders["measure"].map(LEADER_MEASURES),
+            "measure_label": leaders["measure"].map(leader_measure_names()),
             "region": leaders["region"].astype(str),
             "region_name": leaders["region"].map(regions),
             "value": leaders["value"].astype("Float64"),
@@ -451,12 +490,13 @@ def plot_representation(frame: pd.DataFrame):
     column_labels(axis, list(wide.columns))
     for side in ("top", "right", "bottom", "left"):
         axis.spines[side].set_visible(False)
+    names = band_names()
     handles = [
-        Patch(facecolor=colour, label=BAND_LABELS[band])
+        Patch(facecolor=colour, label=names[band])
         for band, colour in zip(BANDS, colours, strict=True)
     ]
     axis.legend(
-        handles=handles, title="Share of the region's events", loc="upper left",
+        handles=handles, title=term("Share of the region's events"), loc="upper left",
         bbox_to_anchor=(0, -0.01), ncol=3, alignment="left", handlelength=1.2,
     )  # fmt: skip
     figure.tight_layout()
@@ -493,8 +533,8 @@ def band_conflicts(ds: Dataset) -> pd.DataFrame:
     shares = ds.obs("events_share_in_region").dropna(subset=["value"])
     bands = ds.table("area_representation")[["region", "area", "band"]]
     merged = shares.merge(bands, left_on=["region", "category"], right_on=["region", "area"])
-    low = merged["band"].map(lambda band: BAND_LIMITS[band][0])
-    high = merged["band"].map(lambda band: BAND_LIMITS[band][1])
+    low = merged["band"].map(lambda band: contract.BAND_LIMITS[band][0])
+    high = merged["band"].map(lambda band: contract.BAND_LIMITS[band][1])
     value = merged["value"].astype(float)
     # "over 50%" and "up to 1%" bound the share on one side only.
     at_least = merged["qualifier"].eq("at_least")
@@ -536,7 +576,7 @@ def representation_summary(ds: Dataset, matrix: pd.DataFrame) -> dict:
         "cells": len(matrix),
         "over": len(over),
         "over_by_area": [{"area_name": names[area], "regions": int(n)} for area, n in ranked],
-        "under_everywhere": [names[area] for area in sorted(under, key=order.get)],
+        "under_everywhere": [names[a] for a in sorted(under, key=lambda a: order.get(a, 0))],
         "missing_regions": missing_regions,
         "missing_cells": missing_cells,
     }
@@ -643,17 +683,19 @@ def position_words(frame: pd.DataFrame) -> pd.Series:
     """'the most' / 'the fewest' for a region alone in its group of a measure, 'among the
     most' / 'among the fewest' when the group names several regions."""
     size = frame.groupby(["measure", "rank"])["rank"].transform("size")
-    return ("among the " + frame["rank"]).where(size > 1, "the " + frame["rank"])
+    alone = {"most": term("the most"), "fewest": term("the fewest")}
+    among = {"most": term("among the most"), "fewest": term("among the fewest")}
+    return frame["rank"].map(among).where(size > 1, frame["rank"].map(alone))
 
 
 def development_display(frame: pd.DataFrame) -> pd.DataFrame:
     """Human headers for `development_table`; the position worded by how many share it."""
     return pd.DataFrame(
         {
-            "Measure": frame["measure"].str.capitalize(),
-            "Region": frame["region_name"],
-            "Value": frame["value"].round(0).astype("Int64"),
-            "Position": position_words(frame) if len(frame) else frame["rank"],
+            term("Measure", HEADER): frame["measure"].map(development_measure_names()),
+            term("Region", HEADER): frame["region_name"],
+            term("Value", HEADER): frame["value"].round(0).astype("Int64"),
+            term("Position", HEADER): position_words(frame) if len(frame) else frame["rank"],
         }
     )
 
@@ -722,8 +764,8 @@ def formats_table(ds: Dataset) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "format": formats["id"].to_numpy(),
-            "format_name": formats["name_en"].to_numpy(),
-            "definition": formats["definition"].map(_clause).to_numpy(),
+            "format_name": names(formats).to_numpy(),
+            "definition": text_column(formats, "definition").map(_clause).to_numpy(),
             "share_pct": values.to_numpy(),
             "status": status.to_numpy(),
         }
@@ -734,7 +776,10 @@ def formats_display(frame: pd.DataFrame) -> pd.DataFrame:
     """Human headers for `formats_table`, the formats with a share only (none: empty)."""
     given = frame.dropna(subset=["share_pct"])
     return pd.DataFrame(
-        {"Format": given["format_name"], "Share of events, %": given["share_pct"].round(1)}
+        {
+            term("Format", HEADER): given["format_name"],
+            term("Share of events, %", HEADER): given["share_pct"].round(1),
+        }
     )
 
 
@@ -760,7 +805,7 @@ def rfo_support_table(ds: Dataset) -> pd.DataFrame:
             "level": list(given["level"].astype(str)) + [pd.NA] * len(absent),
         }
     )
-    frame["level_label"] = frame["level"].map(SUPPORT_LABELS).fillna(NOT_AVAILABLE)
+    frame["level_label"] = frame["level"].map(support_names()).fillna(not_available())
     ranks = {level: i for i, level in enumerate(SUPPORT_LEVELS)}
     frame["_rank"] = frame["level"].map(ranks).fillna(len(ranks))
     frame = frame.sort_values(["_rank", "region_name"]).drop(columns="_rank")
@@ -771,8 +816,8 @@ def rfo_support_display(frame: pd.DataFrame) -> pd.DataFrame:
     """Human headers for `rfo_support_table`."""
     return pd.DataFrame(
         {
-            "Region": frame["region_name"],
-            "Support of the RFO in event reports": frame["level_label"],
+            term("Region", HEADER): frame["region_name"],
+            term("Support of the RFO in event reports", HEADER): frame["level_label"],
         }
     )
 
@@ -947,7 +992,7 @@ def hours_text(result: AreasResult) -> str:
         missing_areas=missing,
         shown_count=len(given),
         shown_sum=float(given["hours"].sum()),
-        matches=parts_sum is not None and total is not None and abs(parts_sum - total) < 0.5,
+        matches=parts_sum is not None and total is not None and abs(parts_sum - total) < HALF_UNIT,
         published=result.published,
         differing=differing["area_name"].tolist() if len(published_shares) else None,
         coverage=result.systematic_coverage,
@@ -966,7 +1011,7 @@ def leaders_text(result: AreasResult) -> str:
     leaders = result.leaders
     items = []
     for area, group in coverage.groupby("area", sort=False):
-        item = {"area_name": str(group["area_name"].iloc[0])}
+        item: dict[str, object] = {"area_name": str(group["area_name"].iloc[0])}
         for measure, key in LEADER_KEYS.items():
             record = group[group["measure"] == measure].iloc[0]
             rows = leaders[(leaders["area"] == area) & (leaders["measure"] == measure)]
@@ -1019,7 +1064,7 @@ def representation_text(result: AreasResult) -> str:
             "value": float(row.value),
             "qualifier": qualifier_of(row.qualifier),
             "decimals": _decimals(float(row.value)),
-            "band_label": BAND_LABELS[row.band],
+            "band_label": band_names()[row.band],
         }
         for row in result.band_conflicts.itertuples()
     ]
@@ -1055,7 +1100,8 @@ def development_text(result: AreasResult) -> str:
         )
     ceiling = result.development_ceilings.get("development_hours")
     hours = totals["development_hours"][0]
-    contradiction = ceiling is not None and hours is not None and hours > ceiling
+    # The ceiling the hours exceed, if they do (a contradiction in the data).
+    exceeded = ceiling if ceiling is not None and hours is not None and hours > ceiling else None
     gaps: dict[tuple[str, ...], dict] = {}
     for m in measures:
         if m["basis"] == "given" and m["missing"]:
@@ -1069,8 +1115,8 @@ def development_text(result: AreasResult) -> str:
         measures=measures,
         gaps=list(gaps.values()),
         named=any(m["basis"] == "named" for m in measures),
-        ceiling=ceiling if contradiction else None,
-        most=ceiling / result.units if contradiction else None,
+        ceiling=exceeded,
+        most=None if exceeded is None else exceeded / result.units,
         units=result.units,
     )
 
@@ -1117,11 +1163,11 @@ def rfo_support_text(result: AreasResult) -> str:
 def indicators(ds: Dataset) -> list[Indicator]:
     """Headline indicators of chapter 3: total hours, hours per area, development activities."""
     total = national_hours(ds)
-    source = total.source or "not available"
+    source = total.source or not_available()
     result = [
         Indicator(
             "hours_total",
-            "Volunteer hours recorded by the RFO",
+            term("Volunteer hours recorded by the RFO"),
             total.value,
             "hours",
             total.status,
@@ -1139,7 +1185,7 @@ def indicators(ds: Dataset) -> list[Indicator]:
         result.append(
             Indicator(
                 f"hours_{area}",
-                f"Volunteer hours: {names[area]}",
+                term("Volunteer hours: {area}").format(area=names[area]),
                 value,
                 "hours",
                 area_status,
@@ -1153,14 +1199,19 @@ def indicators(ds: Dataset) -> list[Indicator]:
         "development_hours": "hours",
     }
     development = development_totals(ds)
-    for indicator, measure in DEVELOPMENT_MEASURES.items():
+    labels = {
+        "development_events": term("Volunteering-development activities: events"),
+        "development_volunteers": term("Volunteering-development activities: volunteers"),
+        "development_hours": term("Volunteering-development activities: hours"),
+    }
+    for indicator in DEVELOPMENT_MEASURES:
         value, qualifier = development[indicator]
         rows = ds.obs(indicator, region=NATIONAL, category="")
         status = str(rows["status"].iloc[0]) if value is not None else "missing"
         result.append(
             Indicator(
                 indicator,
-                f"Volunteering-development activities: {measure}",
+                labels[indicator],
                 value,
                 units[indicator],
                 status,
@@ -1174,10 +1225,10 @@ def indicators(ds: Dataset) -> list[Indicator]:
 def _row_source(ds: Dataset, indicator: str, category: str = "") -> str:
     """The source of a national observation, 'not available' when there is no row."""
     rows = ds.obs(indicator, region=NATIONAL, category=category)
-    return str(rows["source"].iloc[0]) if len(rows) else "not available"
+    return str(rows["source"].iloc[0]) if len(rows) else not_available()
 
 
-def _discrepancy_text(kind: str, **context: object) -> tuple[str, str, str]:
+def _discrepancy_text(kind: str, **context: Any) -> tuple[str, str, str]:
     """Published figure, recomputed figure and explanation from templates/en/areas/
     discrepancy/<kind>.md (three paragraphs)."""
     text = prose.render(f"areas/discrepancy/{kind}", **context)
@@ -1198,11 +1249,11 @@ def discrepancies(ds: Dataset) -> list[Discrepancy]:
     frame = result.hours_by_area
     if frame["hours"].notna().all() and result.hours_total is not None:
         parts = float(frame["hours"].sum())
-        if abs(parts - result.hours_total) >= 0.5:
+        if abs(parts - result.hours_total) >= HALF_UNIT:
             found.append(
                 Discrepancy(
                     CHAPTER,
-                    "Hours by area vs total",
+                    term("Hours by area vs total"),
                     *_discrepancy_text("hours_total", total=result.hours_total, parts_sum=parts),
                 )
             )
@@ -1210,7 +1261,7 @@ def discrepancies(ds: Dataset) -> list[Discrepancy]:
         found.append(
             Discrepancy(
                 CHAPTER,
-                f"Share of hours: {row.area_name}",
+                term("Share of hours: {area}").format(area=row.area_name),
                 *_discrepancy_text(
                     "share",
                     published_share=float(row.share_published_pct),
@@ -1223,14 +1274,15 @@ def discrepancies(ds: Dataset) -> list[Discrepancy]:
         found.append(
             Discrepancy(
                 CHAPTER,
-                f"Representation matrix: {areas.get(row.area, row.area)} in "
-                f"{regions.get(row.region, row.region)}",
+                term("Representation matrix: {area} in {region}").format(
+                    area=areas.get(row.area, row.area), region=regions.get(row.region, row.region)
+                ),
                 *_discrepancy_text(
                     "band",
                     value=float(row.value),
                     qualifier=qualifier_of(row.qualifier),
                     decimals=_decimals(float(row.value)),
-                    band_label=BAND_LABELS[row.band],
+                    band_label=band_names()[row.band],
                 ),
             )
         )
@@ -1240,7 +1292,7 @@ def discrepancies(ds: Dataset) -> list[Discrepancy]:
         found.append(
             Discrepancy(
                 CHAPTER,
-                "Development activities: hours",
+                term("Development activities: hours"),
                 *_discrepancy_text(
                     "development_hours",
                     hours=hours,
@@ -1260,5 +1312,5 @@ def variables(ds: Dataset) -> dict[str, str]:
     found = {}
     for area in area_order(ds):
         share = _value(frame["share_recomputed_pct"].get(area)) if area in frame.index else None
-        found[f"areas_share_{area}"] = NOT_AVAILABLE if share is None else fmt.percent(share, 2)
+        found[f"areas_share_{area}"] = not_available() if share is None else fmt.percent(share, 2)
     return found

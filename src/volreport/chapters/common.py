@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from volreport.core import fmt
-from volreport.data.dataset import Dataset
+from volreport.data.dataset import Dataset, names
 
 
 def area_label(name: str, programme: object) -> str:
@@ -20,9 +20,7 @@ def area_names(ds: Dataset) -> dict[str, str]:
     areas = ds.reference["areas"]
     return {
         area: area_label(str(name), programme)
-        for area, name, programme in zip(
-            areas["id"], areas["name_en"], areas["programme"], strict=True
-        )
+        for area, name, programme in zip(areas["id"], names(areas), areas["programme"], strict=True)
     }
 
 
@@ -31,9 +29,7 @@ def area_short_names(ds: Dataset) -> dict[str, str]:
     areas = ds.reference["areas"]
     return {
         area: str(name) if pd.isna(programme) else str(programme).removeprefix("Birgemiz: ")
-        for area, name, programme in zip(
-            areas["id"], areas["name_en"], areas["programme"], strict=True
-        )
+        for area, name, programme in zip(areas["id"], names(areas), areas["programme"], strict=True)
     }
 
 
@@ -44,4 +40,12 @@ def area_order(ds: Dataset) -> list[str]:
 
 def qualifier_words(qualifier: object) -> str:
     """'at_least' -> 'at least', 'exact' or empty -> '' (a table column's cell)."""
-    return fmt.QUALIFIER_WORDS.get("exact" if pd.isna(qualifier) else str(qualifier), "").strip()
+    return fmt.qualifier_words().get("exact" if pd.isna(qualifier) else str(qualifier), "").strip()
+
+
+def source_cite_as(ds: Dataset) -> str | None:
+    """How the rows' sources name the vintage's published report ('Report 2022'): the
+    English `cite_as` of edition.yml, whatever the language written (sources are English
+    in the data); None without a published report."""
+    source = ds.edition.published_source
+    return None if source is None else source.named_in_sources

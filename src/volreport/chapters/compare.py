@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any, TypeGuard
 
 import pandas as pd
 
 from volreport.core import fmt, prose
+from volreport.core.i18n import SOURCE_LANGUAGE, term
 from volreport.data import contract
-from volreport.data.dataset import NATIONAL, Dataset, load_year
+from volreport.data.contract import NATIONAL
+from volreport.data.dataset import Dataset, load_year
+from volreport.data.derive import matches_rounded, same_number
 from volreport.data.published import (
     Published,
     current_boundaries,
@@ -32,6 +36,9 @@ from volreport.data.published import (
 )
 
 SOFT_BREAK = re.compile(r"(?<=\S)\n(?=\S)")
+# A shown table's headers stay English in its frame (they are its CSV's header);
+# `display.show_table` shows them in the reader's language.
+HEADER = SOURCE_LANGUAGE
 # Where a previous figure came from (column `previous_from`).
 FROM_VINTAGE = "previous vintage"
 FROM_OWN_ROWS = "this vintage"
@@ -60,17 +67,30 @@ REGIONAL_MEASURES = {
 }
 # Published regional changes in percent, by the count they describe.
 PUBLISHED_CHANGES = {"volunteers": "volunteers_change_pct"}
-LABELS = {
-    "volunteers": "volunteers",
-    "npo": "volunteer NPOs",
-    "initiative_groups": "initiative groups",
-    "hours": "volunteer hours",
-    "development_events": "activities developing volunteering",
-    "development_volunteers": "volunteers at activities developing volunteering",
-    "development_hours": "hours of activities developing volunteering",
-    "inquiries": "inquiries",
-}
-INQUIRY_TOPICS = {"volunteering": "about volunteering", "other": "on other matters"}
+
+
+def measure_names() -> dict[str, str]:
+    """What each compared count measures, in the current language, for tables and prose."""
+    return {
+        "volunteers": term("volunteers"),
+        "npo": term("volunteer NPOs"),
+        "initiative_groups": term("initiative groups"),
+        "hours": term("volunteer hours"),
+        "development_events": term("activities developing volunteering"),
+        "development_volunteers": term("volunteers at activities developing volunteering"),
+        "development_hours": term("hours of activities developing volunteering"),
+        "inquiries": term("inquiries"),
+    }
+
+
+def inquiry_measure_names() -> dict[str, str]:
+    """Inquiries by topic as a measure: 'inquiries about volunteering'."""
+    return {
+        "volunteering": term("inquiries about volunteering"),
+        "other": term("inquiries on other matters"),
+    }
+
+
 COLUMNS = [
     "indicator", "category", "label", "value_prev", "value", "change", "change_pct",
     "status", "basis", "previous_from", "note", "differs",
@@ -92,7 +112,7 @@ def lookup(ds: Dataset, indicator: str, region: str, category: str, year: int) -
     return published(ds, indicator, region=region, category=category, year=year)
 
 
-def known(value: Published | None) -> bool:
+def known(value: Published | None) -> TypeGuard[Published]:
     """True when there is a row and it has a value."""
     return value is not None and not value.missing
 
@@ -101,11 +121,11 @@ def measure_label(ds: Dataset, indicator: str, category: str) -> str:
     """What a row measures, for tables and prose: 'volunteer hours: Birgemiz: Úmit (...)'."""
     from volreport.chapters.common import area_names
 
-    label = LABELS.get(indicator, indicator)
+    label = measure_names().get(indicator, indicator)
     if not category:
         return label
     if indicator == "inquiries":
-        return f"{label} {INQUIRY_TOPICS.get(category, category)}"
+        return inquiry_measure_names().get(category, f"{label} {category}")
     return f"{label}: {area_names(ds).get(category, category)}"
 
 
@@ -120,9 +140,9 @@ def previous_figure(
     year = ds.year - 1
     own = lookup(ds, indicator, region, category, year)
     before = lookup(previous, indicator, region, category, year) if previous else None
-    if known(before):
+    if before is not None and before.value is not None:
         note = ""
-        if known(own) and abs(own.value - before.value) > 1e-9:
+        if own is not None and own.value is not None and not same_number(own.value, before.value):
             note = f"the {ds.year} data give {own.text()} for {year}"
         return before, FROM_VINTAGE, note
     if known(own):
@@ -131,18 +151,19 @@ def previous_figure(
 
 
 def disagrees(change_pct: float | None, published_change: Published | None) -> bool:
-    """True when a computed change does not round to the published one (at its decimals)."""
-    if change_pct is None or not known(published_change):
+    """True when a computed change does not round to the published one (published as a
+    whole percent or to a tenth)."""
+    if change_pct is None or published_change is None or published_change.value is None:
         return False
     stated = published_change.value
-    half_unit = 0.5 if float(stated).is_integer() else 0.05
-    return abs(change_pct - stated) > half_unit + 1e-9
+    return not matches_rounded(change_pct, stated, 0 if float(stated).is_integer() else 1)
 
 
 def previous_count(ds: Dataset, previous: Dataset | None, indicator: str) -> Published:
     """Last year's national figure as `previous_figure` finds it; a missing one when none is."""
     found, _, _ = previous_figure(ds, previous, indicator, NATIONAL, "")
-    return found or Published(None, "exact", "missing", f"no {ds.year - 1} figure in the data")
+    source = term("no {year} figure in the data").format(year=ds.year - 1)
+    return found or Published(None, "exact", "missing", source)
 
 
 def change_row(
@@ -155,8 +176,8 @@ def change_row(
     Computed (status derived) when both years have a value; else the published change in
     percent, as published; else missing.
     """
-    value = current.value if known(current) else None
-    value_prev = previous.value if known(previous) else None
+    value = None if current is None else current.value
+    value_prev = None if previous is None else previous.value
     if value is not None and value_prev is not None:
         return {
             "value_prev": value_prev, "value": value, "change": value - value_prev,
@@ -239,9 +260,8 @@ def regional_changes(
             else:
                 before, source, note = previous_figure(ds, previous, indicator, region, "")
                 row |= change_row(current, before, published_change)
-                if row["basis"] == BASIS_COMPUTED and disagrees(
-                    row["change_pct"], published_change
-                ):
+                computed = row["basis"] == BASIS_COMPUTED
+                if computed and published_change and disagrees(row["change_pct"], published_change):
                     note = f"the {ds.year} data give a change of {published_change.text(1)}%"
                 row |= {"previous_from": source, "note": note, "differs": bool(note)}
             rows.append(row)
@@ -265,7 +285,7 @@ def signed_change(change_pct: float | None) -> str:
     return fmt.signed_percent(change_pct, 1 if small else 0)
 
 
-def render(name: str, **context: object) -> str:
+def render(name: str, **context: Any) -> str:
     """A statement rendered by `prose.render`, each paragraph on one line (the template's
     line wrapping is layout, not text)."""
     return prose.tidy(SOFT_BREAK.sub(" ", prose.render(name, **context)))
@@ -386,9 +406,18 @@ def sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def basis_names() -> dict[str, str]:
+    """How a change was obtained, in the current language (the BASIS_* values in English)."""
+    return {
+        BASIS_COMPUTED: term("computed from both years"),
+        BASIS_PUBLISHED: term("published change"),
+        BASIS_BOUNDARIES: term("boundaries changed"),
+    }
+
+
 def shown_basis(basis: pd.Series) -> pd.Series:
     """How each change was obtained, as a table shows it: a gap where there is no change."""
-    return basis.where(basis != BASIS_NONE)
+    return basis.where(basis != BASIS_NONE).map(basis_names(), na_action="ignore")
 
 
 def with_changes(frame: pd.DataFrame) -> pd.DataFrame:
@@ -402,12 +431,12 @@ def national_display(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     frame = with_changes(frame)
     return pd.DataFrame(
         {
-            "Measure": frame["label"].map(sentence_case),
+            term("Measure", HEADER): frame["label"].map(sentence_case),
             str(year - 1): frame["value_prev"],
             str(year): frame["value"],
-            "Change": frame["change"],
-            "Change, %": frame["change_pct"].round(1),
-            "Basis": shown_basis(frame["basis"]),
+            term("Change", HEADER): frame["change"],
+            term("Change, %", HEADER): frame["change_pct"].round(1),
+            term("Basis", HEADER): shown_basis(frame["basis"]),
         }
     )
 
@@ -419,13 +448,13 @@ def regional_display(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     frame = frame.assign(_order=frame["indicator"].map(order))
     frame = frame.sort_values(["_order", "change_pct"], ascending=[True, False], na_position="last")
     shown = {
-        "Region": frame["region_name"],
+        term("Region", HEADER): frame["region_name"],
         str(year - 1): frame["value_prev"],
         str(year): frame["value"],
-        "Change": frame["change"],
-        "Change, %": frame["change_pct"].round(1),
-        "Basis": shown_basis(frame["basis"]),
+        term("Change", HEADER): frame["change"],
+        term("Change, %", HEADER): frame["change_pct"].round(1),
+        term("Basis", HEADER): shown_basis(frame["basis"]),
     }
     if frame["indicator"].nunique() > 1:
-        shown = {"Measure": frame["label"].map(sentence_case), **shown}
+        shown = {term("Measure", HEADER): frame["label"].map(sentence_case), **shown}
     return pd.DataFrame(shown).reset_index(drop=True)

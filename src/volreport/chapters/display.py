@@ -4,7 +4,12 @@ Tables show what exists: a column or row without any value is left out and a not
 the table says which; a table left with no values is not shown at all. Every gap left in
 a table is the one mark GAP_MARK, defined by the legend under that table. Every chart
 carries the source line of the data it draws. The words of notes, legend and source line
-are templates (`templates/en/display/`).
+are templates (`templates/<language>/display/`).
+
+Everything is shown in the current language (`display.setup(language)` chooses it): the
+table headers that are terms of the code (`i18n.term`), numbers, notes, the gap words of
+charts and the sources (the vintage's `sources.csv`). The CSV downloads stay the same in
+every language: English snake_case headers, the frame's own values.
 """
 
 from __future__ import annotations
@@ -13,12 +18,13 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import combinations, pairwise
 from pathlib import Path
 
 import pandas as pd
 
-from volreport.core import fmt, paths, prose
+from volreport.core import fmt, i18n, paths, prose
 from volreport.data import contract
 
 # Colour-blind-safe (Okabe-Ito), used by every chart in the report.
@@ -38,7 +44,7 @@ GAP_TEXTS = frozenset({"", GAP_MARK})
 FIGURE_WIDTH = 5.4
 FONT_SIZE = 13
 SMALL_FONT_SIZE = 12.5
-CHART_GAP = "not available"  # in a chart, where a value has no bar
+CHART_GAP = "not available"  # in a chart, where a value has no bar (English; see chart_gap)
 LABEL_ROOM = 1.25  # a value axis this much longer than the longest bar holds its label
 GRID_COLOUR = "#d8dee4"
 TEXT_COLOUR = "#1f2328"
@@ -47,8 +53,9 @@ _LABEL = re.compile(r"^(fig|tbl)-[a-z0-9-]+$")
 CSV_DECIMALS = 2  # computed values in the downloads (shares: 19.69)
 
 
-def setup() -> None:
-    """Apply the report's chart style and vector figure output (sharp in HTML and PDF).
+def setup(language: str = i18n.SOURCE_LANGUAGE) -> None:
+    """Write in `language` (`i18n.use`); apply the report's chart style and vector figure
+    output (sharp in HTML and PDF).
 
     seaborn's plain theme, then type large enough for a phone, light value gridlines, no
     frame, the Okabe-Ito palette at full saturation. Charts have no title: the caption names them.
@@ -60,6 +67,7 @@ def setup() -> None:
     import seaborn as sns
     from matplotlib_inline.backend_inline import set_matplotlib_formats
 
+    i18n.use(language)
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")  # matplotlib writes no build date
     # seaborn's plain theme and the palette, with the report's own settings on top.
     sns.set_theme(context="notebook", style="white", palette=PALETTE, rc=chart_style())
@@ -180,11 +188,17 @@ def grouped_bars(axis, categories, series: dict, *, texts=None, height: float = 
     axis.set_xlim(0, (longest if longest > 0 else 1) * LABEL_ROOM)
 
 
+def chart_gap() -> str:
+    """The words of a chart where a value has no bar, in the current language (CHART_GAP
+    in English: the status words of a missing value)."""
+    return i18n.label("statuses", "missing")
+
+
 def gap_label(axis, row: float) -> None:
-    """The words CHART_GAP at the start of a row of horizontal bars or dots (a value not
+    """The words `chart_gap()` at the start of a row of horizontal bars or dots (a value not
     available), at the left end of the value axis."""
     axis.annotate(
-        CHART_GAP,
+        chart_gap(),
         (0, row),
         xycoords=("axes fraction", "data"),
         xytext=(4, 0),
@@ -226,14 +240,11 @@ def wrap_label(name: str, width: int = 24) -> str:
         words.append(word)
     lines = [" ".join(words)]
     while max(len(line) for line in lines) > width and len(lines) < len(words):
-        count = len(lines) + 1
-        best = None
-        for cuts in combinations(range(1, len(words)), count - 1):
-            bounds = (0, *cuts, len(words))
-            parts = [" ".join(words[a:b]) for a, b in pairwise(bounds)]
-            if best is None or max(map(len, parts)) < max(map(len, best)):
-                best = parts
-        lines = best
+        splits = (
+            [" ".join(words[a:b]) for a, b in pairwise((0, *cuts, len(words)))]
+            for cuts in combinations(range(1, len(words)), len(lines))
+        )
+        lines = min(splits, key=lambda parts: max(map(len, parts)))  # the first most even
     return "\n".join(line.replace("- ", "-") for line in lines)
 
 
@@ -307,11 +318,11 @@ def csv_decimals(numbers: pd.Series) -> int:
     they are small (0.000238).
     """
     numbers = numbers.dropna().astype(float)
-    fractional = numbers[(numbers.round(0) - numbers).abs() > 1e-9]
+    fractional = numbers[(numbers.round(0) - numbers).abs() > contract.FLOAT_SLACK]
     if fractional.empty:
         return 0
     typed = column_decimals(fractional, most=4)
-    if typed <= 3 and ((fractional.round(typed) - fractional).abs() < 1e-9).all():
+    if typed <= 3 and ((fractional.round(typed) - fractional).abs() < contract.FLOAT_SLACK).all():
         return typed
     smallest = fractional.abs().min()
     return max(CSV_DECIMALS, min(6, 2 - math.floor(math.log10(smallest))))
@@ -372,7 +383,7 @@ def download_link(label: str) -> str:
     The built-in publisher names the table or figure in the link ('Table 4.1 as CSV');
     this text is what other engines show.
     """
-    return f"[Data as CSV](data/{label}.csv){{.{DOWNLOAD_CLASS}}}"
+    return f"[{i18n.label('site', 'data_as_csv')}](data/{label}.csv){{.{DOWNLOAD_CLASS}}}"
 
 
 def markdown(text: str) -> None:
@@ -386,7 +397,7 @@ def column_decimals(values: pd.Series, most: int = 3) -> int:
     """Fewest decimals that show every value of a numeric column as it is (at most `most`)."""
     numbers = values.dropna().astype(float)
     for decimals in range(most + 1):
-        if ((numbers.round(decimals) - numbers).abs() < 1e-9).all():
+        if ((numbers.round(decimals) - numbers).abs() < contract.FLOAT_SLACK).all():
             return decimals
     return most
 
@@ -421,15 +432,50 @@ def table_style(frame: pd.DataFrame):
     """
     # Text from data files (one day from returned spreadsheets) is shown, never run as HTML.
     styler = frame.style.hide(axis="index").format(na_rep=GAP_MARK, escape="html")
+    group, decimal = fmt.separators()
     for column in frame.select_dtypes("number").columns:
-        thousands = None if "year" in str(column).lower() else ","
+        is_year = any("year" in str(name).lower() for name in (column, english_header(column)))
         styler = styler.format(
             precision=column_decimals(frame[column]),
-            thousands=thousands,
+            thousands=None if is_year else group,
+            decimal=decimal,
             na_rep=GAP_MARK,
             subset=[column],
         )
     return styler
+
+
+@cache
+def _code_terms() -> frozenset[str]:
+    return frozenset(i18n.code_terms())
+
+
+def shown_header(name: object) -> object:
+    """A column header as readers see it: a term of the code (`term("Volunteers")`) in the
+    current language; a name from the data (in the current language already) or a number
+    (a year) as it is."""
+    if isinstance(name, str) and i18n.current() != i18n.SOURCE_LANGUAGE and name in _code_terms():
+        return i18n.term(name)
+    return name
+
+
+def english_header(name: object) -> object:
+    """The English header a shown header translates (`shown_header`), else `name`."""
+    if not isinstance(name, str) or i18n.current() == i18n.SOURCE_LANGUAGE:
+        return name
+    for english in _code_terms():
+        if i18n.term_catalogue().get(english) == name:
+            return english
+    return name
+
+
+def shown_headers(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with the headers readers see (`shown_header`); the same frame in English."""
+    if i18n.current() == i18n.SOURCE_LANGUAGE:
+        return frame
+    shown = frame.copy(deep=False)
+    shown.columns = [shown_header(column) for column in frame.columns]
+    return shown
 
 
 def gaps(frame: pd.DataFrame) -> pd.DataFrame:
@@ -529,7 +575,7 @@ def sources(
     `source`, when they are not derived). Sources that differ only in the region they name
     (one return form per region) are given once, with the number of regions.
     """
-    from volreport.data.dataset import NATIONAL
+    from volreport.data.contract import NATIONAL
 
     if scope not in ("all", "national", "regions"):
         raise ValueError(f"scope must be all, national or regions, not {scope!r}")
@@ -550,15 +596,19 @@ def sources(
         entry = ds.params.get(name)
         if isinstance(entry, dict) and entry.get("source") and entry.get("status") != "derived":
             found.append(str(entry["source"]))
-    return regional_sources_joined(list(dict.fromkeys(found)), region_names(ds))
+    # Each source in the current language (the vintage's sources.csv), then joined.
+    texts = [ds.source_text(source) for source in dict.fromkeys(found)]
+    return regional_sources_joined(list(dict.fromkeys(texts)), region_names(ds))
 
 
 def region_names(ds) -> set[str]:
-    """Every name a source may give a region by (full and short English names)."""
+    """Every name a source may give a region by (full and short names, in every language
+    the reference has)."""
     regions = ds.reference["regions"]
-    names = set(regions["name_en"].dropna().astype(str))
-    if "short_name_en" in regions.columns:
-        names |= set(regions["short_name_en"].dropna().astype(str))
+    names: set[str] = set()
+    for column in regions.columns:
+        if str(column).startswith(("name_", "short_name_")):
+            names |= set(regions[column].dropna().astype(str))
     return names
 
 
@@ -608,10 +658,12 @@ def show_table(
     The CSV holds `frame` itself (every column, every row), or `data` when given: a table
     that shows a number and its qualifier as one text cell ("at least 16,155") offers the
     number and the qualifier in separate columns for download.
+    The CSV's headers are English (snake_case); the table shows them in the current
+    language (`shown_header`).
     """
     from IPython.display import display
 
-    shown = shown_part(frame, keys)
+    shown = shown_part(shown_headers(frame), keys)
     if shown.empty:
         if subject:
             markdown(table_omitted(subject))

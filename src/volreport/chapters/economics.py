@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from volreport.chapters import common, display
 from volreport.core import fmt, prose
-from volreport.data.dataset import NATIONAL, Dataset
-from volreport.data.derive import full_time_equivalents, replacement_value
+from volreport.core.i18n import SOURCE_LANGUAGE, term
+from volreport.data.contract import HALF_UNIT, NATIONAL
+from volreport.data.dataset import Dataset, text_column
+from volreport.data.derive import full_time_equivalents, matches_rounded, replacement_value
 from volreport.data.indicators import Discrepancy, Indicator
 from volreport.data.published import (
     Published,
@@ -26,6 +29,9 @@ from volreport.data.published import (
 )
 
 CHAPTER = "economics"
+# A shown table's headers stay English in its frame (they are its CSV's header);
+# `display.show_table` shows them in the reader's language.
+HEADER = SOURCE_LANGUAGE
 BILLION = 1e9
 # Id of the grant projects' row among the unrecorded initiatives (chapter 4's total).
 GRANT_INITIATIVE = "grant_projects"
@@ -33,21 +39,26 @@ UNRECORDED_COLUMNS = [
     "id", "name", "organization", "volunteers", "volunteers_qualifier", "hours",
     "hours_qualifier", "hours_already_in_rfo", "status", "source",
 ]  # fmt: skip
-RFO_HOURS_COLUMN = "Of which already in the RFO figures, hours"
-WEIGHTED_BASIS = "Regional, weighted by each region's hours"
+RFO_HOURS_COLUMN = term("Of which already in the RFO figures, hours", HEADER)
 # A single line break inside a paragraph of a rendered statement.
 LINE_BREAK = re.compile(r"(?<=\S)[ \t]*\n(?!\n)[ \t]*(?=\S)")
-# A value a variable cannot give (display text, the one wording for a gap).
-GAP_TEXT = "not available"
-# Two values in KZT closer than this are the same figure (the data store whole tenge).
-SAME_KZT = 0.5
-HOURS_BASES = {
-    "as_counted": "Recorded and added hours",
-    "net": "Without the hours counted twice",
-}
+HOURS_BASES = ("as_counted", "net")
 # A table of official wages by type of economic activity, if a vintage holds one (the
 # contract has none so far): without it a published estimate at such wages cannot be redone.
 ACTIVITY_WAGES_TABLE = "wages_by_activity"
+
+
+def gap_text() -> str:
+    """A value a variable cannot give (display text, the one wording for a gap)."""
+    return term("not available")
+
+
+def hours_basis_names() -> dict[str, str]:
+    """The two totals of hours (HOURS_BASES) as the chart's legend names them."""
+    return {
+        "as_counted": term("Recorded and added hours"),
+        "net": term("Without the hours counted twice"),
+    }
 
 
 # --- pure arithmetic ---------------------------------------------------------------------
@@ -70,15 +81,12 @@ def implied_hours_per_person_year(hours: float, persons: float) -> float:
 
 def rounds_to(value: float, published: float | None, scale: float, decimals: int) -> bool:
     """True when `value` in units of `scale` rounds to `published` at `decimals` places."""
-    if published is None:
-        return False
-    return abs(value / scale - published / scale) <= 0.5 * 10**-decimals + 1e-9
+    return published is not None and matches_rounded(value / scale, published / scale, decimals)
 
 
 def published_decimals(value: float, scale: float = BILLION) -> int:
     """The decimals a round published figure has in units of `scale`: 2.6e9 -> 1."""
-    scaled = value / scale
-    return next(d for d in (0, 1, 2, 3) if round(scaled, d) == round(scaled, 3))
+    return fmt.shown_decimals(value / scale)
 
 
 # --- parameters --------------------------------------------------------------------------
@@ -97,14 +105,14 @@ class MethodParameters:
     norm_source: str
 
 
-def parameter(ds: Dataset, name: str) -> tuple[object, str]:
-    """A params.yml entry as (value, source); entries are `{value: ..., source: ...}`."""
+def parameter(ds: Dataset, name: str) -> tuple[float, str]:
+    """A number of params.yml as (value, source); entries are `{value: ..., source: ...}`."""
     if name not in ds.params:
         raise KeyError(f"params.yml ({ds.path}): no entry {name!r}")
     entry = ds.params[name]
     if isinstance(entry, dict):
-        return entry.get("value"), str(entry.get("source", ""))
-    return entry, ""
+        return float(entry["value"]), str(entry.get("source", ""))
+    return float(entry), ""
 
 
 def method_parameters(ds: Dataset) -> MethodParameters:
@@ -117,8 +125,8 @@ def method_parameters(ds: Dataset) -> MethodParameters:
         wage_label=wage["label"],
         wage_source=wage["source"],
         wage_region=wage["region_name"],
-        monthly_norm_hours=float(monthly),
-        annual_norm_hours=float(annual),
+        monthly_norm_hours=monthly,
+        annual_norm_hours=annual,
         norm_source=monthly_source,
     )
 
@@ -180,8 +188,8 @@ def unrecorded_table(ds: Dataset) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "id": table["id"].astype(str),
-            "name": table["name"].astype(str),
-            "organization": table["organization"],
+            "name": text_column(table, "name").astype(str),
+            "organization": text_column(table, "organization"),
             "volunteers": table["volunteers"].astype("Float64"),
             "volunteers_qualifier": table["volunteers_qualifier"].fillna("exact").astype(str),
             "hours": table["hours"].astype("Float64"),
@@ -197,7 +205,7 @@ def unrecorded_table(ds: Dataset) -> pd.DataFrame:
         volunteers = grant_figure(ds, "grant_volunteers_total", "volunteers")
         grant_row = {
             "id": GRANT_INITIATIVE,
-            "name": "Grant volunteer projects",
+            "name": term("Grant volunteer projects"),
             "organization": pd.NA,
             "volunteers": volunteers.value,
             "volunteers_qualifier": volunteers.qualifier,
@@ -222,11 +230,13 @@ def unrecorded_display(frame: pd.DataFrame) -> pd.DataFrame:
     """
     return pd.DataFrame(
         {
-            "Initiative": frame["name"],
-            "Volunteers": display.qualified_cells(
+            term("Initiative", HEADER): frame["name"],
+            term("Volunteers", HEADER): display.qualified_cells(
                 frame["volunteers"].round(0), frame["volunteers_qualifier"]
             ),
-            "Hours": display.qualified_cells(frame["hours"].round(0), frame["hours_qualifier"]),
+            term("Hours", HEADER): display.qualified_cells(
+                frame["hours"].round(0), frame["hours_qualifier"]
+            ),
             RFO_HOURS_COLUMN: frame["hours_already_in_rfo"].round(0).astype("Int64"),
         }
     )
@@ -308,21 +318,50 @@ def hours_basis(ds: Dataset) -> HoursBasis:
     )
 
 
-def plot_hours(basis: HoursBasis):
-    """One stacked bar: recorded hours, unrecorded hours, and the part counted twice; the
-    legend gives each part's hours."""
+# The segments of the bar of hours (`hours_frame`), in order, and their colours.
+HOURS_SEGMENTS = {
+    "recorded": display.PALETTE[0],
+    "added_unrecorded": display.PALETTE[1],
+    "added_already_recorded": display.PALETTE[5],
+}
+
+
+def hours_segment_names() -> dict[str, str]:
+    """The segments of the bar of hours (HOURS_SEGMENTS) as its legend names them."""
+    return {
+        "recorded": term("Recorded by the regional front offices"),
+        "added_unrecorded": term("Added: unrecorded initiatives"),
+        "added_already_recorded": term("Added, but already recorded"),
+    }
+
+
+def hours_frame(basis: HoursBasis) -> pd.DataFrame:
+    """The segments `plot_hours` draws, as its data: the recorded hours, the added hours
+    of initiatives not recorded (net of double counting), and the added hours the regional
+    front offices had recorded already. A segment without hours is not drawn and has no
+    row. Columns: segment (HOURS_SEGMENTS), hours."""
+    hours = {
+        "recorded": basis.recorded,
+        "added_unrecorded": basis.added - basis.double_counted,
+        "added_already_recorded": basis.double_counted,
+    }
+    rows = [(segment, float(value)) for segment, value in hours.items() if value]
+    return pd.DataFrame(rows, columns=["segment", "hours"])
+
+
+def plot_hours(frame: pd.DataFrame):
+    """One stacked bar of the segments of `hours_frame`, in its order; the legend gives each
+    segment's hours."""
     import matplotlib.pyplot as plt
 
+    names = hours_segment_names()
     segments = [
-        ("Recorded by the regional front offices", basis.recorded, display.PALETTE[0]),
-        ("Added: unrecorded initiatives", basis.added - basis.double_counted, display.PALETTE[1]),
-        ("Added, but already recorded", basis.double_counted, display.PALETTE[5]),
+        (names[row.segment], float(row.hours), HOURS_SEGMENTS[row.segment])
+        for row in frame.itertuples()
     ]
     figure, axis = plt.subplots(figsize=(display.FIGURE_WIDTH, 2.8))
     left = 0.0
     for label, width, colour in segments:
-        if not width:
-            continue  # nothing added, or nothing counted twice: no segment, no legend entry
         axis.barh([0], [width], left=left, height=0.6, color=colour,
                   label=f"{label}: {fmt.number(width)}")  # fmt: skip
         left += width
@@ -332,36 +371,31 @@ def plot_hours(basis: HoursBasis):
     display.thousands_axis(axis)
     axis.grid(axis="x")
     axis.spines["left"].set_visible(False)
-    axis.set_xlabel("Hours")
+    axis.set_xlabel(term("Hours"))
     display.legend_above(axis, columns=1)
+    fit_legend(figure, axis, {label: fmt.number(width) for label, width, _ in segments})
     figure.tight_layout()
     return figure
 
 
-def hours_frame(basis: HoursBasis) -> pd.DataFrame:
-    """The data behind `plot_hours` and the adjusted-hours table."""
-    return pd.DataFrame(
-        {
-            "measure": [
-                "recorded",
-                "unrecorded",
-                "double_counted",
-                "adjusted",
-                "adjusted_net",
-                "added_pct",
-                "added_net_pct",
-            ],
-            "value": [
-                basis.recorded,
-                basis.added,
-                basis.double_counted,
-                basis.adjusted,
-                basis.adjusted_net,
-                basis.added_pct,
-                basis.added_net_pct,
-            ],
-        }
-    )
+LEGEND_SHARE = 0.95  # of the figure's width: a wider legend has its labels wrapped
+LEGEND_LABEL_WIDTH = 28  # characters of a wrapped legend label's lines
+
+
+def fit_legend(figure, axis, figures: dict[str, str]) -> None:
+    """Wrap the words of the legend's labels ('label: figure') when the legend is wider
+    than the figure (the longer words of some languages), so that the plot keeps its width;
+    the figure stays on the last line, whole."""
+    legend = axis.get_legend()
+    renderer = figure.canvas.get_renderer()
+    if legend.get_window_extent(renderer).width <= LEGEND_SHARE * figure.bbox.width:
+        return
+    for container in axis.containers:
+        label, _, figure_text = str(container.get_label()).rpartition(": ")
+        if label in figures:
+            wrapped = display.wrap_label(label, LEGEND_LABEL_WIDTH)
+            container.set_label(f"{wrapped}: {figure_text}")
+    display.legend_above(axis, columns=1)
 
 
 # --- sensitivity ---------------------------------------------------------------------------
@@ -455,27 +489,44 @@ def wage_bases(ds: Dataset, params: MethodParameters) -> pd.DataFrame:
     lowest = regional.loc[regional["wage_kzt"].astype(float).idxmin()]
     highest = regional.loc[regional["wage_kzt"].astype(float).idxmax()]
     occupations = ds.table("wages_by_occupation")
+    occupations = occupations.assign(occupation=text_column(occupations, "occupation"))
     low_occ = occupations.loc[occupations["wage_kzt"].astype(float).idxmin()]
     high_occ = occupations.loc[occupations["wage_kzt"].astype(float).idxmax()]
     weighting = hours_weighting(ds)
     weighted = weighting.wage
     if weighted is None:
-        weighted_note = "not computed: no region has both recorded hours and a wage"
+        weighted_note = term("not computed: no region has both recorded hours and a wage")
     elif weighting.complete:
-        weighted_note = "official regional wages weighted by the regions' recorded hours"
+        weighted_note = term("official regional wages weighted by the regions' recorded hours")
     else:
         left_out = weighting.hours_missing + weighting.wages_missing
-        weighted_note = (
-            "official regional wages weighted by the regions' recorded hours, without "
-            + fmt.join_words(left_out)
-        )
+        weighted_note = term(
+            "official regional wages weighted by the regions' recorded hours, without {regions}"
+        ).format(regions=fmt.join_words(left_out))
+    official = term("official")
     rows = [
-        ("National average", params.wage_kzt, "official national average"),
-        (f"Lowest regional ({names.get(lowest['region'])})", lowest["wage_kzt"], "official"),
-        (f"Highest regional ({names.get(highest['region'])})", highest["wage_kzt"], "official"),
-        (WEIGHTED_BASIS, weighted, weighted_note),
-        (f"Lowest occupation group ({low_occ['occupation']})", low_occ["wage_kzt"], "official"),
-        (f"Highest occupation group ({high_occ['occupation']})", high_occ["wage_kzt"], "official"),
+        (term("National average"), params.wage_kzt, term("official national average")),
+        (
+            term("Lowest regional ({region})").format(region=names.get(lowest["region"])),
+            lowest["wage_kzt"],
+            official,
+        ),
+        (
+            term("Highest regional ({region})").format(region=names.get(highest["region"])),
+            highest["wage_kzt"],
+            official,
+        ),
+        (term("Regional, weighted by each region's hours"), weighted, weighted_note),
+        (
+            term("Lowest occupation group ({group})").format(group=low_occ["occupation"]),
+            low_occ["wage_kzt"],
+            official,
+        ),
+        (
+            term("Highest occupation group ({group})").format(group=high_occ["occupation"]),
+            high_occ["wage_kzt"],
+            official,
+        ),
     ]
     frame = pd.DataFrame(rows, columns=["basis", "wage_kzt", "note"])
     frame["wage_kzt"] = frame["wage_kzt"].astype("Float64")
@@ -509,16 +560,16 @@ def sensitivity_display(frame: pd.DataFrame, with_net: bool = True) -> pd.DataFr
     `with_net=False` (no hours counted twice) shows one value column: both are the same.
     """
     shown = {
-        "Wage basis": frame["basis"],
-        "Monthly wage, KZT": frame["wage_kzt"].round(0).astype("Int64"),
-        f"Value, {HOURS_BASES['as_counted'].lower()}, billion KZT": (
+        term("Wage basis", HEADER): frame["basis"],
+        term("Monthly wage, KZT", HEADER): frame["wage_kzt"].round(0).astype("Int64"),
+        term("Value, recorded and added hours, billion KZT", HEADER): (
             frame["value_as_counted_kzt"] / BILLION
         )
         .astype("Float64")
         .round(2),
     }
     if with_net:
-        shown[f"Value, {HOURS_BASES['net'].lower()}, billion KZT"] = (
+        shown[term("Value, without the hours counted twice, billion KZT", HEADER)] = (
             (frame["value_net_kzt"] / BILLION).astype("Float64").round(2)
         )
     return pd.DataFrame(shown)
@@ -532,9 +583,8 @@ def plot_sensitivity(frame: pd.DataFrame, published_value: float | None, with_ne
     """
     data = frame.dropna(subset=["value_as_counted_kzt"]).reset_index(drop=True)
     keys = ["as_counted", "net"] if with_net else ["as_counted"]
-    series = {
-        HOURS_BASES[key]: data[f"value_{key}_kzt"].astype("float64") / BILLION for key in keys
-    }
+    legend = hours_basis_names()
+    series = {legend[key]: data[f"value_{key}_kzt"].astype("float64") / BILLION for key in keys}
     names = [display.wrap_label(name, 22) for name in data["basis"]]
     figure, axis = display.bar_chart(len(data), per_row=0.45 * len(keys) + 0.25, extra=1.2)
     display.grouped_bars(axis, names, series, texts=lambda value: fmt.number(value, 2))
@@ -543,7 +593,7 @@ def plot_sensitivity(frame: pd.DataFrame, published_value: float | None, with_ne
         stated = published_value / BILLION
         axis.axvline(stated, color=display.TEXT_COLOUR, linestyle="--", linewidth=1)
         axis.annotate(
-            f"published: {fmt.number(stated, 1)}",
+            term("published: {value}").format(value=fmt.number(stated, fmt.shown_decimals(stated))),
             xy=(stated, 0),
             xycoords=("data", "axes fraction"),
             xytext=(4, 4),
@@ -552,7 +602,7 @@ def plot_sensitivity(frame: pd.DataFrame, published_value: float | None, with_ne
         )
         longest = max(longest, stated)
     axis.set_xlim(0, longest * 1.25)
-    axis.set_xlabel("Replacement value, billion KZT")
+    axis.set_xlabel(term("Replacement value, billion KZT"))
     display.legend_above(axis, columns=1)
     figure.tight_layout()
     return figure
@@ -592,6 +642,9 @@ class EconomicsResult:
     weighting: Weighting
     published_source: str | None = None
     activity_wages: bool = False  # the vintage holds official wages by economic activity
+    # How the rows' sources cite the published edition (English, as the data write it; the
+    # `published_source` above is in the language written). None: as `published_source`.
+    source_cite_as: str | None = None
 
     @property
     def published(self) -> bool:
@@ -608,11 +661,11 @@ def compute(ds: Dataset) -> EconomicsResult:
     """Compute chapter 5 from a dataset."""
     params = method_parameters(ds)
     basis = hours_basis(ds)
-    source = ds.edition.published_source
     value = published(ds, "economic_value_kzt")
     fte = published(ds, "fte_equivalent")
-    compare_value = source is not None and not value.missing
-    compare_fte = source is not None and not fte.missing
+    # The published figures the computed ones are compared with (None: nothing to compare).
+    stated_value = value.value if ds.edition.published else None
+    stated_fte = fte.value if ds.edition.published else None
     adjusted = basis.adjusted
     return EconomicsResult(
         year=ds.year,
@@ -632,18 +685,19 @@ def compute(ds: Dataset) -> EconomicsResult:
         published_value_low=published(ds, "economic_value_kzt_sector_low"),
         published_value_high=published(ds, "economic_value_kzt_sector_high"),
         published_fte=fte,
-        implied_monthly_norm=implied_monthly_norm(adjusted, params.wage_kzt, value.value)
-        if compare_value
-        else None,
-        implied_wage=implied_monthly_wage(adjusted, params.monthly_norm_hours, value.value)
-        if compare_value
-        else None,
-        implied_hours_per_fte=implied_hours_per_person_year(adjusted, fte.value)
-        if compare_fte
-        else None,
+        implied_monthly_norm=None
+        if stated_value is None
+        else implied_monthly_norm(adjusted, params.wage_kzt, stated_value),
+        implied_wage=None
+        if stated_value is None
+        else implied_monthly_wage(adjusted, params.monthly_norm_hours, stated_value),
+        implied_hours_per_fte=None
+        if stated_fte is None
+        else implied_hours_per_person_year(adjusted, stated_fte),
         regional_hours_charted=regional_hours_charted(ds),
         weighting=hours_weighting(ds),
-        published_source=None if source is None else source.cite_as,
+        published_source=ds.edition.cite_as,
+        source_cite_as=common.source_cite_as(ds),
         activity_wages=ACTIVITY_WAGES_TABLE in ds.tables,
     )
 
@@ -654,7 +708,7 @@ def compute(ds: Dataset) -> EconomicsResult:
 def same_value(result: EconomicsResult) -> bool:
     """True when the computed value and the published one are the same to the tenge."""
     stated = result.stated_value
-    return stated is not None and abs(result.economic_value_kzt - stated) < SAME_KZT
+    return stated is not None and abs(result.economic_value_kzt - stated) < HALF_UNIT  # whole tenge
 
 
 def same_fte(result: EconomicsResult) -> bool:
@@ -679,7 +733,7 @@ def counted_twice(result: EconomicsResult) -> list[dict]:
     """
     frame = result.unrecorded
     rows = frame[frame["hours_already_in_rfo"].fillna(0) > 0]
-    cite = result.published_source
+    cite = result.source_cite_as or result.published_source
     return [
         {
             "name": str(row["name"]),
@@ -731,7 +785,7 @@ def context(result: EconomicsResult) -> dict:
         # The published addition includes the hours counted twice (it equals the full sum).
         "source_counts_twice": bool(hours.double_counted)
         and stated_added is not None
-        and abs(stated_added["value"] - hours.added) < 0.5,
+        and abs(stated_added["value"] - hours.added) < HALF_UNIT,
         "stated_added_pct": _stated(result.published_added_pct, compare),
         "stated_value": stated_value,
         "stated_value_decimals": None
@@ -748,7 +802,7 @@ def context(result: EconomicsResult) -> dict:
         "implied_wage": result.implied_wage,
         "implied_norm": result.implied_monthly_norm,
         "second_estimate": None
-        if low.missing or high.missing
+        if low.value is None or high.value is None
         else {
             "low": low.value,
             "high": high.value,
@@ -775,10 +829,10 @@ def context(result: EconomicsResult) -> dict:
     }
 
 
-def statement(name: str, result: EconomicsResult, **extra: object) -> str:
+def statement(name: str, result: EconomicsResult, **extra: Any) -> str:
     """The chapter's statement `name` (templates/en/economics/<name>.md), from `context`."""
-    words = {"qualifier_words": fmt.QUALIFIER_WORDS}
-    text = prose.render(f"economics/{name}", **context(result), **words, **extra)
+    words = fmt.qualifier_words()
+    text = prose.render(f"economics/{name}", **context(result), qualifier_words=words, **extra)
     return LINE_BREAK.sub(" ", text)  # the templates' wrapped lines, joined; paragraphs kept
 
 
@@ -818,12 +872,14 @@ def indicators(ds: Dataset) -> list[Indicator]:
     full-time equivalents scale the adjusted hours by exact parameters, keeping its qualifier.
     """
     result = compute(ds)
-    source = "computed: recorded and unrecorded hours at replacement cost (methodology appendix)"
+    source = term(
+        "computed: recorded and unrecorded hours at replacement cost (methodology appendix)"
+    )
     hours = result.hours
     return [
         Indicator(
             "unrecorded_hours_total",
-            "Hours of initiatives outside the RFO figures",
+            term("Hours of initiatives outside the RFO figures"),
             hours.added,
             "hours",
             "derived",
@@ -832,7 +888,7 @@ def indicators(ds: Dataset) -> list[Indicator]:
         ),
         Indicator(
             "hours_adjusted_total",
-            "Recorded and unrecorded volunteer hours",
+            term("Recorded and unrecorded volunteer hours"),
             hours.adjusted,
             "hours",
             "derived",
@@ -841,7 +897,7 @@ def indicators(ds: Dataset) -> list[Indicator]:
         ),
         Indicator(
             "economic_value_kzt",
-            "Replacement value of volunteer hours",
+            term("Replacement value of volunteer hours"),
             result.economic_value_kzt,
             "KZT",
             "derived",
@@ -850,7 +906,7 @@ def indicators(ds: Dataset) -> list[Indicator]:
         ),
         Indicator(
             "fte_equivalent",
-            "Full-time equivalent of volunteer hours",
+            term("Full-time equivalent of volunteer hours"),
             result.fte_equivalent,
             "persons",
             "derived",
@@ -869,11 +925,11 @@ def discrepancies(ds: Dataset) -> list[Discrepancy]:
     found = []
     topics = []
     if result.hours.double_counted and context(result)["stated_added"] is not None:
-        topics.append(("Unrecorded hours counted twice", "double_count"))
+        topics.append((term("Unrecorded hours counted twice"), "double_count"))
     if result.implied_wage is not None and not same_value(result):
-        topics.append(("Economic value", "value"))
+        topics.append((term("Economic value"), "value"))
     if result.implied_hours_per_fte is not None and not same_fte(result):
-        topics.append(("Full-time equivalents", "fte"))
+        topics.append((term("Full-time equivalents"), "fte"))
     for topic, name in topics:
         # Table cells: one line each.
         parts = [
@@ -891,7 +947,7 @@ def variables(ds: Dataset) -> dict[str, str]:
     """
     result = compute(ds)
     values = context(result)
-    gap = GAP_TEXT
+    gap = gap_text()
 
     def show(value: float | None, decimals: int = 0) -> str:
         return gap if value is None else fmt.number(value, decimals)
@@ -911,7 +967,7 @@ def variables(ds: Dataset) -> dict[str, str]:
         "economics_double_counted_hours": show(values["double_counted"]),
         "economics_value_net": fmt.billions(values["value_net"]),
         "economics_fte_net": show(values["fte_net"]),
-        "economics_wage": f"{fmt.number(values['wage'])} KZT",
+        "economics_wage": term("{amount} KZT").format(amount=fmt.number(values["wage"])),
         "economics_monthly_norm": show(values["monthly_norm"], 1),
         "economics_annual_norm": show(values["annual_norm"]),
         "economics_published_added_hours": stated("stated_added"),
@@ -921,7 +977,7 @@ def variables(ds: Dataset) -> dict[str, str]:
         "economics_published_fte": stated("stated_fte"),
         "economics_implied_wage": gap
         if values["implied_wage"] is None
-        else f"{fmt.number(values['implied_wage'])} KZT",
+        else term("{amount} KZT").format(amount=fmt.number(values["implied_wage"])),
         "economics_implied_monthly_norm": show(values["implied_norm"], 1),
         "economics_implied_hours_per_fte": show(values["implied_hours_per_fte"]),
         "economics_undercount": undercount_text(ds),
@@ -930,12 +986,12 @@ def variables(ds: Dataset) -> dict[str, str]:
 
 def undercount_text(ds: Dataset) -> str:
     """The published range of how much higher the real figures are than the recorded ones
-    (`volunteers_undercount_pct`, low and high): 'at least 20–25%'; GAP_TEXT without it."""
+    (`volunteers_undercount_pct`, low and high): 'at least 20–25%'; `gap_text()` without it."""
     rows = ds.obs("volunteers_undercount_pct")
     bounds = {str(row["category"]): row for _, row in rows.iterrows() if pd.notna(row["value"])}
     if set(bounds) != {"low", "high"}:
-        return GAP_TEXT
+        return gap_text()
     low, high = bounds["low"], bounds["high"]
     qualifier = str(low["qualifier"]) if pd.notna(low["qualifier"]) else "exact"
-    words = fmt.QUALIFIER_WORDS.get(qualifier, "")
-    return f"{words}{fmt.number(float(low['value']))}–{fmt.percent(float(high['value']), 0)}"
+    text = f"{fmt.number(float(low['value']))}–{fmt.percent(float(high['value']), 0)}"
+    return fmt.qualify(text, qualifier)

@@ -8,12 +8,15 @@ source declared in the vintage's `edition.yml`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from volreport.chapters.common import area_names
 from volreport.core import fmt, prose
-from volreport.data.dataset import Dataset
+from volreport.core.i18n import SOURCE_LANGUAGE, term
+from volreport.data.contract import HALF_UNIT
+from volreport.data.dataset import Dataset, text_column
 from volreport.data.indicators import Discrepancy, Indicator
 from volreport.data.published import (
     Published,
@@ -24,10 +27,14 @@ from volreport.data.published import (
 )
 
 CHAPTER = "grants"
+# A shown table's headers stay English in its frame (they are its CSV's header);
+# `display.show_table` shows them in the reader's language.
+HEADER = SOURCE_LANGUAGE
+# The grant projects' totals and their units.
 TOTALS = {
-    "grant_hours_total": ("Volunteer hours of the grant projects", "hours"),
-    "grant_volunteers_total": ("Volunteers of the grant projects", "persons"),
-    "grant_events_total": ("Events of the grant projects", "events"),
+    "grant_hours_total": "hours",
+    "grant_volunteers_total": "persons",
+    "grant_events_total": "events",
 }
 # Kinds of the grantees' statements (grantee_feedback.csv): who supports them, then the
 # feedback proper, in the order the chapter shows them.
@@ -36,8 +43,24 @@ FEEDBACK_KINDS = ("difficulty", "positive", "recommendation")
 # Optional record table with statements on the regions' engagement in the projects
 # (number, projects, engagement, regions); not every vintage has it.
 ENGAGEMENT_TABLE = "grant_regional_engagement"
-# How a project's hours were obtained, for the projects table (labels, not sentences).
-HOURS_BASIS = {"missing": "not available", "derived": "derived: total less the listed projects"}
+
+
+def total_names() -> dict[str, str]:
+    """The totals (TOTALS) as the headline figures name them, in the current language."""
+    return {
+        "grant_hours_total": term("Volunteer hours of the grant projects"),
+        "grant_volunteers_total": term("Volunteers of the grant projects"),
+        "grant_events_total": term("Events of the grant projects"),
+    }
+
+
+def hours_basis_names() -> dict[str, str]:
+    """How a project's hours were obtained, for the projects table (labels, not sentences)."""
+    return {
+        "missing": term("not available"),
+        "derived": term("derived: total less the listed projects"),
+        "exact": term("exact"),
+    }
 
 
 def projects_table(ds: Dataset) -> pd.DataFrame:
@@ -52,16 +75,16 @@ def projects_table(ds: Dataset) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "id": table["id"].astype(str),
-            "project": table["project"].astype(str),
+            "project": text_column(table, "project").astype(str),
             "area": table["area"],
             "area_name": table["area"].map(names),
-            "operator": table["operator"],
+            "operator": text_column(table, "operator"),
             "hours": table["hours"].astype("Float64"),
             "hours_qualifier": table["hours_qualifier"].map(qualifier_of),
             "status": table["status"].astype(str),
             "volunteers": table["volunteers"].astype("Float64"),
             "events": table["events"].astype("Float64"),
-            "cooperation": table["cooperation"],
+            "cooperation": text_column(table, "cooperation"),
         }
     ).reset_index(drop=True)
 
@@ -106,25 +129,26 @@ def hours_by_project(ds: Dataset) -> pd.DataFrame:
 
 def hours_basis(row) -> str:
     """How one project's hours were obtained: its qualifier, derived, or not available."""
+    names = hours_basis_names()
     if pd.isna(row.hours_shown):
-        return HOURS_BASIS["missing"]
+        return names["missing"]
     if row.hours_status == "derived":
-        return HOURS_BASIS["derived"]
-    return fmt.QUALIFIER_WORDS.get(row.hours_qualifier, "").strip() or "exact"
+        return names["derived"]
+    return fmt.qualifier_words().get(row.hours_qualifier, "").strip() or names["exact"]
 
 
 def projects_display(frame: pd.DataFrame) -> pd.DataFrame:
     """Human headers for `hours_by_project`; how each figure was obtained, in words."""
     return pd.DataFrame(
         {
-            "Project": frame["project"],
-            "Operator": frame["operator"],
-            "Hours": frame["hours_shown"].round(0).astype("Int64"),
-            "Hours: basis": [
+            term("Project", HEADER): frame["project"],
+            term("Operator", HEADER): frame["operator"],
+            term("Hours", HEADER): frame["hours_shown"].round(0).astype("Int64"),
+            term("Hours: basis", HEADER): [
                 None if pd.isna(row.hours_shown) else hours_basis(row) for row in frame.itertuples()
             ],
-            "Volunteers": frame["volunteers"].round(0).astype("Int64"),
-            "Events": frame["events"].round(0).astype("Int64"),
+            term("Volunteers", HEADER): frame["volunteers"].round(0).astype("Int64"),
+            term("Events", HEADER): frame["events"].round(0).astype("Int64"),
         }
     )
 
@@ -146,7 +170,7 @@ def plot_project_hours(frame: pd.DataFrame):
             bar.set_facecolor("white")
             bar.set_edgecolor(colour)
             bar.set_linewidth(1)
-            labels.append(f"{fmt.number(row.hours_shown)} (derived)")
+            labels.append(term("{hours} (derived)").format(hours=fmt.number(row.hours_shown)))
         else:
             labels.append(fmt.qualified(row.hours_shown, row.hours_qualifier))
     display.label_bars(axis, bars, labels)
@@ -179,10 +203,8 @@ def cooperation_unknown(projects: pd.DataFrame) -> list[str]:
 def feedback_lists(ds: Dataset) -> dict[str, list[str]]:
     """The grantees' statements by kind (supporter, difficulty, positive, recommendation)."""
     table = ds.table("grantee_feedback").sort_values(["kind", "number"])
-    return {
-        kind: table.loc[table["kind"] == kind, "text"].astype(str).tolist()
-        for kind in (SUPPORTER, *FEEDBACK_KINDS)
-    }
+    texts = text_column(table, "text").astype(str)
+    return {kind: texts[table["kind"] == kind].tolist() for kind in (SUPPORTER, *FEEDBACK_KINDS)}
 
 
 def engagement_table(ds: Dataset) -> pd.DataFrame | None:
@@ -199,7 +221,7 @@ def area_coverage(ds: Dataset, projects: pd.DataFrame) -> dict:
     """
     areas = ds.reference["areas"].sort_values("order")
     with_project = set(projects["area"].dropna().astype(str))
-    names = areas["name_en"].astype(str)
+    names = text_column(areas, "name_en").astype(str)
     covered = areas["id"].isin(with_project)
     return {
         "areas": len(areas),
@@ -286,7 +308,9 @@ def hours_text(result: GrantsResult) -> str:
     frame = result.projects
     difference = _difference(result)
     blank = result.blank_project if difference else None
-    unattributed = difference if blank is None and difference and abs(difference) >= 0.5 else 0
+    unattributed = (
+        difference if blank is None and difference and abs(difference) >= HALF_UNIT else 0
+    )
 
     def without(column: str) -> list[str]:
         return frame.loc[frame[column].isna(), "project"].astype(str).tolist()
@@ -340,9 +364,8 @@ def initiatives_text(result: GrantsResult) -> str:
 
 def feedback_text(result: GrantsResult) -> str:
     """The grantees' difficulties, positives and recommendations as Markdown lists."""
-    return prose.render(
-        "grants/feedback", **{kind: result.feedback.get(kind, []) for kind in FEEDBACK_KINDS}
-    )
+    lists: dict[str, Any] = {kind: result.feedback.get(kind, []) for kind in FEEDBACK_KINDS}
+    return prose.render("grants/feedback", **lists)
 
 
 # --- what the build collects -------------------------------------------------------------
@@ -351,11 +374,18 @@ def feedback_text(result: GrantsResult) -> str:
 def indicators(ds: Dataset) -> list[Indicator]:
     """Headline indicators of chapter 4: the grant projects' hours, volunteers and events."""
     result = []
-    for indicator, (label, unit) in TOTALS.items():
+    names = total_names()
+    for indicator, unit in TOTALS.items():
         value = published(ds, indicator)
         result.append(
             Indicator(
-                indicator, label, value.value, unit, value.status, value.source, value.qualifier
+                indicator,
+                names[indicator],
+                value.value,
+                unit,
+                value.status,
+                value.source,
+                value.qualifier,
             )
         )
     return result
@@ -386,7 +416,7 @@ def variables(ds: Dataset) -> dict[str, str]:
         )
 
     def text(value: str | None) -> str:
-        return "not available" if value is None else value
+        return term("not available") if value is None else value
 
     return {
         "grants_projects": fmt.number(len(frame)),
@@ -403,9 +433,9 @@ def discrepancies(ds: Dataset) -> list[Discrepancy]:
         return []
     result = compute(ds)
     difference = _difference(result)
-    if difference is None or abs(difference) < 0.5:
+    if difference is None or abs(difference) < HALF_UNIT:
         return []
-    context = {
+    context: dict[str, Any] = {
         "total": result.totals["grant_hours_total"],
         "listed_hours": result.listed_hours,
         "listed_qualifier": result.listed_qualifier,
@@ -415,7 +445,7 @@ def discrepancies(ds: Dataset) -> list[Discrepancy]:
     return [
         Discrepancy(
             CHAPTER,
-            "Grant projects: total hours",
+            term("Grant projects: total hours"),
             prose.render("grants/discrepancy_published", **context),
             prose.render("grants/discrepancy_recomputed", **context),
             prose.render("grants/discrepancy_explanation", **context),

@@ -13,6 +13,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from volreport.chapters import compare, display
+from volreport.core import fmt
+from volreport.core.i18n import SOURCE_LANGUAGE, term
+from volreport.data.contract import HALF_UNIT
 from volreport.data.dataset import Dataset
 from volreport.data.indicators import Discrepancy, Indicator
 from volreport.data.published import (
@@ -25,21 +28,39 @@ from volreport.data.published import (
 )
 
 CHAPTER = "organizations"
-ORG_TYPES = {"npo": "Volunteer NPOs", "initiative_group": "Initiative groups"}
-NPO_IN_REGION = "NPOs among the region's associations, %"
-GROUPS_IN_REGION = "Initiative groups among the region's associations, %"
+# The regional table's headers stay English in its frame (they are its CSV's header);
+# `display.show_table` shows them in the reader's language.
+HEADER = SOURCE_LANGUAGE
+NPO_IN_REGION = term("NPOs among the region's associations, %", HEADER)
+GROUPS_IN_REGION = term("Initiative groups among the region's associations, %", HEADER)
 SHARE_COLUMNS = {
     ("org_share_in_region", "npo"): NPO_IN_REGION,
     ("org_share_in_region", "initiative_group"): GROUPS_IN_REGION,
-    ("org_share_of_national", "npo"): "Region's share of the country's NPOs, %",
-    ("org_share_of_national", "initiative_group"): "Region's share of the country's groups, %",
+    ("org_share_of_national", "npo"): term("Region's share of the country's NPOs, %", HEADER),
+    ("org_share_of_national", "initiative_group"): term(
+        "Region's share of the country's groups, %", HEADER
+    ),
 }
-COUNT_STATUS = "Status of the counts"
+COUNT_STATUS = term("Status of the counts", HEADER)
 COUNT_COLUMNS = {
-    "npo": "Volunteer NPOs",
-    "initiative_groups": "Initiative groups",
+    "npo": term("Volunteer NPOs", HEADER),
+    "initiative_groups": term("Initiative groups", HEADER),
 }
 MIX_LABEL_FROM = 15  # percent: a narrower part of a bar is too short to hold its share
+# A region's name in the chart of the mix is wrapped beyond this many characters (the
+# longer names of some languages), and a chart with a wrapped name gets taller rows.
+REGION_LABEL_WIDTH = 24
+
+
+def count_names() -> dict[str, str]:
+    """The two kinds of association (COUNT_COLUMNS) as charts name them, in the current
+    language."""
+    return {"npo": term("Volunteer NPOs"), "initiative_groups": term("Initiative groups")}
+
+
+def status_names() -> dict[str, str]:
+    """A count's status as the regional table shows it, in the current language."""
+    return {"reported": term("reported"), "derived": term("derived"), "missing": term("missing")}
 
 
 @dataclass(frozen=True)
@@ -88,9 +109,12 @@ def by_region_table(ds: Dataset) -> pd.DataFrame:
         rows = regional(ds, indicator)
         values = rows[rows["category"] == org_type].set_index("region")["value"]
         frame[column] = frame["region"].map(values).astype("float64")
-    frame[COUNT_STATUS] = frame["region"].map(statuses).astype("object").fillna("missing")
+    names = status_names()
+    frame[COUNT_STATUS] = (
+        frame["region"].map(statuses).astype("object").fillna("missing").map(names.get)
+    )
     frame = frame.sort_values(NPO_IN_REGION, ascending=False, na_position="last")
-    return frame.drop(columns="region").rename(columns={"region_name": "Region"})
+    return frame.drop(columns="region").rename(columns={"region_name": term("Region", HEADER)})
 
 
 def regions_without(ds: Dataset, indicator: str, category: str = "") -> list[str]:
@@ -160,7 +184,7 @@ def groups_share_tolerance(
     their sum by `regions` times that. The tolerance is the change that moves the groups'
     share, plus half a unit of the published share's own rounding.
     """
-    half_unit = 0.5 * 10**-decimals
+    half_unit = HALF_UNIT * 10**-decimals
     npo_slack = regions * half_unit / 100 * npo_alongside
     whole = groups_total + npo_alongside
     return npo_slack * groups_total / whole**2 * 100 + half_unit
@@ -224,11 +248,13 @@ def groups_share_agrees(result: OrganizationsResult) -> bool:
 
 
 def counts_frame(by_region: pd.DataFrame) -> pd.DataFrame:
-    """Long frame of the counts for the chart: Region, Type, Count."""
-    return by_region.melt(
+    """Long frame of the counts for the chart: Region, Type (as the chart names it), Count."""
+    frame = by_region.melt(
         id_vars="Region", value_vars=list(COUNT_COLUMNS.values()), var_name="Type",
         value_name="Count",
     )  # fmt: skip
+    names = count_names()
+    return frame.assign(Type=frame["Type"].map({COUNT_COLUMNS[k]: names[k] for k in names}))
 
 
 def plot_counts(frame: pd.DataFrame) -> plt.Figure:
@@ -237,7 +263,7 @@ def plot_counts(frame: pd.DataFrame) -> plt.Figure:
     order = frame.groupby("Region", sort=False)["Count"].sum().sort_values(ascending=False).index
     counts = frame.pivot(index="Region", columns="Type", values="Count").reindex(order)
     figure, axis = display.bar_chart(len(order), per_row=0.58, extra=0.8)
-    display.grouped_bars(axis, order, {kind: counts[kind] for kind in COUNT_COLUMNS.values()})
+    display.grouped_bars(axis, order, {kind: counts[kind] for kind in count_names().values()})
     display.values_only(axis)
     display.legend_above(axis)
     figure.tight_layout()
@@ -254,30 +280,46 @@ def plot_mix(frame: pd.DataFrame) -> plt.Figure:
     """100% stacked horizontal bars: NPOs and initiative groups within each region, each
     part labelled with its share where it is wide enough to hold it."""
     npo_column, group_column = frame.columns[1], frame.columns[2]
-    colours = display.series_colours(COUNT_COLUMNS.values())
-    npo_name, group_name = COUNT_COLUMNS["npo"], COUNT_COLUMNS["initiative_groups"]
-    figure, axis = display.bar_chart(len(frame), per_row=0.36)
+    names = count_names()
+    colours = display.series_colours(names.values())
+    npo_name, group_name = names["npo"], names["initiative_groups"]
+    regions = [display.wrap_label(name, REGION_LABEL_WIDTH) for name in frame["Region"]]
+    wrapped = any("\n" in name for name in regions)
+    figure, axis = display.bar_chart(len(frame), per_row=0.46 if wrapped else 0.36)
     parts = [
-        axis.barh(frame["Region"], frame[npo_column], color=colours[npo_name], label=npo_name),
+        axis.barh(regions, frame[npo_column], color=colours[npo_name], label=npo_name),
         axis.barh(
-            frame["Region"], frame[group_column], left=frame[npo_column],
+            regions, frame[group_column], left=frame[npo_column],
             color=colours[group_name], label=group_name,
         ),
     ]  # fmt: skip
+    labels = []
     for bars, name in zip(parts, (npo_name, group_name), strict=True):
         shares = [bar.get_width() for bar in bars]
-        axis.bar_label(
-            bars,
-            labels=[f"{share:.0f}%" if share >= MIX_LABEL_FROM else "" for share in shares],
-            label_type="center",
-            color=display.text_on(colours[name]),
-            fontsize=display.SMALL_FONT_SIZE,
+        labels.append(
+            axis.bar_label(
+                bars,
+                labels=[
+                    fmt.percent(share, 0) if share >= MIX_LABEL_FROM else "" for share in shares
+                ],
+                label_type="center",
+                color=display.text_on(colours[name]),
+                fontsize=display.SMALL_FONT_SIZE,
+            )
         )
     axis.invert_yaxis()
     axis.set_xlim(0, 100)
     display.values_only(axis)
     display.legend_above(axis)
     figure.tight_layout()
+    # A share written wider than its part of the bar (a narrower plot, a wider number) is
+    # left out, as the parts under MIX_LABEL_FROM are.
+    renderer = figure.canvas.get_renderer()
+    for bars, texts in zip(parts, labels, strict=True):
+        for bar, text in zip(bars, texts, strict=True):
+            room = bar.get_window_extent(renderer).width
+            if text.get_text() and text.get_window_extent(renderer).width > room:
+                text.set_text("")
     return figure
 
 
@@ -355,7 +397,9 @@ def regions_context(result: OrganizationsResult) -> dict:
         "even": both.loc[npo_share == group_share, "Region"].tolist(),
         "most_npo": largest(table, COUNT_COLUMNS["npo"]),
         "most_groups": largest(table, COUNT_COLUMNS["initiative_groups"]),
-        "derived": counted.loc[counted[COUNT_STATUS] == "derived", "Region"].tolist(),
+        "derived": counted.loc[
+            counted[COUNT_STATUS] == status_names()["derived"], "Region"
+        ].tolist(),
         "counted": len(counted),
     }
 
@@ -373,16 +417,18 @@ def indicators(ds: Dataset) -> list[Indicator]:
         share = Published(
             result.groups_share_recomputed, "exact",
             "missing" if result.groups_share_recomputed is None else "derived",
-            f"{result.groups.source}; groups ÷ (groups + NPOs), regions with both counts",
+            f"{result.groups.source}; "
+            + term("groups ÷ (groups + NPOs), regions with both counts"),
         )  # fmt: skip
     return [
-        Indicator("npo_total", "Volunteer NPOs", result.npo.value, "organizations",
+        Indicator("npo_total", term("Volunteer NPOs"), result.npo.value, "organizations",
                   result.npo.status, result.npo.source, result.npo.qualifier),
-        Indicator("initiative_groups_total", "Volunteer initiative groups", result.groups.value,
+        Indicator("initiative_groups_total", term("Volunteer initiative groups"),
+                  result.groups.value,
                   "groups", result.groups.status, result.groups.source, result.groups.qualifier),
         Indicator("initiative_groups_share_pct",
-                  "Initiative groups among volunteer associations, without regions that gave "
-                  "no group count", share.value, "percent", share.status, share.source,
+                  term("Initiative groups among volunteer associations, without regions that "
+                       "gave no group count"), share.value, "percent", share.status, share.source,
                   share.qualifier),
     ]  # fmt: skip
 
@@ -408,13 +454,15 @@ def discrepancies(ds: Dataset) -> list[Discrepancy]:
     total, in_table = result.npo.value, result.npo_where_groups_reported
     if result.regions_without_group_data and total is not None and round(in_table) != total:
         found.append(
-            discrepancy("Regional shares of all volunteer NPOs", "discrepancy_npo_shares", values)
+            discrepancy(
+                term("Regional shares of all volunteer NPOs"), "discrepancy_npo_shares", values
+            )
         )
     stated, recomputed = result.groups_share_published, result.groups_share_recomputed
     if recomputed is not None and not stated.missing and not groups_share_agrees(result):
         found.append(
             discrepancy(
-                "Initiative groups' share of volunteer associations",
+                term("Initiative groups' share of volunteer associations"),
                 "discrepancy_groups_share",
                 values,
             )

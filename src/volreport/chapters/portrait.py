@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from volreport.chapters import compare, display
 from volreport.core import fmt, prose
-from volreport.data.dataset import NATIONAL, Dataset
+from volreport.core.i18n import SOURCE_LANGUAGE, term
+from volreport.data.categories import (
+    AGE_BANDS,
+    EMPLOYMENT,
+    SEXES,
+    age_band_names,
+    employment_names,
+)
+from volreport.data.contract import NATIONAL
+from volreport.data.dataset import Dataset, names, text_column
+from volreport.data.derive import matches_rounded
 from volreport.data.indicators import Discrepancy, Indicator
 from volreport.data.published import (
     Published,
@@ -25,19 +36,9 @@ from volreport.data.published import (
 )
 
 CHAPTER = "portrait"
-AGE_BANDS = {
-    "under_18": "Under 18",
-    "18_29": "18 to 29",
-    "30_retirement": "30 to retirement age",
-    "retired": "Retirement age",
-}
-EMPLOYMENT = {
-    "school": "School pupils",
-    "student": "Students",
-    "neet": "Not in employment, education or training",
-    "employed": "Employed",
-    "unemployed": "Unemployed",
-}
+# A shown table's headers stay English in its frame (they are its CSV's header);
+# `display.show_table` shows them in the reader's language.
+HEADER = SOURCE_LANGUAGE
 # Breakdowns a source may show only as charts; the prose says so only when the data do.
 CHARTED_CANDIDATES = ("volunteers_share_by_cohort", "volunteers_share_by_region")
 BREAKDOWN_INDICATORS = {
@@ -56,9 +57,11 @@ COUNT_INDICATORS = {
     "employment": "volunteers_by_employment",
     "cohort": "volunteers_by_cohort",
 }
-SEXES = ("female", "male")
 
 PARITY = 50  # percent women: the dashed line of the chart by region
+# A region's name in the chart by region is wrapped beyond this many characters (the
+# longer names of some languages), and a chart with a wrapped name gets taller rows.
+REGION_LABEL_WIDTH = 24
 
 
 @dataclass(frozen=True)
@@ -72,14 +75,14 @@ class PerCapita:
     @property
     def persons_per_volunteer(self) -> float | None:
         """Population divided by volunteers; None when the count is not available."""
-        if self.volunteers.missing or not self.volunteers.value:
+        if not self.volunteers.value:  # missing, or none to divide by
             return None
         return self.population / self.volunteers.value
 
     @property
     def share_pct(self) -> float | None:
         """Volunteers as a percentage of the population; None when the count is missing."""
-        if self.volunteers.missing:
+        if self.volunteers.value is None:
             return None
         return self.volunteers.value / self.population * 100
 
@@ -147,14 +150,9 @@ class PortraitResult:
     volunteers_by_region: pd.DataFrame
 
 
-def decimals_of(published: float) -> int:
-    """Decimal places a published figure shows: 1.0 -> 0, 0.7 -> 1, 0.71 -> 2."""
-    return 0 if float(published).is_integer() else len(repr(float(published)).split(".")[1])
-
-
 def rounds_to(value: float, published: float) -> bool:
     """True when `value` rounds to `published` at the published figure's precision."""
-    return abs(value - published) <= 0.5 * 10 ** -decimals_of(published) + 1e-9
+    return matches_rounded(value, published, fmt.shown_decimals(published))
 
 
 def every_nth(persons_per_volunteer: float) -> int:
@@ -206,7 +204,9 @@ def volunteers_by_year_table(ds: Dataset, previous: Published | None = None) -> 
 def volunteers_by_year_display(frame: pd.DataFrame) -> pd.DataFrame:
     """`volunteers_by_year_table` as shown: each year's count as published, qualifier and
     number in one cell ('at least 120,000'). The table itself is the CSV."""
-    return pd.DataFrame({"Year": frame["Year"], "Volunteers": frame["As published"]})
+    return pd.DataFrame(
+        {term("Year", HEADER): frame["Year"], term("Volunteers", HEADER): frame["As published"]}
+    )
 
 
 def national_population(ds: Dataset) -> pd.DataFrame:
@@ -247,18 +247,23 @@ def population_on(ds: Dataset, date: str) -> float:
 def stated_row_label(ds: Dataset, stated: Published) -> str:
     """The per-capita table's label for the rate stored with the data, by its status."""
     if stated.status == "derived":
-        return "Derived in the data"
-    if ds.edition.published:
-        return f"As stated in {ds.edition.published_source.cite_as}"
-    return "As stated in the data"
+        return term("Derived in the data")
+    if ds.edition.cite_as is not None:
+        return term("As stated in {source}").format(source=ds.edition.cite_as)
+    return term("As stated in the data")
+
+
+def rounded(value: float | None, decimals: int) -> float | None:
+    """`value` rounded to `decimals` places; None stays None."""
+    return None if value is None else round(value, decimals)
 
 
 def per_capita_table(ds: Dataset) -> pd.DataFrame:
     """Persons per volunteer and share of population for the recorded count and the estimate,
     against every official population date in the data, beside the rate stated in the data."""
     counts = {
-        "Recorded by the regional front offices": published(ds, "volunteers"),
-        "Estimate of the National Volunteer Network": published(ds, "volunteers_estimate"),
+        term("Recorded by the regional front offices"): published(ds, "volunteers"),
+        term("Estimate of the National Volunteer Network"): published(ds, "volunteers_estimate"),
     }
     rows = []
     for basis, count in counts.items():
@@ -268,12 +273,12 @@ def per_capita_table(ds: Dataset) -> pd.DataFrame:
             rate = PerCapita(count, population_on(ds, date), date)
             rows.append(
                 {
-                    "Volunteers": basis,
-                    "Volunteers, persons": count.value,
-                    "Population date": fmt.long_date(date),
-                    "Population, persons": rate.population,
-                    "Persons per volunteer": round(rate.persons_per_volunteer, 1),
-                    "Share of population, %": round(rate.share_pct, 2),
+                    term("Volunteers", HEADER): basis,
+                    term("Volunteers, persons", HEADER): count.value,
+                    term("Population date", HEADER): fmt.long_date(date),
+                    term("Population, persons", HEADER): rate.population,
+                    term("Persons per volunteer", HEADER): rounded(rate.persons_per_volunteer, 1),
+                    term("Share of population, %", HEADER): rounded(rate.share_pct, 2),
                 }
             )
     stated = published(ds, "persons_per_volunteer")
@@ -281,12 +286,12 @@ def per_capita_table(ds: Dataset) -> pd.DataFrame:
     if not (stated.missing and stated_share.missing):
         rows.append(
             {
-                "Volunteers": stated_row_label(ds, stated),
-                "Volunteers, persons": math.nan,
-                "Population date": None,  # not stated: a gap, as every gap is shown
-                "Population, persons": math.nan,
-                "Persons per volunteer": stated.value,
-                "Share of population, %": stated_share.value,
+                term("Volunteers", HEADER): stated_row_label(ds, stated),
+                term("Volunteers, persons", HEADER): math.nan,
+                term("Population date", HEADER): None,  # not stated: a gap
+                term("Population, persons", HEADER): math.nan,
+                term("Persons per volunteer", HEADER): stated.value,
+                term("Share of population, %", HEADER): stated_share.value,
             }
         )
     return pd.DataFrame(rows)
@@ -341,7 +346,7 @@ def extremes_table(ds: Dataset, indicator: str, labels: dict[str, str]) -> pd.Da
             "Region": rows["region_name"].to_numpy(),
             "Share of the region's volunteers, %": rows["value"].to_numpy(),
             "As published": [
-                fmt.qualified(v, q, 0 if float(v).is_integer() else 1) + "%"
+                fmt.qualify(fmt.percent(v, 0 if float(v).is_integer() else 1), q)
                 for v, q in zip(rows["value"], rows["qualifier"], strict=True)
             ],
         }
@@ -353,21 +358,21 @@ def extremes_display(frame: pd.DataFrame) -> pd.DataFrame:
     number beside its wording. The table itself is the CSV."""
     return pd.DataFrame(
         {
-            "Group": frame["Group"],
-            "Region": frame["Region"],
-            "Share of the region's volunteers": frame["As published"],
+            term("Group", HEADER): frame["Group"],
+            term("Region", HEADER): frame["Region"],
+            term("Share of the region's volunteers", HEADER): frame["As published"],
         }
     )
 
 
 def age_extremes_table(ds: Dataset) -> pd.DataFrame:
     """Regions with the highest and lowest shares of each age group, as published."""
-    return extremes_table(ds, "volunteers_share_by_age", AGE_BANDS)
+    return extremes_table(ds, "volunteers_share_by_age", age_band_names())
 
 
 def employment_extremes_table(ds: Dataset) -> pd.DataFrame:
     """Regions with the highest and lowest shares of each employment group, as published."""
-    return extremes_table(ds, "volunteers_share_by_employment", EMPLOYMENT)
+    return extremes_table(ds, "volunteers_share_by_employment", employment_names())
 
 
 def cohort_ids(ds: Dataset) -> tuple[str, ...]:
@@ -446,12 +451,12 @@ def cohort_table(ds: Dataset, shares: dict[str, float] | None = None) -> pd.Data
     cohorts = ds.reference["cohorts"].sort_values("order")
     if shares is None:
         shares = breakdown(ds, "cohort", cohort_ids(ds)).national
-    shares = [shares.get(c) for c in cohorts["id"]]
+    column = [shares.get(c) for c in cohorts["id"]]
     return pd.DataFrame(
         {
-            "Cohort": cohorts["name_en"].astype(str).to_numpy(),
-            "Definition": cohorts["definition"].astype(str).to_numpy(),
-            "Share of volunteers at events, %": pd.array(shares, dtype="float64"),
+            term("Cohort", HEADER): names(cohorts).to_numpy(),
+            term("Definition", HEADER): text_column(cohorts, "definition").astype(str).to_numpy(),
+            term("Share of volunteers at events, %", HEADER): pd.array(column, dtype="float64"),
         }
     )
 
@@ -507,8 +512,9 @@ def volunteers_by_region_table(ds: Dataset) -> pd.DataFrame:
     """
     counts = regional(ds, "volunteers").dropna(subset=["value"])
     columns = [
-        "Region", "Volunteers", "qualifier", "Share of all volunteers, %", "Population",
-        "Volunteers per 1,000 population",
+        term("Region", HEADER), term("Volunteers", HEADER), "qualifier",
+        term("Share of all volunteers, %", HEADER), term("Population", HEADER),
+        term("Volunteers per 1,000 population", HEADER),
     ]  # fmt: skip
     if counts.empty:
         return pd.DataFrame(columns=columns)
@@ -560,8 +566,8 @@ def compute(ds: Dataset) -> PortraitResult:
     population = population_on(ds, date)
     breakdowns = {
         "sex": breakdown(ds, "sex", SEXES),
-        "age": breakdown(ds, "age", tuple(AGE_BANDS)),
-        "employment": breakdown(ds, "employment", tuple(EMPLOYMENT)),
+        "age": breakdown(ds, "age", AGE_BANDS),
+        "employment": breakdown(ds, "employment", EMPLOYMENT),
         "cohort": breakdown(ds, "cohort", cohort_ids(ds)),
     }
     changes = compare.regional_changes(ds, before, ("volunteers",))
@@ -579,7 +585,7 @@ def compute(ds: Dataset) -> PortraitResult:
         published_share_of_population=published(ds, "volunteers_share_of_population"),
         female=published(ds, "volunteers_share_by_sex", category="female"),
         male=published(ds, "volunteers_share_by_sex", category="male"),
-        published_source=ds.edition.published_source.cite_as if ds.edition.published else None,
+        published_source=ds.edition.cite_as,
         breakdowns=breakdowns,
         volunteers_by_year=volunteers_by_year_table(ds, previous),
         per_capita=per_capita_table(ds),
@@ -606,32 +612,51 @@ def plot_sex_by_region(frame: pd.DataFrame) -> plt.Figure:
     data = frame.iloc[::-1].reset_index(drop=True)  # a region without the share last
     values = data["Female volunteers, %"].astype(float)
     decimals = display.column_decimals(values, most=1)
-    figure, axis = display.bar_chart(len(data), per_row=0.34)
+    labels = [display.wrap_label(name, REGION_LABEL_WIDTH) for name in data["Region"]]
+    wrapped = any("\n" in label for label in labels)
+    figure, axis = display.bar_chart(len(data), per_row=0.46 if wrapped else 0.34)
     rows = range(len(data))
     known = values.notna().to_numpy()
     shown_rows = [row for row, given in zip(rows, known, strict=True) if given]
     axis.hlines(shown_rows, PARITY, values[known], color=display.PALETTE[0], linewidth=2)
     axis.scatter(values[known], shown_rows, color=display.PALETTE[0], s=36, zorder=3)
+    below = []  # (row, label) of the labels left of their dots (shares under parity)
     for row, value in zip(rows, values, strict=True):
         if pd.isna(value):
             display.gap_label(axis, row)
             continue
-        axis.annotate(
+        label = axis.annotate(
             fmt.percent(value, decimals), (value, row), xytext=(6 if value >= PARITY else -6, 0),
             textcoords="offset points", ha="left" if value >= PARITY else "right",
             va="center", fontsize=display.SMALL_FONT_SIZE,
         )  # fmt: skip
+        if value < PARITY:
+            below.append((row, label))
     axis.axvline(PARITY, color=display.MUTED_COLOUR, linewidth=1, linestyle="--")
     axis.annotate(
-        "parity", (PARITY, len(data) - 0.4), xytext=(0, 2), textcoords="offset points",
+        term("parity"), (PARITY, len(data) - 0.4), xytext=(0, 2), textcoords="offset points",
         ha="center", va="bottom", fontsize=display.SMALL_FONT_SIZE, color=display.MUTED_COLOUR,
     )  # fmt: skip
-    axis.set_yticks(list(rows), data["Region"])
+    axis.set_yticks(list(rows), labels)
     axis.set_ylim(-0.6, len(data) - 0.1)
-    axis.set_xlim(*display.value_limits([*values.dropna(), PARITY], step=5, room=8))
-    axis.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:.0f}%"))
-    axis.set_xlabel("Women among volunteers")
+    low, high = display.value_limits([*values.dropna(), PARITY], step=5, room=8)
+    axis.set_xlim(low, high)
+    axis.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: fmt.percent(x, 0)))
+    axis.set_xlabel(term("Women among volunteers"))
     figure.tight_layout()
+    # Longer region names leave a narrower plot: widen the axis on the left until no label
+    # left of its dot runs into its region's name.
+    for _ in range(3):
+        renderer = figure.canvas.get_renderer()
+        names = axis.get_yticklabels()
+        if all(
+            label.get_window_extent(renderer).x0 > names[row].get_window_extent(renderer).x1
+            for row, label in below
+        ):
+            break
+        low -= 5
+        axis.set_xlim(low, high)
+        figure.tight_layout()
     return figure
 
 
@@ -721,7 +746,7 @@ def stated_record(result: PortraitResult) -> dict | None:
     """The rate per head stored with the data, against the recorded count; None if missing."""
     recorded = result.recorded_per_capita
     stated = result.published_persons_per_volunteer
-    if stated.missing:
+    if stated.value is None:
         return None
     share = result.published_share_of_population
     ratio = recorded.persons_per_volunteer
@@ -729,7 +754,7 @@ def stated_record(result: PortraitResult) -> dict | None:
         "status": stated.status,
         "nth": every_nth(stated.value),
         "share": share.value,
-        "share_decimals": 0 if share.missing else decimals_of(share.value),
+        "share_decimals": 0 if share.value is None else fmt.shown_decimals(share.value),
         "matches": ratio is not None and every_nth(ratio) == every_nth(stated.value),
         "needed": recorded.population / stated.value,
     }
@@ -884,36 +909,40 @@ def indicators(ds: Dataset) -> list[Indicator]:
     )
     derived_source = f"{result.volunteers.source}; {population_source}"
     return [
-        Indicator("volunteers_total", "Volunteers recorded by the regional front offices",
+        Indicator("volunteers_total", term("Volunteers recorded by the regional front offices"),
                   result.volunteers.value, "persons", result.volunteers.status,
                   result.volunteers.source, result.volunteers.qualifier),
-        Indicator("volunteers_prev_year", f"Volunteers recorded in {ds.year - 1}",
+        Indicator("volunteers_prev_year",
+                  term("Volunteers recorded in {year}").format(year=ds.year - 1),
                   result.volunteers_previous.value, "persons", result.volunteers_previous.status,
                   result.volunteers_previous.source, result.volunteers_previous.qualifier),
-        Indicator("volunteers_change_pct", f"Change in recorded volunteers on {ds.year - 1}",
+        Indicator("volunteers_change_pct",
+                  term("Change in recorded volunteers on {year}").format(year=ds.year - 1),
                   result.change_pct, "percent",
                   "missing" if result.change_pct is None else "derived",
                   f"{result.volunteers.source}; {result.volunteers_previous.source}",
                   ratio_qualifier(result.volunteers.qualifier,
                                   result.volunteers_previous.qualifier)),
-        Indicator("volunteers_female_pct", "Women among volunteers", result.female.value,
+        Indicator("volunteers_female_pct", term("Women among volunteers"), result.female.value,
                   "percent", result.female.status, result.female.source, result.female.qualifier),
-        Indicator("volunteers_male_pct", "Men among volunteers", result.male.value, "percent",
-                  result.male.status, result.male.source, result.male.qualifier),
-        Indicator("population", f"Official population on {fmt.long_date(recorded.population_date)}",
+        Indicator("volunteers_male_pct", term("Men among volunteers"), result.male.value,
+                  "percent", result.male.status, result.male.source, result.male.qualifier),
+        Indicator("population",
+                  term("Official population on {date}").format(
+                      date=fmt.long_date(recorded.population_date)),
                   recorded.population, "persons", "reported", population_source),
         Indicator("persons_per_volunteer",
-                  "Persons per recorded volunteer (population / recorded volunteers)",
+                  term("Persons per recorded volunteer (population / recorded volunteers)"),
                   recorded.persons_per_volunteer, "persons", rate_status(recorded),
                   derived_source, recorded.ratio_qualifier),
         Indicator("persons_per_volunteer_estimate",
-                  "Persons per volunteer by the network's estimate (population / estimate)",
+                  term("Persons per volunteer by the network's estimate (population / estimate)"),
                   estimate.persons_per_volunteer, "persons", rate_status(estimate),
                   f"{result.estimate.source}; {population_source}", estimate.ratio_qualifier),
     ]  # fmt: skip
 
 
-def discrepancy_words(kind: str, **context: object) -> dict[str, str]:
+def discrepancy_words(kind: str, **context: Any) -> dict[str, str]:
     """The published, recomputed and explanation fields of one discrepancy, from templates."""
     return {
         part: prose.render("portrait/discrepancy", kind=kind, part=part, **context)
@@ -942,7 +971,7 @@ def discrepancies(ds: Dataset) -> list[Discrepancy]:
             estimate=rate_record(result.estimate_per_capita),
             needed=recorded.population / stated,
         )
-        found.append(Discrepancy(chapter=CHAPTER, topic="Persons per volunteer", **words))
+        found.append(Discrepancy(chapter=CHAPTER, topic=term("Persons per volunteer"), **words))
     stated_share = result.published_share_of_population.value
     if (
         stated_share is not None
@@ -952,18 +981,21 @@ def discrepancies(ds: Dataset) -> list[Discrepancy]:
         words = discrepancy_words(
             "share",
             stated=stated_share,
-            decimals=decimals_of(stated_share),
+            decimals=fmt.shown_decimals(stated_share),
             recorded=recorded.share_pct,
         )
         found.append(
-            Discrepancy(chapter=CHAPTER, topic="Volunteers as a share of the population", **words)
+            Discrepancy(
+                chapter=CHAPTER, topic=term("Volunteers as a share of the population"), **words
+            )
         )
     sexes = result.sex_by_region.dropna()
     totals = sexes["Female volunteers, %"] + sexes["Male volunteers, %"]
     for region, total in zip(sexes["Region"], totals, strict=True):
         if abs(total - 100) > 0.15:
             words = discrepancy_words("sex", total=float(total))
-            found.append(Discrepancy(chapter=CHAPTER, topic=f"Sex ratio in {region}", **words))
+            topic = term("Sex ratio in {region}").format(region=region)
+            found.append(Discrepancy(chapter=CHAPTER, topic=topic, **words))
     return found
 
 
@@ -979,5 +1011,5 @@ def variables(ds: Dataset) -> dict[str, str]:
         rows = ds.obs("volunteers_undercount_pct", region=NATIONAL, category=end)
         if len(rows) == 1 and pd.notna(rows["value"].iloc[0]):
             value = float(rows["value"].iloc[0])
-            found[f"portrait_undercount_{end}"] = fmt.percent(value, decimals_of(value))
+            found[f"portrait_undercount_{end}"] = fmt.percent(value, fmt.shown_decimals(value))
     return found

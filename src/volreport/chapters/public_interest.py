@@ -17,7 +17,10 @@ import pandas as pd
 
 from volreport.chapters import display
 from volreport.core import fmt, prose
-from volreport.data.dataset import NATIONAL, Dataset, read_csv
+from volreport.core.i18n import SOURCE_LANGUAGE, term
+from volreport.data import contract
+from volreport.data.contract import NATIONAL
+from volreport.data.dataset import Dataset, read_csv, text_column
 from volreport.data.indicators import Discrepancy, Indicator
 from volreport.data.published import (
     Published,
@@ -28,19 +31,42 @@ from volreport.data.published import (
     sum_qualifier,
 )
 
-TOPICS = {"volunteering": "About volunteering", "other": "Not related to volunteering"}
+# A shown table's headers stay English in its frame (they are its CSV's header);
+# `display.show_table` shows them in the reader's language.
+HEADER = SOURCE_LANGUAGE
+TOPICS = contract.CATEGORY_SETS["inquiry_topic"]
 LOG = Path("logs") / "inquiries.csv"
-# The breakdowns of inquiries by a category: key -> (indicator, log column, table label).
+# The breakdowns of inquiries by a category: key -> (indicator, log column).
 BREAKDOWNS = {
-    "sex": ("inquiries_share_by_sex", "sex", "Sex"),
-    "channel": ("inquiries_share_by_channel", "channel", "Channel"),
-    "topic": ("inquiries_share_by_topic_detail", "topic", "Topic"),
+    "sex": ("inquiries_share_by_sex", "sex"),
+    "channel": ("inquiries_share_by_channel", "channel"),
+    "topic": ("inquiries_share_by_topic_detail", "topic"),
 }
 REGION_INDICATOR = "inquiries_share_by_region"
-GROUP_LABELS = {"female": "Women", "male": "Men"}
-SHARE = "Share of inquiries, %"
-REGION_SHARE = "Share of inquiries with a region, %"
+SHARE = term("Share of inquiries, %", HEADER)
+REGION_SHARE = term("Share of inquiries with a region, %", HEADER)
 LOG_DECIMALS = 2  # shares computed from the log, as ingest rounds the shares it stores
+
+
+def topic_names() -> dict[str, str]:
+    """The topics of inquiries (TOPICS) as the table names them, in the current language."""
+    return {
+        "volunteering": term("About volunteering"),
+        "other": term("Not related to volunteering"),
+    }
+
+
+def breakdown_names() -> dict[str, str]:
+    """The breakdowns (BREAKDOWNS) as the table of shares names them."""
+    return {"sex": term("Sex"), "channel": term("Channel"), "topic": term("Topic")}
+
+
+def group_names() -> dict[str, tuple[str, str]]:
+    """The applicants' sexes as a table and as a sentence name them: ('Women', 'women')."""
+    return {
+        "female": (term("Women"), term("women")),
+        "male": (term("Men"), term("men")),
+    }
 
 
 @dataclass(frozen=True)
@@ -118,8 +144,8 @@ def inquiries_table(ds: Dataset) -> pd.DataFrame:
     rows = [published(ds, "inquiries", category=topic) for topic in TOPICS]
     return pd.DataFrame(
         {
-            "Topic": list(TOPICS.values()),
-            "Inquiries": [row.value for row in rows],
+            term("Topic", HEADER): list(topic_names().values()),
+            term("Inquiries", HEADER): [row.value for row in rows],
             "qualifier": [row.qualifier for row in rows],
         }
     )
@@ -130,8 +156,10 @@ def inquiries_display(frame: pd.DataFrame) -> pd.DataFrame:
     column. The table itself, with the numbers apart, is the CSV."""
     return pd.DataFrame(
         {
-            "Topic": frame["Topic"],
-            "Inquiries": display.qualified_cells(frame["Inquiries"], frame["qualifier"]),
+            term("Topic", HEADER): frame["Topic"],
+            term("Inquiries", HEADER): display.qualified_cells(
+                frame["Inquiries"], frame["qualifier"]
+            ),
         }
     )
 
@@ -140,17 +168,19 @@ def countries_table(ds: Dataset, log: pd.DataFrame | None = None) -> pd.DataFram
     """Foreign countries that sent inquiries, in the order of the data; with the number of
     inquiries from each when the vintage keeps a log."""
     countries = ds.tables["inquiry_countries"].sort_values("order")
-    frame = pd.DataFrame({"Country": countries["country"].astype(str).to_numpy()})
-    if log is not None:
+    names = text_column(countries, "country").astype(str)
+    frame = pd.DataFrame({term("Country", HEADER): names.to_numpy()})
+    if log is not None:  # the log names countries in English, as the data do
         counts = log["country"].dropna().value_counts()
-        frame["Inquiries"] = [int(counts.get(c, 0)) for c in frame["Country"]]
+        frame[term("Inquiries", HEADER)] = [
+            int(counts.get(c, 0)) for c in countries["country"].astype(str)
+        ]
     return frame
 
 
 def share(group: str, value: float, qualifier: object = "exact") -> Share:
     """A group's share, named for a table and for a sentence ('Women' / 'women')."""
-    label = GROUP_LABELS.get(group, fmt.capitalize_first(group))
-    name = label.lower() if group in GROUP_LABELS else group
+    label, name = group_names().get(group, (fmt.capitalize_first(group), group))
     return Share(label, name, float(value), "exact" if pd.isna(qualifier) else str(qualifier))
 
 
@@ -178,7 +208,8 @@ def logged_shares(log: pd.DataFrame, column: str) -> list[Share]:
 def breakdown(ds: Dataset, key: str, log: pd.DataFrame | None) -> Breakdown:
     """One breakdown from observations when they give values; the channel and the detailed
     topic (which observations cannot split by category) from the log otherwise."""
-    indicator, column, label = BREAKDOWNS[key]
+    indicator, column = BREAKDOWNS[key]
+    label = breakdown_names()[key]
     shares = observed_shares(ds, indicator)
     if shares or key == "sex" or log is None:
         return Breakdown(key, label, shares, charted=bool(charted_only(ds, indicator)))
@@ -190,12 +221,13 @@ def breakdown(ds: Dataset, key: str, log: pd.DataFrame | None) -> Breakdown:
 def shares_table(breakdowns: list[Breakdown]) -> pd.DataFrame:
     """National shares of inquiries by sex, channel and detailed topic, where the data give
     them: columns Breakdown, Group, the share and its qualifier, largest share first."""
+    columns = [term("Breakdown", HEADER), term("Group", HEADER), SHARE, "qualifier"]
     rows = [
-        {"Breakdown": b.label, "Group": s.group, SHARE: s.share, "qualifier": s.qualifier}
+        dict(zip(columns, (b.label, s.group, s.share, s.qualifier), strict=True))
         for b in breakdowns
         for s in b.shares
     ]
-    return pd.DataFrame(rows, columns=["Breakdown", "Group", SHARE, "qualifier"])
+    return pd.DataFrame(rows, columns=columns)
 
 
 def region_shares(ds: Dataset) -> RegionShares:
@@ -206,7 +238,7 @@ def region_shares(ds: Dataset) -> RegionShares:
     )
     frame = pd.DataFrame(
         {
-            "Region": given["region_name"].to_numpy(),
+            term("Region", HEADER): given["region_name"].to_numpy(),
             REGION_SHARE: given["value"].to_numpy(),
             "qualifier": given["qualifier"].to_numpy(),
         }
@@ -267,13 +299,14 @@ def total(result: PublicInterestResult) -> Published | None:
     """All inquiries (about volunteering and not), with the qualifier of a sum; None when
     either count is missing."""
     parts = (result.volunteering, result.other)
-    if any(p.missing for p in parts):
+    values = [p.value for p in parts if p.value is not None]
+    if len(values) < len(parts):
         return None
     return Published(
-        sum(p.value for p in parts),
+        sum(values),
         sum_qualifier(p.qualifier for p in parts),
         "derived",
-        "sum of the inquiries by topic",
+        term("sum of the inquiries by topic"),
     )
 
 
@@ -339,20 +372,21 @@ def variables(ds: Dataset) -> dict[str, str]:
 def indicators(ds: Dataset) -> list[Indicator]:
     """Chapter 7's headline indicators with their provenance and the published qualifier."""
     result = compute(ds)
+    labels = {
+        "volunteering": term("Inquiries about volunteering received by the information centre"),
+        "other": term("Inquiries not related to volunteering received by the information centre"),
+    }
     return [
         Indicator(
             f"inquiries_{topic}",
-            f"Inquiries {label.lower()} received by the information centre",
+            labels[topic],
             row.value,
             "inquiries",
             row.status,
             row.source,
             row.qualifier,
         )
-        for topic, label, row in (
-            ("volunteering", TOPICS["volunteering"], result.volunteering),
-            ("other", TOPICS["other"], result.other),
-        )
+        for topic, row in (("volunteering", result.volunteering), ("other", result.other))
     ]
 
 

@@ -7,7 +7,8 @@ vintage. Shared phrasing (how a gap is named, how a list of regions reads) is in
 `templates/<language>/_macros.md`, imported by the statements that need it.
 
 Templates receive numbers, never preformatted numbers: the filters below are the one
-number convention of the whole report (`volreport.core.fmt`).
+number convention of the whole report (`volreport.core.fmt`), each language's environment
+formatting by that language's conventions ('139,671' in English, '139 671' in Russian).
 
 Every value a template prints is escaped as literal Markdown (`volreport.core.markdown`):
 names and texts from data files cannot act as links, HTML or shortcodes. What templates
@@ -20,16 +21,16 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from functools import cache
-from pathlib import Path
+from functools import cache, partial
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from volreport.core import fmt, markdown
+from volreport.core import fmt, i18n, markdown
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
-DEFAULT_LANGUAGE = "en"
+TEMPLATES_DIR = i18n.TEMPLATES_DIR
+DEFAULT_LANGUAGE = i18n.SOURCE_LANGUAGE
 _SPACES = re.compile(r"(?<=\S)[ \t]{2,}")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"(?<=\S)[ \t]+(?=[.,;:)])")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -62,7 +63,13 @@ def computed(function: Callable[..., str]) -> Callable[..., Markup]:
     return lambda *args, **kwargs: Markup(function(*args, **kwargs))
 
 
-FILTERS = {
+def plural(count: float | int, **forms: str) -> str:
+    """The form agreeing with `count`: {{ n|plural(one="волонтер", few="волонтера",
+    many="волонтеров", other="волонтера") }} (CLDR plural categories of the language)."""
+    return fmt.plural(count, **forms)
+
+
+FILTERS: dict[str, Callable[..., object]] = {
     "number": computed(fmt.number),
     "percent": computed(fmt.percent),
     "signed_percent": computed(fmt.signed_percent),
@@ -74,14 +81,26 @@ FILTERS = {
     "capitalize_first": fmt.capitalize_first,
     "strong": strong,
     "emphasis": emphasis,
+    "plural": plural,
 }
+
+
+def spoken_in(language: str, function: Callable[..., object]) -> Callable[..., object]:
+    """`function` run in `language`, whatever the current language is."""
+
+    def bound(*args: object, **kwargs: object) -> object:
+        with i18n.speaking(language):
+            return function(*args, **kwargs)
+
+    return bound
 
 
 @cache
 def environment(language: str = DEFAULT_LANGUAGE) -> jinja2.Environment:
-    """The template environment of one language; an undefined name is an error, not ''."""
+    """The template environment of one language, its filters formatting in that language;
+    an undefined name is an error, not ''."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR / language),
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR / i18n.check(language)),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -90,7 +109,10 @@ def environment(language: str = DEFAULT_LANGUAGE) -> jinja2.Environment:
         autoescape=True,
         finalize=literal,
     )
-    env.filters.update(FILTERS)
+    env.filters.update({name: spoken_in(language, f) for name, f in FILTERS.items()})
+    # The language's labels (labels.yml), one home for words such as the data statuses:
+    # {{ label("statuses", c.status) }}.
+    env.globals["label"] = partial(i18n.label, language=language)
     return env
 
 
@@ -103,9 +125,13 @@ def tidy(text: str) -> str:
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
-def render(name: str, language: str = DEFAULT_LANGUAGE, **context: object) -> str:
-    """The statement `name` ('portrait/headline') rendered with `context`, as Markdown."""
-    template = environment(language).get_template(f"{name}.md")
+def render(name: str, language: str | None = None, **context: Any) -> str:
+    """The statement `name` ('portrait/headline') rendered with `context`, as Markdown, in
+    `language` (default: the current language, `i18n.current()`).
+
+    The context's values are whatever the template prints or tests (numbers, texts, lists,
+    records, None), hence `Any`; a name the template uses and `context` lacks is an error."""
+    template = environment(language or i18n.current()).get_template(f"{name}.md")
     # Joining template text to Markup HTML-escapes it ("grantees&#39;"); Markdown needs
     # none of that, and data text is Markdown-escaped already, so it stays literal.
     return tidy(html.unescape(template.render(**context)))

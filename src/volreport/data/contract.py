@@ -4,6 +4,12 @@
 the shared tables of `data/reference/`. `write_descriptor` writes a vintage's
 `datapackage.json` from them; `volreport.data.validate` checks the files against them.
 Fields may carry a custom `unit` (the unit of every value in that column).
+
+English is the language of the data. A text column a reader sees (`TRANSLATED_COLUMNS`)
+may have a translation column per other language of the report (`TEXT_LANGUAGES`), named
+by `translation_column` (`resolution` -> `resolution_ru`, `name_en` -> `name_ru`) and
+placed right after its English column. Translation columns are optional (ingest and synth
+write none); `with_translations` gives a schema with those a file has.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
+
+from volreport.core import i18n
 
 STATUSES = ("reported", "derived", "missing")
 QUALIFIERS = ("exact", "at_least", "at_most", "approx")
@@ -47,8 +55,42 @@ CATEGORY_SETS = {
 UNITS = ("persons", "percent", "organizations", "groups", "hours", "events", "KZT", "inquiries")
 REGION_PATTERN = r"KZ(-[0-9]{2})?"
 BOUNDARIES = ("current", "reporting_2022")
+# --- languages of the stored texts -------------------------------------------------------
+# The languages a text column may be translated into: every language of the report but
+# English, the language the data are written in.
+TEXT_LANGUAGES = tuple(lang for lang in i18n.LANGUAGES if lang != i18n.SOURCE_LANGUAGE)
+LANGUAGE_NAMES = {"ru": "Russian", "kk": "Kazakh"}  # in the descriptions of the columns
+# The English text columns readers see, by resource: each may have a translation column
+# per language of TEXT_LANGUAGES. A translation column, when a table has it, holds text
+# wherever its English column does, and only there (volreport validate checks it).
+TRANSLATED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "observations": ("note",),  # the methodology appendix shows the notes of gaps
+    "grant_projects": ("project", "operator", "cooperation"),
+    "unrecorded_initiatives": ("name", "organization"),
+    "rfo_support": ("note",),
+    "inquiry_countries": ("country",),
+    "resolutions": ("forum", "resolution", "response"),
+    "recommendations": ("text",),
+    "grantee_feedback": ("text",),
+    "wages_by_occupation": ("occupation",),
+    "sources": ("source",),
+    "regions": ("name_en", "short_name_en"),
+    "areas": ("name_en", "description"),
+    "cohorts": ("name_en", "definition"),
+    "event_formats": ("name_en", "definition"),
+    "indicators": ("label",),
+}
+# An edition.yml may have a translation per language: edition.<language>.yml, with the
+# texts of edition.yml (published_source: cite_as, title; method_notes) in that language.
+EDITION_TRANSLATIONS = tuple(f"edition.{lang}.yml" for lang in TEXT_LANGUAGES)
 # Files a vintage folder may hold besides its resources.
-ALLOWED_EXTRA_FILES = ("datapackage.json", "README.md", "params.yml", "edition.yml")
+ALLOWED_EXTRA_FILES = (
+    "datapackage.json",
+    "README.md",
+    "params.yml",
+    "edition.yml",
+    *EDITION_TRANSLATIONS,
+)
 ALLOWED_EXTRA_DIRS = ("logs",)
 # Record logs a vintage may keep in logs/ (written by volreport ingest and synth).
 LOG_COLUMNS = {
@@ -67,8 +109,9 @@ LOG_COLUMNS = {
 # --- limits ------------------------------------------------------------------------------
 # Checked before a file is parsed: a file beyond one is refused whole, with one message
 # naming the limit, and nothing else of the vintage is read. Each is far above what a
-# real vintage holds (data/2022: 863 observations, 30 KB; a synthetic year of 20 units:
-# 2,200 observations, 300 KB; the longest text cell: 1,600 characters).
+# real vintage holds (data/2022: 863 observations, 390 KB with their translations; a
+# synthetic year of 20 units: 2,200 observations, 300 KB; the longest text cell: 1,600
+# characters).
 MAX_TABLE_BYTES = 20 * 1024**2  # a table of data/<year>/ or data/reference/, params.yml
 MAX_TABLE_ROWS = {"observations": 200_000}  # rows below the header, by resource
 DEFAULT_MAX_TABLE_ROWS = 20_000  # every other table
@@ -120,6 +163,15 @@ OPTIONAL_PARAMS: dict[str, tuple[float, float, str]] = {
 }
 # `default_wage` (optional) names a row of a wage table: {table, region, boundaries}.
 WAGE_TABLES = ("wages", "wages_by_occupation")
+# The parameters the report names in every language (labels.yml `parameters`), and the
+# units they are given in (labels.yml `units`).
+PARAM_NAMES = (*REQUIRED_PARAMS, *OPTIONAL_PARAMS, "default_wage")
+PARAM_UNITS = ("days", "hours", "KZT")
+# Texts of a params.yml entry a reader sees (the methodology appendix): each may have a
+# translation per language of TEXT_LANGUAGES beside it in the entry (`note` -> `note_ru`,
+# `note_kk`). Optional, like a translation column, and whole like one: once an entry of
+# the file has `note_ru`, every entry with a `note` has one, and only those.
+TRANSLATED_PARAM_FIELDS = ("formula", "note")
 
 # --- what a build needs -------------------------------------------------------------------
 # `volreport validate` checks these besides the rules of each table, so that a valid
@@ -200,7 +252,7 @@ def field(
         constraints["maximum"] = maximum
     if pattern is not None:
         constraints["pattern"] = pattern
-    descriptor = {"name": name, "type": type_, "description": description}
+    descriptor: dict[str, object] = {"name": name, "type": type_, "description": description}
     if constraints:
         descriptor["constraints"] = constraints
     if unit is not None:
@@ -492,6 +544,18 @@ WAGES_BY_OCCUPATION = schema(
     ["occupation"],
 )
 
+SOURCES = schema(
+    [
+        text_field(
+            "source",
+            "a source as the vintage writes it: the `source` of a row of its tables or of "
+            "params.yml, or the title of a source of datapackage.json",
+            required=True,
+        ),
+    ],
+    ["source"],
+)
+
 YEAR_RESOURCES: dict[str, tuple[str, dict]] = {
     "observations": ("Every number of the report, long format", OBSERVATIONS),
     "grant_projects": ("Birgemiz grant projects", GRANT_PROJECTS),
@@ -511,6 +575,7 @@ YEAR_RESOURCES: dict[str, tuple[str, dict]] = {
         "Official average monthly nominal wage by occupation group",
         WAGES_BY_OCCUPATION,
     ),
+    "sources": ("The vintage's sources, with their translations", SOURCES),
 }
 
 REFERENCE_RESOURCES: dict[str, tuple[str, dict]] = {
@@ -531,8 +596,6 @@ REFERENCE_RESOURCES: dict[str, tuple[str, dict]] = {
                     "name as people write it (Astana, Akmola region)",
                     required=True,
                 ),
-                text_field("name_ru", "Russian name"),
-                text_field("name_kk", "Kazakh name"),
                 field(
                     "kind", "string", "country, city or region", required=True, enum=REGION_KINDS
                 ),
@@ -647,12 +710,14 @@ def year_descriptor(
     sources: Iterable[dict] | None = None,
     licenses: Iterable[dict] | None = None,
     resources: Iterable[str] | None = None,
+    headers: dict[str, list[str]] | None = None,
 ) -> dict:
     """The datapackage.json of a vintage as a dict.
 
     `resources` selects a subset of YEAR_RESOURCES (a synthetic vintage may hold fewer
     tables); observations are always included. Sources default to the report and the
-    statistics bureau; licenses are written only when given (never guessed).
+    statistics bureau; licenses are written only when given (never guessed). `headers`
+    (resource -> the header of its file) adds the translation columns each file has.
     """
     names = list(YEAR_RESOURCES) if resources is None else list(resources)
     unknown = sorted(set(names) - set(YEAR_RESOURCES))
@@ -676,7 +741,11 @@ def year_descriptor(
         "synthetic": synthetic,
         "sources": chosen_sources,
         "resources": [
-            resource_descriptor(name, *YEAR_RESOURCES[name])
+            resource_descriptor(
+                name,
+                YEAR_RESOURCES[name][0],
+                with_translations(YEAR_RESOURCES[name][1], name, (headers or {}).get(name, ())),
+            )
             for name in YEAR_RESOURCES
             if name in names
         ],
@@ -687,12 +756,14 @@ def year_descriptor(
 
 
 def reference_descriptor() -> dict:
-    """The descriptor of data/reference/ (not written to disk; validate uses it)."""
+    """The descriptor of data/reference/ with every translation column (not written to
+    disk)."""
     return {
         "name": "volreport-reference",
         "title": "Reference tables shared by all vintages",
         "resources": [
-            resource_descriptor(name, *spec) for name, spec in REFERENCE_RESOURCES.items()
+            resource_descriptor(name, description, with_translations(table_schema, name))
+            for name, (description, table_schema) in REFERENCE_RESOURCES.items()
         ],
     }
 
@@ -710,11 +781,19 @@ def write_descriptor(
     licenses: Iterable[dict] | None = None,
     resources: Iterable[str] | None = None,
 ) -> Path:
-    """Write `<folder>/datapackage.json` for a vintage; re-running it changes nothing."""
+    """Write `<folder>/datapackage.json` for a vintage; re-running it changes nothing.
+
+    Each resource's schema has the translation columns its file in `folder` has."""
     path = Path(folder) / "datapackage.json"
+    headers = {name: csv_header(Path(folder) / f"{name}.csv") for name in YEAR_RESOURCES}
     text = dumps(
         year_descriptor(
-            year, synthetic=synthetic, sources=sources, licenses=licenses, resources=resources
+            year,
+            synthetic=synthetic,
+            sources=sources,
+            licenses=licenses,
+            resources=resources,
+            headers=headers,
         )
     )
     path.write_text(text, encoding="utf-8", newline="\n")
@@ -722,8 +801,56 @@ def write_descriptor(
 
 
 def column_names(table_schema: dict) -> list[str]:
-    """The header a table must have, in order."""
+    """The header a table must have, in order (translation columns come on top, see
+    `with_translations`)."""
     return [f["name"] for f in table_schema["fields"]]
+
+
+def translation_column(column: str, language: str) -> str:
+    """The column holding `column` in `language`: 'text' -> 'text_ru', 'name_en' -> 'name_ru'."""
+    return f"{column.removesuffix('_' + i18n.SOURCE_LANGUAGE)}_{language}"
+
+
+def translation_columns(resource: str) -> dict[str, str]:
+    """Translation column -> its English column, for every translated column of `resource`
+    and every language of TEXT_LANGUAGES (empty for a resource without any)."""
+    return {
+        translation_column(column, language): column
+        for column in TRANSLATED_COLUMNS.get(resource, ())
+        for language in TEXT_LANGUAGES
+    }
+
+
+def with_translations(
+    table_schema: dict, resource: str, present: Iterable[str] | None = None
+) -> dict:
+    """`table_schema` with the translation columns of `resource`, each right after its
+    English column (languages in TEXT_LANGUAGES order): all of them when `present` is None,
+    else those named in `present` (a file's header)."""
+    wanted = None if present is None else set(present)
+    fields = []
+    for spec in table_schema["fields"]:
+        fields.append(spec)
+        if spec["name"] not in TRANSLATED_COLUMNS.get(resource, ()):
+            continue
+        for language in TEXT_LANGUAGES:
+            name = translation_column(spec["name"], language)
+            if wanted is None or name in wanted:
+                words = LANGUAGE_NAMES.get(language, language)
+                text = f"{spec['name']} in {words} (text wherever {spec['name']} has text)"
+                fields.append(text_field(name, text))
+    return {**table_schema, "fields": fields}
+
+
+def csv_header(path: Path) -> list[str]:
+    """The header row of a CSV file (empty when the file is absent or unreadable)."""
+    import csv
+
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return next(csv.reader([handle.readline(MAX_CELL_CHARS).rstrip("\r\n")]), [])
+    except (OSError, UnicodeDecodeError):
+        return []
 
 
 def max_rows(resource: str) -> int:
@@ -742,3 +869,18 @@ def plausible_range(unit: str | None, *, resource: str = "", column: str = "", i
     if unit == "percent" and indicator.endswith(CHANGE_SUFFIX):
         return CHANGE_RANGE
     return PLAUSIBLE_RANGES.get(unit or "")
+
+
+# --- codes, bands and tolerances the rest of the package reads from here ------------------
+NATIONAL = "KZ"  # the region code of the country as a whole (REGION_PATTERN without a number)
+# The event-share bands (BANDS) as the percent of a region's events an area holds, lowest
+# band first: over 25% is over_25, under 5% is under_5, 5% to 25% (both ends) 5_to_25.
+BAND_LIMITS = {"under_5": (0.0, 5.0), "5_to_25": (5.0, 25.0), "over_25": (25.0, 100.0)}
+# When two numbers are the same figure. A published figure stands for every value that
+# rounds to it, within half a unit of its last decimal place (HALF_UNIT * 10**-decimals:
+# 0.5 for whole counts, hours and tenge, 0.005 points for a share given to two decimals);
+# a set of exact parts, each rounded, may miss their total by HALF_UNIT per part.
+HALF_UNIT = 0.5
+# Floating-point slack added to a tolerance, so that a value exactly on a rounding
+# boundary matches (binary floats hold neither 0.005 nor most decimals exactly).
+FLOAT_SLACK = 1e-9

@@ -11,13 +11,13 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from volreport.core import paths
+from volreport.core import i18n, paths
 from volreport.data import contract
-from volreport.data.edition import EDITION_FILE, Edition
+from volreport.data.contract import NATIONAL
+from volreport.data.edition import EDITION_FILE, TRANSLATION_FILE, Edition, translated
 from volreport.data.edition import parse as parse_edition
 from volreport.data.edition import read_raw as read_edition
 
-NATIONAL = "KZ"
 REFERENCE_TABLES = ("regions", "region_mapping", "areas", "cohorts", "event_formats", "indicators")
 # When set, every data file a chapter reads is appended to this file, so the build
 # re-runs a chapter only when a file it actually read has changed.
@@ -136,11 +136,84 @@ class Dataset:
         """A record table by resource name (for example 'grant_projects')."""
         return self.tables[name]
 
+    @property
+    def sources(self) -> pd.DataFrame:
+        """The vintage's sources with their translations (`sources.csv`: source, source_ru,
+        source_kk); an empty table when the vintage has none (English needs none)."""
+        if "sources" in self.tables:
+            return self.tables["sources"]
+        path = self.path / "sources.csv"
+        if path.exists() and not path.is_symlink():
+            return read_csv(regular_file(path, self.path))
+        return pd.DataFrame({"source": pd.Series(dtype="string")})
+
+    def source_text(self, source: str, language: str | None = None) -> str:
+        """A source as the vintage writes it, in the current language (or `language`):
+        English as it is, another language from `sources` (MissingTranslation if absent)."""
+        language = i18n.check(language or i18n.current())
+        if language == i18n.SOURCE_LANGUAGE:
+            return source
+        table = self.sources
+        column = contract.translation_column("source", language)
+        if column in table.columns:
+            found = table.loc[table["source"].astype("string") == source, column].dropna()
+            if len(found) and str(found.iloc[0]).strip():
+                return str(found.iloc[0])
+        raise i18n.MissingTranslation(language, "sources", source)
+
+
+def name_column(column: str = "name", language: str | None = None) -> str:
+    """The reference column of a name in the current language (or `language`):
+    'name' -> 'name_ru', 'short_name' -> 'short_name_en'."""
+    language = i18n.check(language or i18n.current())
+    return f"{column.removesuffix('_' + i18n.SOURCE_LANGUAGE)}_{language}"
+
+
+def text_column(frame: pd.DataFrame, column: str, language: str | None = None) -> pd.Series:
+    """A stored text column in the current language (or `language`): `column` itself in
+    English, else its translation column (`resolution` -> `resolution_ru`, `name_en` ->
+    `name_ru`). A language without that column, or without the text of a row that has
+    English text, is MissingTranslation."""
+    language = i18n.check(language or i18n.current())
+    english = frame[column]
+    if language == i18n.SOURCE_LANGUAGE:
+        return english
+    translated = contract.translation_column(column, language)
+    if translated not in frame.columns:
+        raise i18n.MissingTranslation(language, "column", translated)
+    texts = frame[translated]
+    has_text = english.notna() & (english.astype("string").str.strip() != "")
+    lacking = has_text & (texts.isna() | (texts.astype("string").str.strip() == ""))
+    if lacking.any():
+        raise i18n.MissingTranslation(language, translated, str(english[lacking].iloc[0]))
+    return texts
+
+
+def names(frame: pd.DataFrame, column: str = "name", language: str | None = None) -> pd.Series:
+    """A reference table's names in the current language (or `language`), as text:
+    `names(regions, "short_name")`, `names(cohorts)` (see `text_column`)."""
+    english = column if column.endswith(f"_{i18n.SOURCE_LANGUAGE}") else name_column(column, "en")
+    return text_column(frame, english, language).astype(str)
+
 
 def load_reference(reference_dir: Path | None = None) -> dict[str, pd.DataFrame]:
     """The shared reference tables from data/reference/."""
     folder = reference_dir or paths.REFERENCE_DIR
     return {name: read_csv(folder / f"{name}.csv") for name in REFERENCE_TABLES}
+
+
+def read_edition_in(folder: Path, language: str) -> Edition:
+    """The vintage's edition facts, their texts in `language` where it translates them."""
+    facts = Edition()
+    for name in dict.fromkeys((EDITION_FILE, TRANSLATION_FILE.format(language=language))):
+        path = folder / name
+        if not (path.exists() or path.is_symlink()):
+            continue
+        regular_file(path, folder)
+        record_access(path)
+        raw = read_edition(path)
+        facts = parse_edition(raw) if name == EDITION_FILE else translated(facts, raw)
+    return facts
 
 
 def load_year(year: int, data_dir: Path | str | None = None) -> Dataset:
@@ -162,17 +235,13 @@ def load_year(year: int, data_dir: Path | str | None = None) -> Dataset:
         raise DataError(f"{descriptor_path}: observations is not listed")
     observations = read_csv(files.pop("observations"))
     params_path = folder / "params.yml"
-    params = {}
+    params: dict = {}
     if params_path.exists() or params_path.is_symlink():
         regular_file(params_path, folder)
         record_access(params_path)
         params = yaml.safe_load(params_path.read_text(encoding="utf-8")) or {}
-    edition_path = folder / EDITION_FILE
-    if edition_path.exists() or edition_path.is_symlink():
-        regular_file(edition_path, folder)
-        record_access(edition_path)
     return Dataset(
-        edition=parse_edition(read_edition(edition_path)),
+        edition=read_edition_in(folder, i18n.current()),
         year=year,
         path=folder,
         observations=observations,

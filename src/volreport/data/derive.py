@@ -46,7 +46,8 @@ import yaml
 
 from volreport.core import paths
 from volreport.data import contract
-from volreport.data.dataset import NATIONAL, read_csv
+from volreport.data.contract import FLOAT_SLACK, HALF_UNIT, NATIONAL
+from volreport.data.dataset import read_csv
 
 # A published organizations table by region: its percentage columns, in order.
 ORG_SHARE_COLUMNS = ("npo_in_region", "ig_in_region", "npo_of_national", "ig_of_national")
@@ -70,7 +71,6 @@ DERIVED_COLUMN = {
 TABLES = ("population", "wages", "wages_by_occupation", "grant_projects", "unrecorded_initiatives")
 INQUIRIES_LOG = "inquiries.csv"
 MAX_COMBINATIONS = 1_000_000  # exhaustive search; a real table has a handful of ambiguous rows
-TOLERANCE = 1e-9  # float slack so that a value exactly on a rounding boundary matches
 SHARE_DECIMALS = 2  # shares computed from counts
 CHANGE_DECIMALS = 1  # changes in percent on the year before
 RATIO_DECIMALS = 1  # persons per volunteer
@@ -322,13 +322,24 @@ def groups_share_note(regions: int, npo_missing: bool) -> str:
 # --- methods of a transcribed vintage ------------------------------------------------------------
 
 
+def rounding_tolerance(decimals: int) -> float:
+    """How far a value may sit from a figure published at `decimals` places and still round
+    to it: half a unit of the last place, plus float slack (0.5 for whole numbers)."""
+    return HALF_UNIT * 10**-decimals + FLOAT_SLACK
+
+
 def matches_rounded(value: float, published: float, decimals: int) -> bool:
     """True when `value` rounds to `published` at `decimals` places.
 
     The interval is closed at both ends, so either rounding convention (half up or half
     even) used by the source is accepted.
     """
-    return abs(value - published) <= 0.5 * 10**-decimals + TOLERANCE
+    return abs(value - published) <= rounding_tolerance(decimals)
+
+
+def same_number(value: float, other: float) -> bool:
+    """True when two numbers differ by floating-point error only."""
+    return math.isclose(value, other, rel_tol=FLOAT_SLACK, abs_tol=FLOAT_SLACK)
 
 
 def implied_complement(part: float, share_pct: float) -> int:
@@ -344,9 +355,9 @@ def implied_complement(part: float, share_pct: float) -> int:
 
 def _count_candidates(share_pct: float, total: int, decimals: int) -> range:
     """Whole counts c with c / total * 100 rounding to `share_pct`."""
-    half = 0.5 * 10**-decimals
-    low = math.ceil((share_pct - half) * total / 100 - TOLERANCE)
-    high = math.floor((share_pct + half) * total / 100 + TOLERANCE)
+    half = HALF_UNIT * 10**-decimals
+    low = math.ceil((share_pct - half) * total / 100 - FLOAT_SLACK)
+    high = math.floor((share_pct + half) * total / 100 + FLOAT_SLACK)
     return range(max(low, 0), high + 1)
 
 
@@ -1299,7 +1310,7 @@ def same(cell: StoredCell, item: Derived) -> bool:
     if (
         cell.value is not None
         and item.value is not None
-        and not math.isclose(cell.value, item.value, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
+        and not same_number(cell.value, item.value)
     ):
         return False
     if item.qualifier is None or item.value is None:

@@ -29,9 +29,16 @@ TOP_LEVEL_KEYS = ("published_source", "method_notes")
 class PublishedSource:
     """The published edition a vintage was transcribed from."""
 
-    cite_as: str  # how a row's source names it: 'Report 2022'
+    cite_as: str  # how the edition names it: 'Report 2022' (translated: 'Отчет 2022')
     title: str
     path: str
+    # How the rows' `source` cells name it, which are written in English whatever the
+    # language of the edition: the cite_as of edition.yml.
+    named_in_sources: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.named_in_sources:
+            object.__setattr__(self, "named_in_sources", self.cite_as)
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,12 @@ class Edition:
     def published(self) -> bool:
         """True when the vintage was transcribed from a published report."""
         return self.published_source is not None
+
+    @property
+    def cite_as(self) -> str | None:
+        """How the edition names the report it was transcribed from ('Report 2022'); None
+        for a vintage transcribed from none."""
+        return None if self.published_source is None else self.published_source.cite_as
 
     def notes(self, chapter: str) -> list[str]:
         """The method notes of one chapter (module name: 'grants'), in order."""
@@ -115,7 +128,7 @@ def translated(base: Edition, overlay: dict | None) -> Edition:
     )
 
 
-def read_raw(path: Path) -> object:
+def read_raw(path: Path) -> dict | None:
     """The parsed YAML of an edition file (None when there is none)."""
     if not path.is_file():
         return None

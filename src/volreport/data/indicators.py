@@ -6,8 +6,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-STATUSES = ("reported", "derived", "missing")
-QUALIFIERS = ("exact", "at_least", "at_most", "approx")
+from volreport.data.contract import QUALIFIERS, STATUSES
 
 
 @dataclass(frozen=True)
@@ -70,18 +69,48 @@ class Discrepancy:
     explanation: str
 
 
+# --- one precision for every headline figure ---------------------------------------------
+
+
+def decimals(indicator: Indicator) -> int:
+    """The decimals a headline figure is shown with, everywhere outside the chapters' tables:
+    percentages to a tenth (19.7%), tenge in billions to a hundredth (2.56 billion KZT),
+    ratios ('persons per volunteer') to a tenth, counts of anything as whole numbers
+    (687 full-time equivalents, not 687.4)."""
+    if indicator.unit == "percent" or "_per_" in indicator.id:
+        return 1
+    if is_billions(indicator):
+        return 2
+    return 0
+
+
+def is_change(indicator: Indicator) -> bool:
+    """True for a change in percent ('..._change_pct'), written with its sign: +19.7%."""
+    return indicator.unit == "percent" and indicator.id.endswith("_change_pct")
+
+
+def is_billions(indicator: Indicator) -> bool:
+    """True for tenge from a billion up, written '2.56 billion KZT'."""
+    return indicator.unit == "KZT" and indicator.value is not None and abs(indicator.value) >= 1e9
+
+
 def format_value(indicator: Indicator) -> str:
-    """The indicator's value as prose quotes it, by unit: '139,671', '54.0%', '2.56 billion KZT'."""
+    """The indicator's value as the key figures and `{{< var >}}` give it, by unit and at
+    the precision of `decimals`, without its qualifier: '139,671', '54.0%', '+19.7%',
+    '2.56 billion KZT'; 'not available' (in the current language) when there is none."""
     from volreport.core import fmt
+    from volreport.core.i18n import term
 
     if indicator.value is None:
-        return "not published"
+        return term("not available")
+    places = decimals(indicator)
+    if is_change(indicator):
+        return fmt.signed_percent(indicator.value, places)
     if indicator.unit == "percent":
-        return fmt.percent(indicator.value)
-    if indicator.unit == "KZT" and abs(indicator.value) >= 1e9:
-        return f"{fmt.number(indicator.value / 1e9, 2)} billion KZT"
-    decimals = 0 if float(indicator.value).is_integer() else 1
-    return fmt.number(indicator.value, decimals)
+        return fmt.percent(indicator.value, places)
+    if is_billions(indicator):
+        return fmt.billions(indicator.value, places)
+    return fmt.number(indicator.value, places)
 
 
 def variables(indicators: list[Indicator], year: int) -> dict[str, str]:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from volreport.core import fmt
-from volreport.data.dataset import NATIONAL, Dataset
+from volreport.data.contract import NATIONAL
+from volreport.data.dataset import Dataset, names, text_column
 
 
 @dataclass(frozen=True)
@@ -92,9 +93,10 @@ def published(
 
 
 def region_names(ds: Dataset) -> pd.Series:
-    """Region code -> short English name as people write it ('Astana', 'Akmola region')."""
+    """Region code -> short name as people write it, in the current language ('Astana',
+    'Akmola region'; 'Акмолинская область')."""
     regions = ds.reference["regions"]
-    return pd.Series(regions["short_name_en"].astype(str).to_numpy(), index=regions["code"])
+    return pd.Series(names(regions, "short_name").to_numpy(), index=regions["code"])
 
 
 def _flag(regions: pd.DataFrame, column: str) -> pd.Series:
@@ -134,7 +136,10 @@ def reporting_regions(ds: Dataset) -> pd.DataFrame:
     column = "current" if current_boundaries(ds) else "reporting_2022"
     reporting = regions[_flag(regions, column) & (regions["code"] != NATIONAL)]
     return pd.DataFrame(
-        {"region": reporting["code"].to_numpy(), "region_name": reporting["short_name_en"]}
+        {
+            "region": reporting["code"].to_numpy(),
+            "region_name": text_column(reporting, "short_name_en"),
+        }
     ).reset_index(drop=True)
 
 

@@ -8,12 +8,15 @@ naming the limit, and nothing else is read. Then four passes, all problems colle
 one run:
 
 1. preflight per file: missing, unexpected, empty, not UTF-8, byte-order mark, semicolon
-   or tab separated, header not the contract's columns, control characters in text;
+   or tab separated, header not the contract's columns (translation columns optional),
+   control characters in text;
 2. Frictionless per table (types, required, enums, minimum, patterns, primary keys),
    with the schemas of `volreport.data.contract`; every number finite and within its
-   plausible range (`contract.plausible_range`);
+   plausible range (`contract.plausible_range`); a translation column with text exactly
+   where its English column has text;
 3. cross-table rules with pandas: known codes and categories, value empty exactly when
-   status is missing, ranges, years, splits summing to 100, totals equal to their parts;
+   status is missing, ranges, years, splits summing to 100, totals equal to their parts,
+   the translations of edition.yml matching it;
 4. what the build needs (`contract.BUILD_RESOURCES`, `BUILD_OBSERVATIONS`,
    `REQUIRED_PARAMS`, the national population and wage), so that a valid vintage is
    a buildable one.
@@ -44,11 +47,11 @@ from typing import TYPE_CHECKING
 
 from volreport.core import paths
 from volreport.data import contract, edition
+from volreport.data.contract import NATIONAL
 
 if TYPE_CHECKING:
     import pandas as pd
 
-NATIONAL = "KZ"
 PERCENT = "percent"
 # Shares of one whole over an indicator's category set, per region: complete sets sum to 100.
 CATEGORY_SPLITS = (
@@ -68,7 +71,7 @@ REGION_SPLITS = (
     "hours_share_of_area_national",
 )
 SHARE_TOLERANCE_PER_PART = 0.1
-COUNT_TOLERANCE_PER_PART = 0.5
+COUNT_TOLERANCE_PER_PART = contract.HALF_UNIT  # each rounded part may be off by half a unit
 EXACT = ("", "exact")
 TYPE_RULES = {
     "integer": "not a whole number",
@@ -180,17 +183,24 @@ class Scan:
     problems: list[Problem]
 
 
-def scan_csv(path: Path, max_rows: int | None) -> Scan:
-    """Rows, cell lengths and control characters of a CSV, streamed (the file is never held
-    in memory). A quick pass over the lines decides whether the exact pass is needed."""
-    file = display_path(path)
-    max_cell = contract.MAX_CELL_CHARS
+def quick_pass(path: Path, max_cell: int) -> tuple[int, bool]:
+    """The lines of a file, and whether one of them may hold a cell longer than `max_cell`
+    or a control character (then the exact pass of `scan_csv` decides)."""
     lines, suspect = 0, False
     with path.open("rb") as handle:
         for line in handle:
             lines += 1
             if len(line) > max_cell or CONTROL_BYTES.search(line):
                 suspect = True
+    return lines, suspect
+
+
+def scan_csv(path: Path, max_rows: int | None) -> Scan:
+    """Rows, cell lengths and control characters of a CSV, streamed (the file is never held
+    in memory). A quick pass over the lines decides whether the exact pass is needed."""
+    file = display_path(path)
+    max_cell = contract.MAX_CELL_CHARS
+    lines, suspect = quick_pass(path, max_cell)
     if not suspect and (max_rows is None or lines - 1 <= max_rows):
         return Scan([], [])
     problems: list[Problem] = []
@@ -333,11 +343,12 @@ def intake(folder: Path, tables: Iterable[str], reference_dir: Path) -> Scan:
 
 @dataclass(frozen=True)
 class Preflight:
-    """Outcome of the file-level checks: problems, and the encoding to read rows with
-    (None when the rows cannot be read as the contract's table)."""
+    """Outcome of the file-level checks: problems, the encoding to read rows with (None
+    when the rows cannot be read as the contract's table) and the file's header."""
 
     problems: list[Problem]
     encoding: str | None
+    header: tuple[str, ...] = ()
 
 
 def detect_separator(header_line: str) -> str:
@@ -346,12 +357,16 @@ def detect_separator(header_line: str) -> str:
     return max(counts, key=lambda sep: (counts[sep], sep == ","))
 
 
-def header_problems(file: str, header: list[str], columns: list[str]) -> list[Problem]:
-    """Missing, unexpected, repeated or reordered columns."""
+def header_problems(
+    file: str, header: list[str], columns: list[str], optional: Iterable[str] = ()
+) -> list[Problem]:
+    """Missing, unexpected, repeated or reordered columns; `optional` columns (translation
+    columns) may be absent, and where present stand in their place among `columns`."""
+    optional = set(optional)
     problems = [
         Problem(file, 1, column, None, "required column is missing")
         for column in columns
-        if column not in header
+        if column not in header and column not in optional
     ]
     problems += [
         Problem(file, 1, column, None, "unexpected column (not in the contract)")
@@ -362,14 +377,16 @@ def header_problems(file: str, header: list[str], columns: list[str]) -> list[Pr
         Problem(file, 1, column, None, "column appears more than once")
         for column in sorted({c for c in header if header.count(c) > 1})
     ]
-    if not problems and header != columns:
-        expected = ", ".join(columns)
+    ordered = [column for column in columns if column in header or column not in optional]
+    if not problems and header != ordered:
+        expected = ", ".join(ordered)
         problems.append(Problem(file, 1, None, None, f"columns out of order; expected {expected}"))
     return problems
 
 
-def preflight_csv(path: Path, columns: list[str]) -> Preflight:
-    """File-level checks of a contract CSV before its rows are read."""
+def preflight_csv(path: Path, columns: list[str], optional: Iterable[str] = ()) -> Preflight:
+    """File-level checks of a contract CSV before its rows are read (`optional`: columns
+    that may be absent, see `header_problems`)."""
     file = display_path(path)
     if not path.is_file():
         return Preflight([Problem(file, None, None, None, "file is missing")], None)
@@ -409,8 +426,8 @@ def preflight_csv(path: Path, columns: list[str]) -> Preflight:
         rule = r"Windows line endings (CRLF); the contract wants \n"
         problems.append(Problem(file, None, None, None, rule))
     header = next(csv.reader([header_line]))
-    mismatches = header_problems(file, header, columns)
-    return Preflight(problems + mismatches, None if mismatches else encoding)
+    mismatches = header_problems(file, header, columns, optional)
+    return Preflight(problems + mismatches, None if mismatches else encoding, tuple(header))
 
 
 def unexpected_files(folder: Path, expected: Iterable[str]) -> list[Problem]:
@@ -472,14 +489,16 @@ def problem_from_error(error, file: str, table_schema: dict) -> Problem:
     if error.type == "constraint-error":
         return Problem(file, row, column, cell, constraint_rule(error.note, fields[column]))
     if error.type in ("primary-key", "unique-error"):
-        key = table_schema["primaryKey"] if error.type == "primary-key" else [column]
+        key: list[str] = (
+            table_schema["primaryKey"] if error.type == "primary-key" else [str(column)]
+        )
         names = list(fields)
         values = [
             error.cells[names.index(k)] if names.index(k) < len(error.cells) else "" for k in key
         ]
         first = re.search(r"\d+", error.note)
         rule = "duplicate key" + (f": the same as row {first.group()}" if first else "")
-        return Problem(file, row, ", ".join(key), ", ".join(values), rule)
+        return Problem(file, row, ", ".join(key), ", ".join(str(v) for v in values), rule)
     if error.type == "blank-row":
         return Problem(file, row, None, None, "blank line")
     if error.type == "extra-cell":
@@ -522,7 +541,9 @@ def row_problems(path: Path, table_schema: dict, encoding: str) -> tuple[list[Pr
     errors = [error for task in report.tasks for error in task.errors]
     # In a row with more or fewer cells than columns, the cells are out of place: only
     # that is reported, not the rules its shifted cells then break.
-    shifted = {e.row_number for e in errors if e.type in ("extra-cell", "missing-cell")}
+    shifted = {
+        getattr(e, "row_number", None) for e in errors if e.type in ("extra-cell", "missing-cell")
+    }
     seen: set = set()
     kept = []
     for error in errors:
@@ -558,19 +579,51 @@ def read_table(path: Path, encoding: str) -> pd.DataFrame:
 def check_table(
     path: Path, table_schema: dict, resource: str = ""
 ) -> tuple[list[Problem], pd.DataFrame | None]:
-    """Preflight, row and number checks of one table (`resource`: its name in the contract);
-    the table itself when its rows could be read column by column."""
-    preflight = preflight_csv(path, contract.column_names(table_schema))
+    """Preflight, row, number and translation checks of one table (`resource`: its name in
+    the contract, which says what translation columns it may have); the table itself when
+    its rows could be read column by column."""
+    columns = contract.column_names(contract.with_translations(table_schema, resource))
+    optional = contract.translation_columns(resource)
+    preflight = preflight_csv(path, columns, optional)
     if preflight.encoding is None:
         return preflight.problems, None
+    table_schema = contract.with_translations(table_schema, resource, preflight.header)
     found, broken = row_problems(path, table_schema, preflight.encoding)
     problems = preflight.problems + found
     if broken:
         return problems, None
     frame = read_table(path, preflight.encoding)
     reported = {(p.row, p.column) for p in found}
-    problems += number_value_problems(frame, table_schema, resource, display_path(path), reported)
+    file = display_path(path)
+    problems += number_value_problems(frame, table_schema, resource, file, reported)
+    problems += translation_problems(frame, resource, file)
     return problems, frame
+
+
+def has_text(cell: object) -> bool:
+    """A cell with more than white space in it."""
+    return isinstance(cell, str) and bool(cell.strip())
+
+
+def translation_problems(frame: pd.DataFrame, resource: str, file: str) -> list[Problem]:
+    """A translation column, where a table has it, has text in every row whose English
+    column has text, and in no other row: a translation is never half done, nor a text
+    of its own."""
+    problems = []
+    for column, english in contract.translation_columns(resource).items():
+        if column not in frame or english not in frame:
+            continue
+        for row, source, translated in zip(frame.index, frame[english], frame[column], strict=True):
+            if has_text(source) and not has_text(translated):
+                rule = (
+                    f"empty, but {english} has text: a translation column translates every "
+                    f"text of {english} (fill it in, or leave the column out)"
+                )
+                problems.append(Problem(file, int(row), column, None, rule))
+            elif has_text(translated) and not has_text(source):
+                rule = f"a translation of nothing: {english} is empty in this row"
+                problems.append(Problem(file, int(row), column, translated, rule))
+    return problems
 
 
 def check_file(
@@ -1060,8 +1113,11 @@ def text_problems(value: object, file: str, where: str = "") -> list[Problem]:
     return []
 
 
-def descriptor_problems(descriptor: dict, year: int, requested: int, file: str) -> list[Problem]:
-    """Year, resources and schemas of datapackage.json against the folder and the contract."""
+def descriptor_problems(
+    descriptor: dict, year: int, requested: int, file: str, folder: Path | None = None
+) -> list[Problem]:
+    """Year, resources and schemas of datapackage.json against the folder and the contract
+    (each schema with the translation columns its file in `folder` has)."""
     problems = text_problems(descriptor, file)
     declared = descriptor.get("year")
     if declared != year:
@@ -1094,7 +1150,10 @@ def descriptor_problems(descriptor: dict, year: int, requested: int, file: str) 
             )
             problems.append(Problem(file, None, "resources", str(path), rule))
             continue
-        expected = contract.resource_descriptor(name, *contract.YEAR_RESOURCES[name])
+        description, table_schema = contract.YEAR_RESOURCES[name]
+        header = contract.csv_header(folder / path) if folder is not None else []
+        table_schema = contract.with_translations(table_schema, name, header)
+        expected = contract.resource_descriptor(name, description, table_schema)
         if resource != expected:
             rule = (
                 f"resource '{name}' differs from volreport.data.contract; "
@@ -1191,22 +1250,77 @@ def params_problems(path: Path) -> tuple[dict | None, list[Problem]]:
             problems += [p for p in [param_value_problem(name, entry, limits, file, row)] if p]
     spec = params.get("default_wage")
     if spec is not None:
-        row = parsed.lines.get("default_wage")
-        if not isinstance(spec, dict):
-            rule = "must be a mapping: table, region, boundaries"
-            problems.append(Problem(file, row, "default_wage", None, rule))
-        else:
-            if spec.get("table", "wages") not in contract.WAGE_TABLES:
-                rule = "table must be one of: " + ", ".join(contract.WAGE_TABLES)
-                problems.append(Problem(file, row, "default_wage", str(spec.get("table")), rule))
-            if spec.get("boundaries", "current") not in contract.BOUNDARIES:
-                rule = "boundaries must be one of: " + ", ".join(contract.BOUNDARIES)
-                value = str(spec.get("boundaries"))
-                problems.append(Problem(file, row, "default_wage", value, rule))
-            if not isinstance(spec.get("region", NATIONAL), str):
-                rule = "region must be a region code"
-                problems.append(Problem(file, row, "default_wage", str(spec.get("region")), rule))
+        problems += default_wage_problems(spec, file, parsed.lines.get("default_wage"))
+    entries = {
+        name: entry
+        for name, entry in params.items()
+        if isinstance(name, str)
+        and isinstance(entry, dict)
+        and all(isinstance(k, str) and is_scalar(v) for k, v in entry.items())
+    }
+    problems += param_unit_problems(entries, file, parsed.lines)
+    problems += param_translation_problems(entries, file, parsed.lines)
     return (params if not problems else None), problems
+
+
+def param_unit_problems(entries: dict, file: str, lines: dict[str, int]) -> list[Problem]:
+    """A parameter's unit, when given, is one the report names in every language
+    (contract.PARAM_UNITS)."""
+    return [
+        Problem(file, lines.get(f"{name}.unit", lines.get(name)), f"{name}.unit",
+                str(entry["unit"]), "unit must be one of: " + ", ".join(contract.PARAM_UNITS))
+        for name, entry in entries.items()
+        if entry.get("unit") is not None and entry["unit"] not in contract.PARAM_UNITS
+    ]  # fmt: skip
+
+
+def param_text(value: object) -> bool:
+    """A params.yml text (note, formula or a translation of one) with more than white space."""
+    return value is not None and bool(str(value).strip())
+
+
+def param_translation_problems(entries: dict, file: str, lines: dict[str, int]) -> list[Problem]:
+    """A translation of a params.yml text (`note_ru`, `formula_kk`: see
+    contract.TRANSLATED_PARAM_FIELDS) is whole, like a translation column: once an entry of
+    the file has it, every entry whose English text has text has it too, and no entry
+    without that English text has one."""
+    problems = []
+    for english in contract.TRANSLATED_PARAM_FIELDS:
+        for language in contract.TEXT_LANGUAGES:
+            key = contract.translation_column(english, language)
+            if not any(key in entry for entry in entries.values()):
+                continue
+            for name, entry in entries.items():
+                row = lines.get(f"{name}.{key}", lines.get(name))
+                if param_text(entry.get(english)) and not param_text(entry.get(key)):
+                    rule = (
+                        f"{key} is missing or empty, but {english} has text: once an entry has "
+                        f"{key}, every entry with a {english} has one (fill it in, or "
+                        f"leave {key} out of every entry)"
+                    )
+                    problems.append(Problem(file, row, f"{name}.{key}", None, rule))
+                elif param_text(entry.get(key)) and not param_text(entry.get(english)):
+                    rule = f"a translation of nothing: the entry has no {english}"
+                    problems.append(Problem(file, row, f"{name}.{key}", str(entry[key]), rule))
+    return problems
+
+
+def default_wage_problems(spec: object, file: str, row: int | None) -> list[Problem]:
+    """`default_wage` of params.yml names a row of a wage table: table, region, boundaries."""
+    if not isinstance(spec, dict):
+        rule = "must be a mapping: table, region, boundaries"
+        return [Problem(file, row, "default_wage", None, rule)]
+    problems = []
+    if spec.get("table", "wages") not in contract.WAGE_TABLES:
+        rule = "table must be one of: " + ", ".join(contract.WAGE_TABLES)
+        problems.append(Problem(file, row, "default_wage", str(spec.get("table")), rule))
+    if spec.get("boundaries", "current") not in contract.BOUNDARIES:
+        rule = "boundaries must be one of: " + ", ".join(contract.BOUNDARIES)
+        problems.append(Problem(file, row, "default_wage", str(spec.get("boundaries")), rule))
+    if not isinstance(spec.get("region", NATIONAL), str):
+        rule = "region must be a region code"
+        problems.append(Problem(file, row, "default_wage", str(spec.get("region")), rule))
+    return problems
 
 
 def edition_problems(path: Path) -> list[Problem]:
@@ -1220,6 +1334,117 @@ def edition_problems(path: Path) -> list[Problem]:
         Problem(display_path(path), None, key or None, None, rule)
         for key, rule in edition.problems(parsed.data)
     ]
+
+
+SHORTCODE = re.compile(r"\{\{<\s*var\s+([\w.-]+)\s*>\}\}")
+
+
+def shortcodes(text: str) -> list[str]:
+    """The names of the `{{< var name >}}` shortcodes of a text, sorted, with repeats."""
+    return sorted(SHORTCODE.findall(text))
+
+
+TRANSLATED_SOURCE_FIELDS = ("cite_as", "title")  # of published_source; path is not translated
+
+
+def source_translation_mismatches(english: object, source: object) -> list[tuple[str, str]]:
+    """(key, rule) for a translated published_source: cite_as and title, both, as text."""
+    if source is None and not isinstance(english, dict):
+        return []
+    if not isinstance(english, dict):
+        return [("published_source", "edition.yml declares no published source")]
+    if not isinstance(source, dict):
+        rule = "missing: must translate cite_as and title of edition.yml's published_source"
+        return [("published_source", rule)]
+    found = [
+        (f"published_source.{key}", "not a text to translate (only cite_as, title)")
+        for key in source
+        if key not in TRANSLATED_SOURCE_FIELDS
+    ]
+    return found + [
+        (f"published_source.{key}", "must be text (the translation of edition.yml's)")
+        for key in TRANSLATED_SOURCE_FIELDS
+        if not has_text(source.get(key))
+    ]
+
+
+def notes_translation_mismatches(english: object, notes: object) -> list[tuple[str, str]]:
+    """(key, rule) for translated method_notes: every chapter of edition.yml and no other,
+    as many notes, each with the same {{< var >}} shortcodes."""
+    english = english if isinstance(english, dict) else {}
+    notes = {} if notes is None else notes
+    if not isinstance(notes, dict):
+        return [("method_notes", "must map chapter names to lists of notes")]
+    found = [
+        (f"method_notes.{chapter}", "missing: edition.yml has notes for this chapter")
+        for chapter in english
+        if chapter not in notes
+    ]
+    for chapter, items in notes.items():
+        key = f"method_notes.{chapter}"
+        original = english.get(chapter)
+        if not isinstance(original, list):
+            found.append((key, "edition.yml has no notes for this chapter"))
+        elif not isinstance(items, list) or not all(has_text(item) for item in items):
+            found.append((key, "must be a list of texts"))
+        elif len(items) != len(original):
+            found.append((key, f"{len(items)} notes; edition.yml has {len(original)}"))
+        else:
+            found += [
+                (
+                    f"{key}[{i}]",
+                    "{{< var >}} shortcodes differ from edition.yml's: "
+                    + ", ".join(shortcodes(str(english_note))),
+                )
+                for i, (english_note, note) in enumerate(zip(original, items, strict=True))
+                if shortcodes(str(english_note)) != shortcodes(note)
+            ]
+    return found
+
+
+def edition_translation_mismatches(english: object, translated: object) -> list[tuple[str, str]]:
+    """(key, rule) for every way a translation of edition.yml (parsed YAML) does not match
+    the English one. A translation is whole: the texts of edition.yml and nothing else
+    (published_source: cite_as and title; method_notes: every chapter, as many notes, each
+    note with the same {{< var >}} shortcodes)."""
+    if translated is None:
+        return []
+    if not isinstance(translated, dict):
+        return [("", "must be a mapping with the keys published_source, method_notes")]
+    english = english if isinstance(english, dict) else {}
+    found = [(str(key), "unknown key") for key in translated if key not in edition.TOP_LEVEL_KEYS]
+    found += source_translation_mismatches(
+        english.get("published_source"), translated.get("published_source")
+    )
+    return found + notes_translation_mismatches(
+        english.get("method_notes"), translated.get("method_notes")
+    )
+
+
+def edition_translation_problems(folder: Path) -> list[Problem]:
+    """Each edition.<language>.yml of the vintage translates its edition.yml (see
+    `edition_translation_mismatches`)."""
+    problems = []
+    english = folder / edition.EDITION_FILE
+    for name in contract.EDITION_TRANSLATIONS:
+        path = folder / name
+        if not path.is_file():
+            continue
+        file = display_path(path)
+        if not english.is_file():
+            rule = f"a translation of {edition.EDITION_FILE}, which the vintage does not have"
+            problems.append(Problem(file, None, None, None, rule))
+            continue
+        parsed = read_yaml(path)
+        if parsed.problems:
+            problems += parsed.problems
+            continue
+        original = read_yaml(english)
+        problems += [
+            Problem(file, parsed.lines.get(key.split(".")[0]), key or None, None, rule)
+            for key, rule in edition_translation_mismatches(original.data, parsed.data)
+        ]
+    return problems
 
 
 # --- what the build needs ----------------------------------------------------------------------
@@ -1353,7 +1578,7 @@ def validate_year(
         descriptor = contract.year_descriptor(vintage_year)  # still check the files
     else:
         problems += descriptor_problems(
-            descriptor, vintage_year, year, display_path(descriptor_path)
+            descriptor, vintage_year, year, display_path(descriptor_path), folder
         )
         if not resources_ok(descriptor):
             descriptor = contract.year_descriptor(vintage_year)  # check the files still
@@ -1368,6 +1593,7 @@ def validate_year(
     params, found = params_problems(folder / "params.yml")
     problems += found
     problems += edition_problems(folder / edition.EDITION_FILE)
+    problems += edition_translation_problems(folder)
 
     reference_problems, reference = check_reference(reference_root)
     problems += reference_problems

@@ -9,6 +9,10 @@ returned workbooks with it.
 Only input cells are unlocked; the sheets and the workbook structure are protected, and a
 very hidden sheet `_meta` records the form version, year and region code, so that ingest
 knows what a returned workbook is.
+
+Labels are in English and Russian, the instructions also in Kazakh; the names of regions,
+areas, cohorts and formats come from the reference tables in each language (`name_ru`,
+`short_name_kk`, ...).
 """
 
 from __future__ import annotations
@@ -16,17 +20,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from volreport.core import paths
-from volreport.data import contract
+from volreport.data import categories, contract
+from volreport.data.contract import NATIONAL
+
+if TYPE_CHECKING:  # openpyxl is imported where a workbook is written or read
+    from openpyxl.worksheet.datavalidation import DataValidation
 
 FORM_MARK = "volreport-form"
 FORM_VERSION = 1
 META_SHEET = "_meta"
 INSTRUCTIONS_SHEET = "instructions"
-NATIONAL = "KZ"
 FIRST_ROW = 4  # row 1 title, row 2 hint, row 3 column headers
 VALUE_COLUMN = "C"
 QUALIFIER_COLUMN = "D"
@@ -41,34 +49,8 @@ KIND_MAXIMUM = {
 RFO_LEVEL = "rfo_support_level"  # pseudo-indicator: the rfo_support record table
 INPUT_FILL = "FFF2CC"  # pale yellow marks the cells to fill in
 
-SEX_RU = {"female": "женщины", "male": "мужчины"}
-AGE_RU = {
-    "under_18": "до 18 лет",
-    "18_29": "18–29 лет",
-    "30_retirement": "от 30 лет до пенсионного возраста",
-    "retired": "пенсионный возраст",
-}
-EMPLOYMENT_RU = {
-    "school": "школьники",
-    "student": "студенты",
-    "neet": "не учатся и не работают",
-    "employed": "работающие",
-    "unemployed": "безработные",
-}
-FORMAT_RU = {"auto": "автоволонтёрство", "online": "онлайн", "offline": "офлайн"}
-AGE_EN = {
-    "under_18": "Under 18",
-    "18_29": "18 to 29",
-    "30_retirement": "30 to retirement age",
-    "retired": "Retirement age",
-}
-EMPLOYMENT_EN = {
-    "school": "School pupils",
-    "student": "Students",
-    "neet": "Not in employment, education or training",
-    "employed": "Employed",
-    "unemployed": "Unemployed",
-}
+LANGUAGES = ("en", "ru", "kk")  # the columns of the instructions sheet
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша"}
 LEVELS_EN = {
     "regular": "support mentioned regularly",
     "references": "some references to support",
@@ -133,53 +115,81 @@ def _rows(
     ]
 
 
+def reference_names(reference: dict[str, pd.DataFrame], table: str, language: str) -> list[str]:
+    """The names of a reference table's rows in `language` (`name_en`, `name_ru`, ...), in
+    the table's order; the forms cannot be written without them."""
+    frame = reference[table]
+    column = contract.translation_column("name_en", language)
+    if column not in frame or frame[column].isna().any():
+        raise ValueError(
+            f"data/reference/{table}.csv has no {column} for every row; the forms' labels "
+            "need the names in that language"
+        )
+    return frame[column].astype(str).tolist()
+
+
+def lower_first(text: str) -> str:
+    """'Онлайн' -> 'онлайн' (a name inside a label)."""
+    return text[:1].lower() + text[1:]
+
+
 def region_sheets(reference: dict[str, pd.DataFrame]) -> tuple[SheetSpec, ...]:
-    """The data sheets of a region's form; areas and cohorts come from the reference tables."""
-    areas = reference["areas"].sort_values("order")
-    cohorts = reference["cohorts"].sort_values("order")
-    formats = reference["event_formats"]
-    sets = contract.CATEGORY_SETS
-    volunteers = [("volunteers", "", COUNT, "Volunteers, total", "Волонтёры, всего")]
-    volunteers += [
-        ("volunteers_by_sex", s, COUNT, f"Volunteers: {s}", f"Волонтёры: {SEX_RU[s]}")
-        for s in sets["sex"]
-    ]
-    volunteers += [
-        ("volunteers_by_age", a, COUNT, f"Volunteers: {AGE_EN[a]}", f"Волонтёры: {AGE_RU[a]}")
-        for a in sets["age_band"]
-    ]
+    """The data sheets of a region's form; areas, cohorts and formats, with their English
+    and Russian names, come from the reference tables."""
+    reference = {
+        **reference,
+        "areas": reference["areas"].sort_values("order"),
+        "cohorts": reference["cohorts"].sort_values("order"),
+    }
+    areas, cohorts, formats = reference["areas"], reference["cohorts"], reference["event_formats"]
+    area_ru = reference_names(reference, "areas", "ru")
+    cohort_ru = reference_names(reference, "cohorts", "ru")
+    format_ru = reference_names(reference, "event_formats", "ru")
+    volunteers = [("volunteers", "", COUNT, "Volunteers, total", "Волонтеры, всего")]
+    for indicator, named in (
+        ("volunteers_by_sex", categories.sex_names),
+        ("volunteers_by_age", categories.age_band_names),
+        ("volunteers_by_employment", categories.employment_names),
+    ):
+        english, russian = named("en"), named("ru")
+        volunteers += [
+            (
+                indicator,
+                group,
+                COUNT,
+                f"Volunteers: {name}",
+                f"Волонтеры: {lower_first(russian[group])}",
+            )
+            for group, name in english.items()
+        ]
     volunteers += [
         (
-            "volunteers_by_employment",
-            e,
+            "volunteers_by_cohort",
+            c,
             COUNT,
-            f"Volunteers: {EMPLOYMENT_EN[e]}",
-            f"Волонтёры: {EMPLOYMENT_RU[e]}",
+            f"Volunteers at events: {n}",
+            f"Волонтеры на мероприятиях: {lower_first(ru)}",
         )
-        for e in sets["employment"]
-    ]
-    volunteers += [
-        ("volunteers_by_cohort", c, COUNT, f"Volunteers at events: {n}", f"Волонтёры: {n}")
-        for c, n in zip(cohorts["id"], cohorts["name_en"], strict=True)
+        for c, n, ru in zip(cohorts["id"], cohorts["name_en"], cohort_ru, strict=True)
     ]
     organizations = [
-        ("npo", "", COUNT, "Volunteer NPOs", "Волонтёрские НКО"),
+        ("npo", "", COUNT, "Volunteer NPOs", "Волонтерские НКО"),
         ("initiative_groups", "", COUNT, "Volunteer initiative groups", "Инициативные группы"),
     ]
 
     def by_area_and_format(indicator: str, by_format: str, kind: str, what: str, ru: str):
         rows = [
-            (indicator, a, kind, f"{what}: {n}", f"{ru}: {n}")
-            for a, n in zip(areas["id"], areas["name_en"], strict=True)
+            (indicator, a, kind, f"{what}: {n}", f"{ru}: {name_ru}")
+            for a, n, name_ru in zip(areas["id"], areas["name_en"], area_ru, strict=True)
         ]
         return rows + [
-            (by_format, f, kind, f"{what}, format: {n}", f"{ru}, формат: {FORMAT_RU[f]}")
-            for f, n in zip(formats["id"], formats["name_en"], strict=True)
+            (by_format, f, kind, f"{what}, format: {n}", f"{ru}, формат: {lower_first(name_ru)}")
+            for f, n, name_ru in zip(formats["id"], formats["name_en"], format_ru, strict=True)
         ]
 
     development = [
         ("development_events", "", COUNT, "Events developing volunteering", "Мероприятия"),
-        ("development_volunteers", "", COUNT, "Volunteers at these events", "Волонтёры"),
+        ("development_volunteers", "", COUNT, "Volunteers at these events", "Волонтеры"),
         ("development_hours", "", AMOUNT, "Hours at these events", "Часы"),
     ]
     levels = contract.SUPPORT_LEVELS
@@ -188,21 +198,21 @@ def region_sheets(reference: dict[str, pd.DataFrame]) -> tuple[SheetSpec, ...]:
         SheetSpec(
             "volunteers",
             "Volunteers recorded over the year",
-            "Волонтёры, учтённые за год",
+            "Волонтеры, учтенные за год",
             "Each split (sex, age, employment) adds up to the total.",
             tuple(_rows("volunteers", volunteers)),
         ),
         SheetSpec(
             "organizations",
             "Volunteer organizations and initiative groups",
-            "Волонтёрские организации и инициативные группы",
+            "Волонтерские организации и инициативные группы",
             "Count each association once.",
             tuple(_rows("organizations", organizations)),
         ),
         SheetSpec(
             "hours",
             "Volunteer hours by area and by format",
-            "Часы волонтёрской работы по направлениям и форматам",
+            "Часы волонтерской работы по направлениям и форматам",
             "Hours by area add up to all hours; so do hours by format.",
             tuple(
                 _rows(
@@ -213,7 +223,7 @@ def region_sheets(reference: dict[str, pd.DataFrame]) -> tuple[SheetSpec, ...]:
         SheetSpec(
             "events",
             "Volunteer events by area and by format",
-            "Волонтёрские мероприятия по направлениям и форматам",
+            "Волонтерские мероприятия по направлениям и форматам",
             "Events by area add up to all events; so do events by format.",
             tuple(
                 _rows(
@@ -227,14 +237,14 @@ def region_sheets(reference: dict[str, pd.DataFrame]) -> tuple[SheetSpec, ...]:
         SheetSpec(
             "development",
             "Activities developing volunteering (training, team building, motivation)",
-            "Мероприятия по развитию волонтёрства (обучение, тимбилдинг, мотивация)",
+            "Мероприятия по развитию волонтерства (обучение, тимбилдинг, мотивация)",
             "Also counted within other social volunteering.",
             tuple(_rows("development", development)),
         ),
         SheetSpec(
             "rfo_support",
             "Support of the regional front office mentioned in event reports",
-            "Упоминание поддержки РФО в отчётах о мероприятиях",
+            "Упоминание поддержки РФО в отчетах о мероприятиях",
             "Pick one: " + "; ".join(f"{k} = {v}" for k, v in LEVELS_EN.items()),
             tuple(_rows("rfo_support", support, choices=levels)),
         ),
@@ -249,14 +259,14 @@ def national_sheets() -> tuple[SheetSpec, ...]:
             "",
             COUNT,
             "Volunteers, the network's estimate",
-            "Волонтёры, оценка сети",
+            "Волонтеры, оценка сети",
         ),
         (
             "volunteers_systematic",
             "",
             COUNT,
             "Volunteers who can be recruited systematically",
-            "Волонтёры, привлекаемые на системной основе",
+            "Волонтеры, привлекаемые на системной основе",
         ),
         ("grant_hours_total", "", AMOUNT, "Hours of the grant projects", "Часы грантовых проектов"),
         (
@@ -264,7 +274,7 @@ def national_sheets() -> tuple[SheetSpec, ...]:
             "",
             COUNT,
             "Volunteers of the grant projects",
-            "Волонтёры грантовых проектов",
+            "Волонтеры грантовых проектов",
         ),
         (
             "grant_events_total",
@@ -278,7 +288,7 @@ def national_sheets() -> tuple[SheetSpec, ...]:
             "volunteering",
             COUNT,
             "Inquiries about volunteering",
-            "Обращения по волонтёрству",
+            "Обращения по волонтерству",
         ),
         ("inquiries", "other", COUNT, "Inquiries on other matters", "Обращения по другим темам"),
     ]
@@ -320,49 +330,64 @@ def form_units(reference: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame({"code": units["code"].to_numpy(), "name": units["short_name_en"]})
 
 
+# The instructions sheet: one row per instruction, in English, Russian and Kazakh
+# ({year}, {code} and {name}: the unit's short name in that language).
 INSTRUCTIONS = (
     (
         "Return form of the regional front office on volunteering, {year}",
-        "Форма отчёта регионального фронт-офиса по волонтёрству, {year} год",
+        "Форма отчета регионального фронт-офиса по волонтерству, {year} год",
+        "Волонтерлік жөніндегі өңірлік фронт-офистің есеп нысаны, {year} жыл",
     ),
-    ("Unit: {name} ({code}).", "Регион: {name} ({code})."),
+    ("Unit: {name} ({code}).", "Регион: {name} ({code}).", "Өңір: {name} ({code})."),
     (
         "Fill in only the yellow cells; every other cell is locked.",
-        "Заполняйте только жёлтые ячейки; остальные ячейки защищены.",
+        "Заполняйте только желтые ячейки; остальные ячейки защищены.",
+        "Тек сары ұяшықтарды толтырыңыз; қалған ұяшықтар қорғалған.",
     ),
     (
         "Counts are whole numbers of 0 or more; hours may have decimals. Type numbers, without "
         "spaces or thousands separators.",
         "Количества — целые числа от 0; часы могут быть дробными. Вводите числа без пробелов и "
         "разделителей разрядов.",
+        "Сандар — 0-ден бастап бүтін сандар; сағаттар бөлшек болуы мүмкін. Сандарды бос "
+        "орынсыз және разряд бөлгіштерінсіз енгізіңіз.",
     ),
     (
         "Leave a cell empty when the figure is not known: an empty cell is reported as a gap, "
         "never as zero. Type 0 only for a real zero.",
         "Если показатель неизвестен, оставьте ячейку пустой: пустая ячейка означает пробел в "
         "данных, а не ноль. Ставьте 0 только для настоящего нуля.",
+        "Көрсеткіш белгісіз болса, ұяшықты бос қалдырыңыз: бос ұяшық нөл емес, деректердегі "
+        "олқылық болып есептеледі. 0-ді тек нақты нөл болғанда ғана қойыңыз.",
     ),
     (
         "Splits by sex, age and employment must add up to the total number of volunteers.",
-        "Разбивки по полу, возрасту и занятости должны в сумме давать общее число волонтёров.",
+        "Разбивки по полу, возрасту и занятости должны в сумме давать общее число волонтеров.",
+        "Жынысы, жасы және жұмыспен қамтылуы бойынша бөлінулердің қосындысы волонтерлердің "
+        "жалпы санына тең болуы тиіс.",
     ),
     (
         "Choose categorical answers from the drop-down list.",
         "Категориальные ответы выбирайте из выпадающего списка.",
+        "Санаттық жауаптарды ашылмалы тізімнен таңдаңыз.",
     ),
     (
         "Do not rename, add or delete sheets, and do not set a password on the file: "
         "password-protected files cannot be read.",
         "Не переименовывайте, не добавляйте и не удаляйте листы и не ставьте пароль на файл: "
-        "защищённые паролем файлы не читаются.",
+        "защищенные паролем файлы не читаются.",
+        "Парақтардың атын өзгертпеңіз, парақ қоспаңыз және жоймаңыз, файлға құпиясөз "
+        "қоймаңыз: құпиясөзбен қорғалған файлдар оқылмайды.",
     ),
     (
         "Formulas are allowed; save the file in Excel so that their values are stored.",
         "Формулы допустимы; сохраните файл в Excel, чтобы их значения сохранились.",
+        "Формулаларға рұқсат етіледі; олардың мәндері сақталуы үшін файлды Excel-де сақтаңыз.",
     ),
     (
         "Return the file under its original name to the national front office.",
         "Верните файл под исходным именем в национальный фронт-офис.",
+        "Файлды бастапқы атауымен ұлттық фронт-офиске қайтарыңыз.",
     ),
 )
 
@@ -374,26 +399,47 @@ def _style_header(sheet, row: int) -> None:
         cell.font = Font(bold=True)
 
 
-def _write_instructions(book, year: int, code: str, name: str) -> None:
+def unit_names(reference: dict[str, pd.DataFrame], code: str, name: str) -> dict[str, str]:
+    """The unit's short name in each language of the instructions ('Astana', 'Астана', ...):
+    `name` in English, the reference table's short names in the others."""
+    regions = reference["regions"]
+    row = regions[regions["code"] == code]
+    names = {"en": name}
+    for language in LANGUAGES[1:]:
+        column = contract.translation_column("short_name_en", language)
+        if column not in regions or row.empty or pd.isna(row[column].iloc[0]):
+            raise ValueError(
+                f"data/reference/regions.csv has no {column} for {code}; the instructions "
+                "name the unit in that language"
+            )
+        names[language] = str(row[column].iloc[0])
+    return names
+
+
+def _write_instructions(book, year: int, code: str, names: dict[str, str]) -> None:
     from openpyxl.styles import Alignment, Font
 
     sheet = book.active
     sheet.title = INSTRUCTIONS_SHEET
-    sheet.append(["English", "Русский"])
+    sheet.append([LANGUAGE_NAMES[language] for language in LANGUAGES])
     _style_header(sheet, 1)
-    for en, ru in INSTRUCTIONS:
+    for texts in INSTRUCTIONS:
         sheet.append(
-            [en.format(year=year, code=code, name=name), ru.format(year=year, code=code, name=name)]
+            [
+                text.format(year=year, code=code, name=names[language])
+                for language, text in zip(LANGUAGES, texts, strict=True)
+            ]
         )
-    sheet["A2"].font = sheet["B2"].font = Font(bold=True)
-    for column in ("A", "B"):
+    columns = "ABC"[: len(LANGUAGES)]
+    for column in columns:
+        sheet[f"{column}2"].font = Font(bold=True)
         sheet.column_dimensions[column].width = 70
         for cell in sheet[column]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.protection.sheet = True
 
 
-def _validation(kind: str, choices: tuple[str, ...] = ()):
+def _validation(kind: str, choices: tuple[str, ...] = ()) -> DataValidation:
     """Excel data validation for an input cell of `kind`."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -428,7 +474,7 @@ def _write_sheet(book, spec: SheetSpec) -> None:
         sheet[f"{column}3"] = text
     _style_header(sheet, 3)
     fill = PatternFill("solid", fgColor=INPUT_FILL)
-    rules: dict[tuple, object] = {}
+    rules: dict[tuple[str, tuple[str, ...]], DataValidation] = {}
     for spec_cell in spec.cells:
         row = int(spec_cell.cell[1:])
         sheet[f"A{row}"], sheet[f"B{row}"] = spec_cell.label_en, spec_cell.label_ru
@@ -464,7 +510,7 @@ def build_form(year: int, code: str, name: str, reference: dict[str, pd.DataFram
     from openpyxl.workbook.protection import WorkbookProtection
 
     book = Workbook()
-    _write_instructions(book, year, code, name)
+    _write_instructions(book, year, code, unit_names(reference, code, name))
     for spec in sheets_for(code, reference):
         _write_sheet(book, spec)
     _write_meta(book, year, code)

@@ -14,9 +14,11 @@ or not) when there is one, as ingest takes them, so consecutive synthetic years 
 otherwise they are invented.
 
 The vintage says `"synthetic": true` in datapackage.json, its title says SYNTHETIC, and
-every row's source is "synthetic (volreport synth, seed S)", as is the one source its
-datapackage.json declares. It writes no edition.yml: a synthetic year has no published
+every row's source is "synthetic (volreport synth, seed S)" (`templates/<language>/intake/
+synthetic_source.md`), as is the one source its datapackage.json declares; sources.csv
+gives it in Russian and Kazakh. It writes no edition.yml: a synthetic year has no published
 source, so its report neither quotes nor checks one. The same seed gives the same files.
+The editorial template goes to the report/ folder beside the data, as for ingest.
 """
 
 from __future__ import annotations
@@ -29,11 +31,11 @@ import pandas as pd
 
 from volreport.core import paths
 from volreport.data import contract, derive
+from volreport.data.contract import NATIONAL
 from volreport.data.dataset import Dataset, load_reference, load_year
-from volreport.intake import ingest
+from volreport.intake import ingest, provenance, readers
 
 PRIOR_YEAR = 2022
-NATIONAL = "KZ"
 DEFAULT_EVENTS = 20_000
 # Synthetic assumptions (not published figures): spread of the draws around the priors.
 NOISE = 0.15  # relative spread of regional sizes around population-proportional ones
@@ -45,8 +47,8 @@ FOREIGN_SHARE = 0.02  # share of inquiries from abroad
 
 
 def source_label(seed: int) -> str:
-    """The source of every synthetic row."""
-    return f"synthetic (volreport synth, seed {seed})"
+    """The source of every synthetic row: 'synthetic (volreport synth, seed 7)'."""
+    return provenance.synthetic_sources(seed).derived
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,7 @@ def inquiries_log(rng: np.random.Generator, year: int, priors: Priors) -> pd.Dat
     country = rng.choice(np.array(priors.countries or ["Uzbekistan"]), size=n)
     days = (np.datetime64(f"{year + 1}-01-01") - np.datetime64(f"{year}-01-01")).astype(int)
     dates = np.datetime64(f"{year}-01-01") + rng.integers(0, days, size=n).astype("timedelta64[D]")
+    nothing = np.full(n, None, dtype=object)  # an empty cell
     related = np.zeros(n, dtype=bool)
     related[rng.permutation(n)[:related_n]] = True
     return (
@@ -196,8 +199,8 @@ def inquiries_log(rng: np.random.Generator, year: int, priors: Priors) -> pd.Dat
                 "sex": rng.choice(np.array(contract.CATEGORY_SETS["sex"]), size=n),
                 "channel": rng.choice(np.array(INQUIRY_CHANNELS), size=n),
                 "topic": rng.choice(np.array(INQUIRY_TOPICS), size=n),
-                "region": np.where(foreign, None, region),
-                "country": np.where(foreign, country, None),
+                "region": np.where(foreign, nothing, region),
+                "country": np.where(foreign, country, nothing),
                 "related_to_volunteering": np.where(related, "true", "false"),
             }
         )
@@ -229,7 +232,7 @@ def region_returns(rng, priors: Priors, events: pd.DataFrame, label: str):
     for i, code in enumerate(people.index):
         ret = ingest.FormReturn(code=code, file=label)
         total = int(volunteers[i])
-        figures = {("volunteers", ""): total}
+        figures: dict[tuple[str, str], float] = {("volunteers", ""): total}
         female = rng.binomial(total, priors.female_share[code])
         figures |= {
             ("volunteers_by_sex", "female"): female,
@@ -262,7 +265,7 @@ def national_return(rng, priors: Priors, total_volunteers: int, label: str) -> i
     """The national front office's synthetic figures around the 2022 ones."""
     ret = ingest.FormReturn(code=NATIONAL, file=label)
     ratio = {  # the estimates keep their 2022 ratio to the recorded count
-        k: priors.national_form[(k, "")] / priors.dataset.value("volunteers")
+        k: priors.national_form[(k, "")] / national(priors.dataset, "volunteers")
         for k in ("volunteers_estimate", "volunteers_systematic")
     }
     for (indicator, category), value in priors.national_form.items():
@@ -319,7 +322,7 @@ def official_tables(rng, year: int, priors: Priors, label: str) -> dict[str, pd.
             for item in derive.population_derivations(
                 pd.DataFrame(regional, columns=columns), ds.reference["region_mapping"]
             )
-            if item.key["region"] == NATIONAL
+            if item.key["region"] == NATIONAL and item.value is not None
         ]
     population = pd.DataFrame(rows, columns=columns)
     wages = ds.tables["wages"]
@@ -343,10 +346,15 @@ def official_tables(rng, year: int, priors: Priors, label: str) -> dict[str, pd.
 
 
 def synthetic_params(priors: Priors, label: str) -> dict:
-    """The prior vintage's method parameters, relabelled synthetic. Their notes are left
-    out: they speak of the prior vintage's sources, not of this one."""
+    """The prior vintage's method parameters, relabelled synthetic. Their notes (and the
+    notes' translations, note_ru...) are left out: they speak of the prior vintage's
+    sources, not of this one."""
+    notes = (
+        "note",
+        *(contract.translation_column("note", lang) for lang in contract.TEXT_LANGUAGES),
+    )
     return {
-        name: {**{k: v for k, v in entry.items() if k != "note"}, "source": label}
+        name: {**{k: v for k, v in entry.items() if k not in notes}, "source": label}
         if isinstance(entry, dict)
         else entry
         for name, entry in priors.dataset.params.items()
@@ -481,7 +489,7 @@ def synthesize(
     official = official_tables(rng, year, priors, label)
     params = synthetic_params(priors, label)
     records = record_tables(rng, national_ret, label)
-    sources = ingest.Sources(form=lambda _: label, derived=label, log=lambda _: label)
+    sources = provenance.synthetic_sources(seed)
     previous = previous_vintage_observations(previous_dir)
     origin = None  # data/<year-1>/observations.csv
     if previous is None:  # drawn last, so this year's figures do not depend on it
@@ -515,17 +523,26 @@ def synth(
     report_dir: Path | str | None = None,
     prior_dir: Path | str | None = None,
 ) -> tuple[Path, Path | None]:
-    """Write the synthetic vintage (validated) and the editorial template for the year.
+    """Write the synthetic vintage (validated), with its sources in every language
+    (sources.csv), and the editorial template for the year.
 
     An earlier vintage next to the target (`<data-dir parent>/<year-1>/`, by default
-    data/<year-1>/) gives the year before's figures, as for `volreport ingest`.
+    data/<year-1>/) gives the year before's figures, as for `volreport ingest`. The
+    template goes to <report_dir>/<year>/, by default to the report/ folder beside the data
+    (`writer.report_root`: report/ for data/<year>, X/report/ for X/data/<year> or X/<year>).
     """
     target = paths.year_data_dir(year, data_dir)
     vintage = synthesize(
         year, seed, n_events, prior_dir=prior_dir, previous_dir=target.parent / str(year - 1)
     )
-    sources = [{"title": source_label(seed), "path": "src/volreport/synth.py"}]
-    folder = ingest.write_vintage(
-        year, vintage, data_dir=data_dir, force=force, synthetic=True, sources=sources
+    declared = [{"title": source_label(seed), "path": "src/volreport/intake/synth.py"}]
+    found = provenance.vintage_sources(
+        [vintage.observations, *vintage.tables.values()], vintage.params, [], declared
     )
-    return folder, ingest.copy_template(year, report_dir)
+    translated, _ = readers.previous_translations(target.parent / str(year - 1))
+    translations = {**translated, **provenance.synthetic_sources(seed).translations}
+    vintage.tables["sources"], _ = provenance.sources_table(found, translations)
+    folder = ingest.write_vintage(
+        year, vintage, data_dir=data_dir, force=force, synthetic=True, sources=declared
+    )
+    return folder, ingest.copy_template(year, report_dir, data_dir=data_dir)

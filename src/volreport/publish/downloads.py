@@ -26,13 +26,16 @@ from pathlib import Path
 
 import yaml
 
-from volreport.core import prose
+from volreport.core import i18n, prose
+from volreport.core.i18n import term
 
 DATA_PAGE = "data.md"
 DOWNLOADS_LIST = "tables/downloads.md"
 CAPTION_LINE = re.compile(r"^:\s+(.*?)\s*\{#((?:tbl|fig)-[a-z0-9-]+)\}\s*$", re.MULTILINE)
 FIGURE_IMAGE = re.compile(r"!\[(.*?)\]\([^)]*\)\{#(fig-[a-z0-9-]+)[^}]*\}")
-FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a ZIP can store: no build time leaks in
+# A ZIP member's time: year, month, day, hour, minute, second.
+ZipTime = tuple[int, int, int, int, int, int]
+FIXED_TIME: ZipTime = (1980, 1, 1, 0, 0, 0)  # the earliest a ZIP can store: no build time leaks in
 SHEET_NAME_MAX = 31
 INTEGER = re.compile(r"^-?\d+$")
 DECIMAL = re.compile(r"^-?\d+\.\d+$")
@@ -242,16 +245,41 @@ def plain(markdown: str) -> str:
     return plain_text(markdown)
 
 
-def fixed_time(variables: dict[str, str]) -> tuple[int, ...]:
-    """Timestamp of every archive member: the edition's date, else 1 January 1980."""
+def long_date_parts(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a long date as `fmt.long_date` writes it in any of the
+    report's languages ('1 January 2023', '1 января 2023 г.', '2023 ж. 1 қаңтар')."""
+    from babel import dates
+
+    from volreport.core import fmt
+
+    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    words = set(re.findall(r"[^\W\d_]+", text.casefold()))
+    years = [n for n in numbers if n >= 1000]
+    days = [n for n in numbers if n < 1000]
+    if len(years) != 1 or len(days) != 1:
+        return None
+    for language in i18n.LANGUAGES:
+        names = dates.get_month_names("wide", context="format", locale=fmt.locale(language))
+        for month, name in names.items():
+            if name.casefold() in words:
+                return years[0], int(month), days[0]
+    return None
+
+
+def fixed_time(variables: dict[str, str]) -> ZipTime:
+    """Timestamp of every archive member: the edition's date (in whichever language the
+    variables word it), else 1 January 1980."""
+    parts = long_date_parts(variables.get("edition_date", ""))
+    if parts is None:
+        return FIXED_TIME
     try:
-        day = datetime.strptime(variables.get("edition_date", ""), "%d %B %Y")
+        day = datetime(*parts)
     except ValueError:
         return FIXED_TIME
     return (day.year, day.month, day.day, 0, 0, 0)
 
 
-def reproducible_zip(members: list[tuple[str, bytes]], when: tuple[int, ...]) -> bytes:
+def reproducible_zip(members: list[tuple[str, bytes]], when: ZipTime) -> bytes:
     """A ZIP of `members` (name, bytes) in the given order with fixed times and modes."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -309,9 +337,14 @@ def cell_value(text: str):
     return text
 
 
+def contents_title() -> str:
+    """The name of the workbook's first sheet, its contents."""
+    return term("Contents")
+
+
 def sheet_names(entries: list[Entry], named: dict[str, str]) -> dict[str, str]:
     """Label -> a unique sheet name of at most 31 characters ('Table 4.1')."""
-    used: set[str] = {"Contents"}
+    used: set[str] = {contents_title()}
     names = {}
     for entry in entries:
         base = re.sub(r"[\[\]:*?/\\]", "-", named[entry.label])[:SHEET_NAME_MAX]
@@ -336,7 +369,7 @@ def workbook(
 
     book = Workbook()
     contents = book.active
-    contents.title = "Contents"
+    contents.title = contents_title()
     bold = Font(bold=True)
     contents.append(["sheet", "table_or_figure", "title", "csv_file"])
     sheets = sheet_names(entries, named)
@@ -362,8 +395,8 @@ def workbook(
     for cell in contents[1]:
         cell.font = bold
     contents.freeze_panes = "A2"
-    for column, width in zip("ABCD", (14, 16, 70, 40), strict=True):
-        contents.column_dimensions[column].width = width
+    for letter, width in zip("ABCD", (14, 16, 70, 40), strict=True):
+        contents.column_dimensions[letter].width = width
     when = datetime(*meta["time"])
     book.properties.creator = meta.get("author") or None
     book.properties.title = meta.get("title") or None

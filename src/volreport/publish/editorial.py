@@ -19,22 +19,66 @@ from dataclasses import dataclass
 import pandas as pd
 
 from volreport.chapters import display
-from volreport.core import fmt, prose
+from volreport.core import fmt, i18n, prose
+from volreport.core.i18n import term
 from volreport.core.markdown import escape as escape_markdown
-from volreport.data.dataset import NATIONAL, Dataset
+from volreport.data import contract
+from volreport.data.dataset import NATIONAL, Dataset, text_column
 from volreport.data.indicators import STATUSES, Discrepancy, Indicator
 from volreport.data.published import published, region_names, reporting_regions
 from volreport.publish import downloads, landing
 
-MISSING_TEXT = "not available"
 # Which list of recommendations.csv each page includes, by section id.
 OUTLOOK_SECTION = "outlook"
-SECTION_CAPTIONS = {
-    "outlook": "Priorities for the development of volunteering in {next_year}",
-    "regions": "Measures recommended to the regions for {next_year}",
-    "unrealized": "Recommendations of the report for {prev_year} that remain unrealized",
-    "open_questions": "New open questions",
-}
+
+
+# --- words of the tables, in the current language ------------------------------------------
+
+
+def missing_text() -> str:
+    """The one wording of a value that is not available."""
+    return term("not available")
+
+
+def section_captions() -> dict[str, str]:
+    """The captions of the lists of recommendations.csv by section id ({prev_year},
+    {year} and {next_year} are filled in)."""
+    return {
+        "outlook": term("Priorities for the development of volunteering in {next_year}"),
+        "regions": term("Measures recommended to the regions for {next_year}"),
+        "unrealized": term("Recommendations of the report for {prev_year} that remain unrealized"),
+        "open_questions": term("New open questions"),
+    }
+
+
+def status_names() -> dict[str, str]:
+    """A value's status (STATUSES) as a table cell shows it."""
+    return {"reported": term("reported"), "derived": term("derived"), "missing": term("missing")}
+
+
+def chapter_names() -> dict[str, str]:
+    """The chapters as the table of discrepancies names them, by module name."""
+    return {
+        "portrait": term("portrait"),
+        "organizations": term("organizations"),
+        "areas": term("areas"),
+        "grants": term("grants"),
+        "economics": term("economics"),
+        "public_interest": term("public_interest"),
+    }
+
+
+def regions_count(count: int) -> str:
+    """'17 regions', the noun agreeing with the number in the current language (the
+    "(few)" and "(many)" forms exist only in languages that have those categories)."""
+    words = fmt.plural(
+        count,
+        one=term("{count} region"),
+        few=term("{count} regions (few)"),
+        many=term("{count} regions (many)"),
+        other=term("{count} regions"),
+    )
+    return words.format(count=fmt.number(count))
 
 
 # --- Markdown building blocks ------------------------------------------------------------
@@ -99,6 +143,11 @@ def record_table(ds: Dataset, name: str) -> pd.DataFrame | None:
     return ds.tables.get(name)
 
 
+def in_language(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """`frame` with its stored text `columns` in the current language (`text_column`)."""
+    return frame.assign(**{column: text_column(frame, column) for column in columns})
+
+
 def key_figure_sources(indicators: list[Indicator]) -> list[str]:
     """Every source of the headline figures once, in the order the figures cite them."""
     return list(
@@ -120,12 +169,13 @@ def key_figures_table(indicators: list[Indicator]) -> Table:
         )
         for i in indicators
     ]
+    statuses = status_names()
     shown = pd.DataFrame(
         {
-            "Indicator": [i.label for i in indicators],
-            "Value": [landing.figure_text(i) for i in indicators],
-            "Status": [i.status for i in indicators],
-            "Sources": cited,
+            term("Indicator"): [i.label for i in indicators],
+            term("Value"): [landing.figure_text(i) for i in indicators],
+            term("Status"): [statuses.get(i.status, i.status) for i in indicators],
+            term("Sources"): cited,
         }
     )
     data = pd.DataFrame(
@@ -139,19 +189,20 @@ def key_figures_table(indicators: list[Indicator]) -> Table:
             "source": [i.source for i in indicators],
         }
     )
-    return Table("tbl-key-figures", "Headline figures", shown, data, (6, 3, 2, 2), "lrlr")
+    return Table("tbl-key-figures", term("Headline figures"), shown, data, (6, 3, 2, 2), "lrlr")
 
 
-def indicators_page(indicators: list[Indicator]) -> str:
+def indicators_page(indicators: list[Indicator], ds: Dataset | None = None) -> str:
     """The appendix 'Key figures and sources': the table of every headline figure, then
-    its sources, each once."""
+    its sources, each once (in the reader's language through the vintage `ds`, when given:
+    see `source_words`)."""
     table = key_figures_table(indicators) if indicators else None
+    sources = key_figure_sources(indicators)
+    if ds is not None:
+        known = data_sources(ds)
+        sources = [source_words(ds, source, known) for source in sources]
     return (
-        prose.render(
-            "site/indicators",
-            table=pipe_table(table) if table else "",
-            sources=key_figure_sources(indicators),
-        )
+        prose.render("site/indicators", table=pipe_table(table) if table else "", sources=sources)
         + "\n"
     )
 
@@ -174,10 +225,10 @@ def further_resolutions(frame: pd.DataFrame) -> pd.DataFrame:
 def further_resolutions_table(frame: pd.DataFrame) -> Table:
     """Resolutions published without a response, with their forum."""
     rows = further_resolutions(frame).reset_index(drop=True)
-    shown = pd.DataFrame({"Resolution": rows["resolution"], "Forum": rows["forum"]})
+    shown = pd.DataFrame({term("Resolution"): rows["resolution"], term("Forum"): rows["forum"]})
     text = prose.render("editorial/further_resolutions", items=resolution_items(rows))
-    return Table("tbl-further-resolutions", "Further resolutions of the forums", shown, rows,
-                 (12, 2), text=text)  # fmt: skip
+    return Table("tbl-further-resolutions", term("Further resolutions of the forums"), shown,
+                 rows, (12, 2), text=text)  # fmt: skip
 
 
 def resolution_items(rows: pd.DataFrame) -> list[dict]:
@@ -203,14 +254,14 @@ def resolutions_table(frame: pd.DataFrame) -> Table:
     shown = pd.DataFrame(
         [
             {
-                "No.": ", ".join(fmt.number(n) for n in part["number"]),
-                "Resolution": " ".join(
+                term("No."): ", ".join(fmt.number(n) for n in part["number"]),
+                term("Resolution"): " ".join(
                     (f"{fmt.number(n)}. " if len(part) > 1 else "") + with_forum(text, forum)
                     for n, text, forum in zip(
                         part["number"], part["resolution"], part["forum"], strict=True
                     )
                 ),
-                "The network's recommendations or work done": part["response"].iloc[0],
+                term("The network's recommendations or work done"): part["response"].iloc[0],
             }
             for _, part in rows.groupby(group, sort=False)
         ]
@@ -221,7 +272,7 @@ def resolutions_table(frame: pd.DataFrame) -> Table:
     ]
     return Table(
         "tbl-resolutions",
-        "Forum resolutions and the National Volunteer Network's recommendations or work done",
+        term("Forum resolutions and the National Volunteer Network's recommendations or work done"),
         shown,
         rows,
         (1, 6, 9),
@@ -238,7 +289,7 @@ def slug(text: str, separator: str) -> str:
 def recommendations_table(frame: pd.DataFrame, section: str, year: int) -> Table:
     """One list of recommendations.csv as a numbered table, in published order."""
     rows = frame[frame["section"] == section].sort_values("number").reset_index(drop=True)
-    caption = SECTION_CAPTIONS.get(section, section.replace("_", " ").capitalize())
+    caption = section_captions().get(section, section.replace("_", " ").capitalize())
     label = (
         "tbl-recommendations"
         if section == OUTLOOK_SECTION
@@ -246,8 +297,8 @@ def recommendations_table(frame: pd.DataFrame, section: str, year: int) -> Table
     )
     shown = pd.DataFrame(
         {
-            "No.": rows["number"].map(fmt.number),
-            "Recommendation": [sentence_start(text) for text in rows["text"]],
+            term("No."): rows["number"].map(fmt.number),
+            term("Recommendation"): [sentence_start(text) for text in rows["text"]],
         }
     )
     items = [
@@ -289,10 +340,8 @@ def bare_number(value: float | None) -> str:
 def billions(value: float | None) -> str:
     """Tenge in billions as the report writes them: 2.6e9 -> '2.6 billion KZT'."""
     if value is None:
-        return MISSING_TEXT
-    scaled = value / 1e9
-    decimals = next(d for d in (0, 1, 2, 3) if round(scaled, d) == round(scaled, 3))
-    return f"{fmt.number(scaled, decimals)} billion KZT"
+        return missing_text()
+    return fmt.billions(value, None)
 
 
 def as_published(ds: Dataset, indicator: str, category: str = "", unit_text=None) -> str:
@@ -302,9 +351,9 @@ def as_published(ds: Dataset, indicator: str, category: str = "", unit_text=None
     """
     row = published(ds, indicator, category=category)
     if row.missing:
-        return MISSING_TEXT
+        return missing_text()
     number = (unit_text or bare_number)(row.value)
-    return fmt.QUALIFIER_WORDS.get(row.qualifier, "") + number
+    return fmt.qualify(number, row.qualifier)
 
 
 def count_text(frame: pd.DataFrame | None, select=None) -> str:
@@ -346,17 +395,21 @@ def page_variables(ds: Dataset) -> dict[str, str]:
 # --- the methodology appendix ------------------------------------------------------------
 
 
+# Tables of the vintage that translate its texts, not data: never counted as data files.
+TRANSLATION_TABLES = ("sources",)
+
+
 def tables_with(ds: Dataset, column: str) -> dict[str, pd.DataFrame]:
     """The vintage's tables (observations first) that have `column`."""
     found = {"observations": ds.observations}
-    found.update({name: ds.tables[name] for name in ds.tables})
+    found.update({name: ds.tables[name] for name in ds.tables if name not in TRANSLATION_TABLES})
     return {name: frame for name, frame in found.items() if column in frame.columns}
 
 
 def sources_table(ds: Dataset) -> Table:
     """How many values each source gives, over every table with a `source` column."""
     counts = [
-        frame["source"].fillna("(no source)").astype(str).value_counts().rename(name)
+        frame["source"].fillna(NO_SOURCE).astype(str).value_counts().rename(name)
         for name, frame in tables_with(ds, "source").items()
     ]
     by_table = pd.concat(counts, axis=1).fillna(0).astype(int)
@@ -372,12 +425,37 @@ def sources_table(ds: Dataset) -> Table:
     ).sort_values(["values", "source"], ascending=[False, True], ignore_index=True)
     shown = pd.DataFrame(
         {
-            "Source": rows["source"],
-            "Files": rows["tables"],
-            "Values": rows["values"].map(fmt.number),
+            term("Source"): rows["source"].map(lambda source: source_words(ds, source)),
+            term("Files"): rows["tables"],
+            term("Values"): rows["values"].map(fmt.number),
         }
     )
-    return Table("tbl-sources", "Values by source", shown, rows, (6, 3, 1), "llr")
+    return Table("tbl-sources", term("Values by source"), shown, rows, (6, 3, 1), "llr")
+
+
+NO_SOURCE = "(no source)"  # a value whose row names no source (in the CSV as it is)
+
+
+def data_sources(ds: Dataset) -> set[str]:
+    """Every source the vintage's data files name (rows and params.yml entries)."""
+    found: set[str] = set()
+    for frame in tables_with(ds, "source").values():
+        found |= set(frame["source"].dropna().astype(str))
+    for entry in ds.params.values():
+        if isinstance(entry, dict) and entry.get("source"):
+            found.add(str(entry["source"]))
+    return found
+
+
+def source_words(ds: Dataset, source: str, known: set[str] | None = None) -> str:
+    """A source as the reader's language writes it: a source the data files name through
+    the vintage's translations (`Dataset.source_text`), a source the code words (already in
+    the current language) as it is."""
+    if source == NO_SOURCE:
+        return term("(no source)")
+    if source in (data_sources(ds) if known is None else known):
+        return ds.source_text(source)
+    return source
 
 
 def statuses_table(ds: Dataset) -> Table:
@@ -393,8 +471,14 @@ def statuses_table(ds: Dataset) -> Table:
     shown = data.copy()
     for column in [*STATUSES, "total"]:
         shown[column] = data[column].map(fmt.number)
-    shown.columns = ["File", *(s.capitalize() for s in STATUSES), "Total"]
-    return Table("tbl-statuses", "Values by status", shown, data, (3, 1, 1, 1, 1), "lrrrr")
+    shown.columns = [
+        term("File"),
+        term("Reported"),
+        term("Derived"),
+        term("Missing"),
+        term("Total"),
+    ]
+    return Table("tbl-statuses", term("Values by status"), shown, data, (3, 1, 1, 1, 1), "lrrrr")
 
 
 def indicator_labels(ds: Dataset) -> dict[str, str]:
@@ -402,7 +486,8 @@ def indicator_labels(ds: Dataset) -> dict[str, str]:
     catalogue = ds.reference.get("indicators")
     if catalogue is None:
         return {}
-    return dict(zip(catalogue["id"].astype(str), catalogue["label"].astype(str), strict=True))
+    labels = text_column(catalogue, "label").astype(str)
+    return dict(zip(catalogue["id"].astype(str), labels, strict=True))
 
 
 def observation_groups(ds: Dataset, status: str) -> pd.DataFrame:
@@ -412,6 +497,8 @@ def observation_groups(ds: Dataset, status: str) -> pd.DataFrame:
     sorted, the country not among them), national (whether the country row is).
     """
     rows = ds.observations[ds.observations["status"] == status]
+    if "note" in rows.columns:
+        rows = in_language(rows, ("note",))
     labels = indicator_labels(ds)
     grouped = (
         rows.assign(note=rows["note"].fillna("").astype(str), national=rows["region"] == NATIONAL)
@@ -435,8 +522,8 @@ def where_text(regions: list[str], national: bool, names: dict[str, str]) -> str
     if len(regions) <= 2:
         regional = [names.get(code, code) for code in regions]
     else:
-        regional = [f"{len(regions)} regions"]
-    return " and ".join((["Kazakhstan"] if national else []) + regional)
+        regional = [regions_count(len(regions))]
+    return f" {fmt.words('and')} ".join(([term("Kazakhstan")] if national else []) + regional)
 
 
 def grouped_where(ds: Dataset, groups: pd.DataFrame) -> list[str]:
@@ -455,10 +542,15 @@ def flat_regions(groups: pd.DataFrame) -> pd.DataFrame:
 
 # Record tables with rows for every reporting region: a region without any row is a gap the
 # appendix names, as the chapters do. File stem -> what its rows give, for the sentence.
-REGIONAL_TABLES = {
-    "rfo_support": "The level of the regional front office's support",
-    "area_representation": "The representation of the areas in the region's events",
-}
+REGIONAL_TABLES = ("rfo_support", "area_representation")
+
+
+def regional_table_names() -> dict[str, str]:
+    """What the rows of each of REGIONAL_TABLES give, for the sentence on their gaps."""
+    return {
+        "rfo_support": term("The level of the regional front office's support"),
+        "area_representation": term("The representation of the areas in the region's events"),
+    }
 
 
 def regions_without_rows(ds: Dataset) -> list[dict]:
@@ -466,7 +558,7 @@ def regions_without_rows(ds: Dataset) -> list[dict]:
     the reporting regions it has no row for (tables without such regions left out)."""
     regions = reporting_regions(ds)
     found = []
-    for name, what in REGIONAL_TABLES.items():
+    for name, what in regional_table_names().items():
         table = ds.tables.get(name)
         if table is None:
             continue
@@ -486,13 +578,14 @@ def gaps_table(ds: Dataset) -> Table:
     groups = observation_groups(ds, "missing").sort_values(["note", "label"], ignore_index=True)
     shown = pd.DataFrame(
         {
-            "Indicator": groups["label"],
-            "Where": grouped_where(ds, groups),
-            "Missing values": groups["values"].map(fmt.number),
-            "Why": groups["note"].replace("", "no reason given in the data"),
+            term("Indicator"): groups["label"],
+            term("Where"): grouped_where(ds, groups),
+            term("Missing values"): groups["values"].map(fmt.number),
+            term("Why"): groups["note"].replace("", term("no reason given in the data")),
         }
     )
-    return Table("tbl-data-gaps", "Data gaps", shown, flat_regions(groups), (3, 2, 1, 6), "llrl")
+    return Table("tbl-data-gaps", term("Data gaps"), shown, flat_regions(groups), (3, 2, 1, 6),
+                 "llrl")  # fmt: skip
 
 
 def derived_table(ds: Dataset) -> Table:
@@ -500,16 +593,23 @@ def derived_table(ds: Dataset) -> Table:
     groups = observation_groups(ds, "derived")
     shown = pd.DataFrame(
         {
-            "Indicator": groups["label"],
-            "Where": grouped_where(ds, groups),
-            "Values": groups["values"].map(fmt.number),
-            "Note": groups["note"],
+            term("Indicator"): groups["label"],
+            term("Where"): grouped_where(ds, groups),
+            term("Values"): groups["values"].map(fmt.number),
+            term("Note"): groups["note"],
         }
     )
-    return Table("tbl-derived", "Derived values", shown, flat_regions(groups), (3, 2, 1, 6), "llrl")
+    return Table("tbl-derived", term("Derived values"), shown, flat_regions(groups),
+                 (3, 2, 1, 6), "llrl")  # fmt: skip
 
 
 PARAMETER_FIELDS = ("value", "unit", "status", "formula", "source", "note")
+# The keys of a params.yml entry that are its texts in other languages (note_ru, formula_kk).
+PARAMETER_TRANSLATIONS = tuple(
+    contract.translation_column(field, language)
+    for field in contract.TRANSLATED_PARAM_FIELDS
+    for language in contract.TEXT_LANGUAGES
+)
 
 
 def full_stop(text: str) -> str:
@@ -519,48 +619,101 @@ def full_stop(text: str) -> str:
 
 
 def parameter_value(entry: dict) -> str:
-    """A params.yml value for display; an entry without one points to its data instead."""
+    """A params.yml value for display; an entry without one points to its data instead
+    ('wages.csv, region KZ, boundaries current': file, column and value as the data write
+    them, joined by the language's `parameter_values.row_key`)."""
     if "value" in entry:
         value = entry["value"]
         return bare_number(value) if isinstance(value, int | float) else str(value)
-    pointer = {k: v for k, v in entry.items() if k not in PARAMETER_FIELDS}
+    pointer = {k: v for k, v in entry.items() if k not in PARAMETER_FIELDS + PARAMETER_TRANSLATIONS}
     table = pointer.pop("table", None)
-    where = ", ".join(f"{key} {value}" for key, value in pointer.items())
+    row_key = i18n.label("parameter_values", "row_key")
+    where = ", ".join(row_key.format(column=key, value=value) for key, value in pointer.items())
     return ", ".join(part for part in (f"{table}.csv" if table else "", where) if part)
 
 
-def parameters_table(params: dict) -> Table:
-    """The economic method's parameters from params.yml: value, unit, status, method, source."""
+def parameter_name(name: str) -> str:
+    """A parameter's name in the current language (labels.yml `parameters`); a parameter
+    without one is shown by its id, underscores as spaces, in English only
+    (MissingTranslation in any other language)."""
+    try:
+        return i18n.label("parameters", name)
+    except i18n.MissingTranslation:
+        if i18n.current() != i18n.SOURCE_LANGUAGE:
+            raise
+        return name.replace("_", " ")
+
+
+def unit_words(unit: object) -> object:
+    """A parameter's unit in the current language (labels.yml `units`); a unit without
+    one as it is written, in English only."""
+    if unit is None or unit == "":
+        return unit
+    try:
+        return i18n.label("units", str(unit))
+    except i18n.MissingTranslation:
+        if i18n.current() != i18n.SOURCE_LANGUAGE:
+            raise
+        return unit
+
+
+def parameter_text(name: str, entry: dict, field: str) -> str:
+    """A text of a params.yml entry (`note`, `formula`) in the current language: English as
+    it is, another language from the entry's translation (`note_ru`); MissingTranslation
+    when the English has text and its translation has none."""
+    english = entry.get(field, "")
+    language = i18n.current()
+    if language == i18n.SOURCE_LANGUAGE or not str(english).strip():
+        return english
+    translated = entry.get(contract.translation_column(field, language))
+    if translated is None or not str(translated).strip():
+        key = contract.translation_column(field, language)
+        raise i18n.MissingTranslation(language, f"params.yml {key}", str(name))
+    return translated
+
+
+def parameter_method(ds: Dataset, name: str, entry: dict) -> str:
+    """An entry's source, formula and note as sentences, in the current language."""
+    source = entry.get("source", "")
+    formula = parameter_text(name, entry, "formula")
+    parts = (
+        ds.source_text(str(source)) if source else "",
+        term("Formula: {formula}").format(formula=formula) if formula else "",
+        parameter_text(name, entry, "note"),
+    )
+    return " ".join(full_stop(str(part)) for part in parts if part)
+
+
+def parameters_table(ds: Dataset) -> Table:
+    """The economic method's parameters from params.yml: value, unit, status, method,
+    source. Names and units are words of labels.yml (`parameters`, `units`); notes and
+    formulas the entry's own texts in the current language; sources through the vintage's
+    sources.csv. The CSV keeps the English entries."""
     entries = {
         name: entry if isinstance(entry, dict) else {"value": entry}
-        for name, entry in params.items()
+        for name, entry in ds.params.items()
     }
-    data = pd.DataFrame(
-        [
-            {"parameter": name, "value": parameter_value(entry)}
-            | {key: entry.get(key, "") for key in PARAMETER_FIELDS[1:]}
-            for name, entry in entries.items()
-        ],
-        columns=["parameter", *PARAMETER_FIELDS],
-    )
+    with i18n.speaking(i18n.SOURCE_LANGUAGE):  # the CSV is the same in every language
+        data = pd.DataFrame(
+            [
+                {"parameter": name, "value": parameter_value(entry)}
+                | {key: entry.get(key, "") for key in PARAMETER_FIELDS[1:]}
+                for name, entry in entries.items()
+            ],
+            columns=["parameter", *PARAMETER_FIELDS],
+        )
     shown = pd.DataFrame(
         {
-            "Parameter": data["parameter"].str.replace("_", " "),
-            "Value": data["value"],
-            "Unit": data["unit"],
-            "Status": data["status"],
-            "Source and method": [
-                " ".join(full_stop(str(part)) for part in parts if part)
-                for parts in zip(
-                    data["source"],
-                    data["formula"].map(lambda f: f"Formula: {f}" if f else ""),
-                    data["note"],
-                    strict=True,
-                )
+            term("Parameter"): [parameter_name(str(name)) for name in entries],
+            term("Value"): [parameter_value(entry) for entry in entries.values()],
+            term("Unit"): [unit_words(unit) for unit in data["unit"]],
+            term("Status"): data["status"].map(lambda s: status_names().get(s, s)),
+            term("Source and method"): [
+                parameter_method(ds, name, entry) for name, entry in entries.items()
             ],
         }
     )
-    return Table("tbl-parameters", "Parameters of the economic method", shown, data,
+    return Table("tbl-parameters", term("Parameters of the economic method"), shown, data,
                  (2, 2, 1, 1, 7), "lrlll")  # fmt: skip
 
 
@@ -570,9 +723,17 @@ def discrepancies_table(found: list[Discrepancy]) -> Table:
         [vars(d) for d in found],
         columns=["chapter", "topic", "published", "recomputed", "explanation"],
     )
-    shown = data.rename(columns=str.capitalize)
-    return Table("tbl-discrepancies", "Discrepancies in the published figures", shown, data,
-                 (2, 3, 3, 3, 6))  # fmt: skip
+    shown = pd.DataFrame(
+        {
+            term("Chapter"): data["chapter"].map(lambda c: chapter_names().get(c, c)),
+            term("Topic"): data["topic"],
+            term("Published"): data["published"],
+            term("Recomputed"): data["recomputed"],
+            term("Explanation"): data["explanation"],
+        }
+    )
+    return Table("tbl-discrepancies", term("Discrepancies in the published figures"), shown,
+                 data, (2, 3, 3, 3, 6))  # fmt: skip
 
 
 def methodology_tables(ds: Dataset, found: list[Discrepancy]) -> dict[str, Table]:
@@ -582,7 +743,7 @@ def methodology_tables(ds: Dataset, found: list[Discrepancy]) -> dict[str, Table
         "sources": sources_table(ds),
         "statuses": statuses_table(ds),
         "derived": derived_table(ds),
-        "parameters": parameters_table(ds.params),
+        "parameters": parameters_table(ds),
         "gaps": gaps_table(ds),
     }
     if ds.edition.published:
@@ -604,16 +765,18 @@ DERIVED_NOTES = "derive"
 WEB_ADDRESS = re.compile(r"https?://[^\s()<>\\]+")
 
 
-def declared_sources(descriptor: dict) -> list[dict[str, str]]:
-    """The vintage's declared sources (datapackage.json): title, path and web address, the
-    text as it is (the templates escape it); `url` only for a web address."""
+def declared_sources(ds: Dataset) -> list[dict[str, str]]:
+    """The vintage's declared sources (datapackage.json): title (in the current language,
+    through the vintage's sources.csv), path and web address, the text as it is (the
+    templates escape it); `url` only for a web address."""
     found = []
-    for source in descriptor.get("sources", []):
+    for source in ds.descriptor.get("sources", []):
         path = str(source.get("path", "") or "")
         web = WEB_ADDRESS.fullmatch(path) is not None
+        title = source.get("title", "")
         found.append(
             {
-                "title": source.get("title", "") or path or "untitled source",
+                "title": ds.source_text(title) if title else path or term("untitled source"),
                 "path": "" if web else path,
                 "url": path if web else "",
             }
@@ -700,7 +863,7 @@ def methodology_page(
         with_table(
             prose.render(
                 "methodology/sources",
-                declared=declared_sources(ds.descriptor),
+                declared=declared_sources(ds),
                 sourced=len(tables["sources"].shown) > 0,
             ),
             tables["sources"],
@@ -736,7 +899,7 @@ def methodology_page(
             with_table(
                 prose.render(
                     "methodology/discrepancies",
-                    cite_as=source.cite_as,
+                    cite_as=edition.cite_as,
                     found=len(found),
                 ),
                 tables["discrepancies"],
@@ -754,15 +917,18 @@ def included_tables(ds: Dataset, indicators: list[Indicator]) -> dict[str, Table
     tables: dict[str, Table | str] = {}
     resolutions = record_table(ds, "resolutions")
     if resolutions is None:
-        absent = "The data of this edition hold no forum resolutions.\n"
+        absent = term("The data of this edition hold no forum resolutions.") + "\n"
         tables |= {"tables/resolutions.md": absent, "tables/further_resolutions.md": absent}
     else:
+        resolutions = in_language(resolutions, ("resolution", "forum", "response"))
         tables["tables/resolutions.md"] = resolutions_table(resolutions)
         tables["tables/further_resolutions.md"] = further_resolutions_table(resolutions)
     recommendations = record_table(ds, "recommendations")
-    tables["tables/recommendations.md"] = "The data of this edition hold no recommendations.\n"
+    tables["tables/recommendations.md"] = (
+        term("The data of this edition hold no recommendations.") + "\n"
+    )
     if recommendations is not None:
-        tables |= recommendation_pages(recommendations, ds.year)
+        tables |= recommendation_pages(in_language(recommendations, ("text",)), ds.year)
     return tables
 
 
@@ -792,7 +958,7 @@ def generated_pages(
         for path, table in included.items()
     }
     pages["methodology.md"] = methodology_page(ds, indicators, appendix, discrepancies)
-    pages["indicators.md"] = indicators_page(indicators)
+    pages["indicators.md"] = indicators_page(indicators, ds)
     pages |= landing.key_figures_pages(ds, indicators)
     pages["tables/edition.md"] = landing.edition_page(ds)
     pages["data.md"] = downloads.data_page(ds.year)

@@ -17,11 +17,19 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
+from typing import Any
 
 from volreport.chapters.compare import lookup, previous_figure, previous_vintage
-from volreport.core import fmt, prose
-from volreport.data.dataset import NATIONAL, Dataset
-from volreport.data.indicators import Indicator
+from volreport.core import fmt, i18n, prose
+from volreport.data.contract import NATIONAL
+from volreport.data.dataset import Dataset
+from volreport.data.indicators import (
+    Indicator,
+    decimals,
+    format_value,
+    is_billions,
+    is_change,
+)
 from volreport.data.published import percent_change
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -58,47 +66,14 @@ KEY_FIGURES = (
 )
 
 
-# --- one precision for every headline figure ---------------------------------------------
-
-
-def decimals(indicator: Indicator) -> int:
-    """The decimals a headline figure is shown with, everywhere outside the chapters' tables:
-    percentages to a tenth (19.7%), tenge in billions to a hundredth (2.56 billion KZT),
-    ratios ('persons per volunteer') to a tenth, counts of anything as whole numbers
-    (687 full-time equivalents, not 687.4)."""
-    if indicator.unit == "percent" or "_per_" in indicator.id:
-        return 1
-    if is_billions(indicator):
-        return 2
-    return 0
-
-
-def is_change(indicator: Indicator) -> bool:
-    """True for a change in percent ('..._change_pct'), written with its sign: +19.7%."""
-    return indicator.unit == "percent" and indicator.id.endswith("_change_pct")
-
-
-def is_billions(indicator: Indicator) -> bool:
-    """True for tenge from a billion up, written '2.56 billion KZT'."""
-    return indicator.unit == "KZT" and indicator.value is not None and abs(indicator.value) >= 1e9
-
-
 def figure_text(indicator: Indicator) -> str:
     """The figure as a table cell shows it, qualifier words first: 'about 2.56 billion KZT',
-    'at least 45,182', '19.7%'; 'not available' when the data give none. The cards write
-    the same text through their template (tests keep the two the same)."""
+    'at least 45,182', '19.7%'; 'not available' when the data give none. The precision is
+    the one of every headline figure (`indicators.decimals`); the cards write the same
+    text through their template (tests keep the two the same)."""
     if indicator.value is None:
-        return "not available"
-    places = decimals(indicator)
-    if is_change(indicator):
-        number = fmt.signed_percent(indicator.value, places)
-    elif indicator.unit == "percent":
-        number = fmt.percent(indicator.value, places)
-    elif is_billions(indicator):
-        number = fmt.billions(indicator.value, places)
-    else:
-        number = fmt.number(indicator.value, places)
-    return fmt.QUALIFIER_WORDS.get(indicator.qualifier, "") + number
+        return format_value(indicator)
+    return fmt.qualify(format_value(indicator), indicator.qualifier)
 
 
 # --- the cards ---------------------------------------------------------------------------
@@ -141,7 +116,7 @@ def series(ds: Dataset, measure: str, category: str) -> list[dict]:
 
 def card(ds: Dataset, spec: KeyFigure, indicator: Indicator, previous_ds) -> dict:
     """What one card shows, as values: the template words it."""
-    record = {
+    record: dict[str, Any] = {
         "id": indicator.id,
         "label": indicator.label,
         "value": indicator.value,
@@ -213,7 +188,7 @@ def key_figures_pages(ds: Dataset, indicators: list[Indicator]) -> dict[str, str
     """The cards' Markdown (`tables/key_figures.md`) and the SVG of each small chart."""
     found = cards(ds, indicators)
     text = prose.render(
-        "site/key_figures", cards=found, year=ds.year, qualifier_words=fmt.QUALIFIER_WORDS
+        "site/key_figures", cards=found, year=ds.year, qualifier_words=fmt.qualifier_words()
     )
     pages = {"tables/key_figures.md": text + "\n"}
     for record in found:
@@ -249,12 +224,16 @@ def software_version() -> str:
 
 
 def book_identity() -> dict[str, str]:
-    """Title, author and site address of the book, from `_quarto.yml`."""
+    """Title, author and site address of the book, from `_quarto.yml`; in another
+    language than English, the title and author from its labels (`book`)."""
     from volreport.core import paths
     from volreport.publish.builtin import read_book
 
     book = read_book(paths.QUARTO_CONFIG)
-    return {"title": book.title, "author": book.author, "site_url": book.site_url or ""}
+    identity = {"title": book.title, "author": book.author, "site_url": book.site_url or ""}
+    if i18n.current() != i18n.SOURCE_LANGUAGE:
+        identity |= {key: i18n.label("book", key) for key in ("title", "author")}
+    return identity
 
 
 def edition_context(ds: Dataset) -> dict:
