@@ -11,7 +11,7 @@ import re
 import pandas as pd
 import pytest
 
-from volreport.data import derive
+from volreport.data import contract, derive
 
 YEAR = 2022
 REPORTING_UNITS = 17
@@ -249,6 +249,103 @@ def test_stored_texts_are_clear_english(ds2022):
     response = ds2022.table("resolutions").set_index("number")["response"]
     assert "20 December 2021" in response[7] and "ref. 544/21" in response[7]
     assert "Republican Front Office" in response[1] and "no effect by itself" in response[1]
+
+
+# Latin words the Russian and Kazakh texts keep: names of programmes, projects, platforms
+# and companies as they are written, and the code and file names of the data notes.
+LATIN_KEPT = {
+    "Birgemiz", "Úmit", "Qamqor", "Taza", "Álem", "Ayala", "Sabaqtastyq", "Saýlyq",
+    "Bilim", "Asyl", "Mura", "BeSafe", "Kazakhstan", "QauipsizInternet", "Tik-Tok",
+    "Qazvolunteer.kz", "TALAP", "QOLDAU", "KZ", "LS", "Astana", "Recycling", "Karaganda",
+    "KWR", "ProBono", "x", "derive.organization_derivations", "area_representation.csv",
+    "unrecorded_initiatives.csv", "VII",
+}  # fmt: skip
+LATIN_WORD = re.compile(r"[A-Za-zÁÚÝáúý][\w.-]*[A-Za-zÁÚÝáúý]|[A-Za-z]")
+
+
+def translated_texts(ds2022) -> list[tuple[str, str, str, str]]:
+    """(table, translation column, English text, translation) for every stored text a
+    reader sees (the vintage's and the reference tables') and each of its translations."""
+    frames = {**ds2022.tables, "observations": ds2022.observations, **ds2022.reference}
+    found = []
+    for table in contract.TRANSLATED_COLUMNS:
+        frame = frames[table]
+        for column, english in contract.translation_columns(table).items():
+            for source, text in zip(frame[english], frame[column], strict=True):
+                if isinstance(source, str):
+                    found.append((table, column, source, text))
+    return found
+
+
+def test_stored_texts_are_in_russian_and_kazakh(ds2022):
+    texts = translated_texts(ds2022)
+    assert all(isinstance(text, str) and text.strip() for *_, text in texts)
+    # One English text, one translation (the resolutions table groups rows by response).
+    seen: dict[tuple[str, str], str] = {}
+    for table, column, source, text in texts:
+        assert seen.setdefault((column, source), text) == text, (table, column, source)
+    latin = {
+        word
+        for table, column, _, text in texts
+        for word in LATIN_WORD.findall(text)
+        if table != "sources"  # sources name web sites and files
+    }
+    assert latin <= LATIN_KEPT, sorted(latin - LATIN_KEPT)
+    assert not [text for _, column, _, text in texts if column.endswith("_ru") and "ё" in text]
+
+
+def test_stored_texts_keep_their_numbers(ds2022):
+    """The long texts (resolutions, recommendations, grantees' statements) say the same
+    numbers in every language."""
+    for table, column, source, text in translated_texts(ds2022):
+        if table in ("resolutions", "recommendations", "grantee_feedback"):
+            assert sorted(re.findall(r"\d+", text)) == sorted(re.findall(r"\d+", source)), (
+                table,
+                column,
+                source,
+            )
+
+
+def test_russian_stored_texts_name_things_as_the_report_does(ds2022):
+    ministry = "информации и общественного развития"
+    for table, column, _, text in translated_texts(ds2022):
+        if column.endswith("_ru") and ministry in text:
+            first = text.index(ministry)
+            assert text.startswith(f"{ministry} Республики Казахстан", first), (table, text)
+    response = ds2022.table("resolutions").set_index("number")
+    assert "20 декабря 2021 года" in response.at[7, "response_ru"]
+    assert "№ 544/21" in response.at[7, "response_ru"]
+    assert "20 желтоқсандағы" in response.at[7, "response_kk"]
+    assert set(response["forum_ru"].dropna()) == {"ЦАФВ", "ЦАФГО", "ФЭЦА"}
+    areas = ds2022.reference["areas"].set_index("id")["name_ru"]
+    assert areas["other_social"] == "Другое социальное волонтерство"
+    assert (areas["culture_art"], areas["media"]) == ("Культура и искусство", "Медиа")
+    assert ds2022.reference["cohorts"].set_index("id").at["silver", "name_ru"] == (
+        "Серебряное волонтерство"
+    )
+    regions = ds2022.reference["regions"].set_index("code")
+    assert regions.at["KZ-75", "name_ru"] == "город Алматы"
+    assert regions.at["KZ-75", "name_kk"] == "Алматы қаласы"
+    assert regions.at["KZ-10", "name_kk"] == "Абай облысы"
+
+
+def test_every_source_of_the_vintage_is_translated(ds2022):
+    sources = ds2022.table("sources").set_index("source")
+    used = {
+        str(source)
+        for name, frame in ds2022.tables.items()
+        if name != "sources" and "source" in frame
+        for source in frame["source"].dropna()
+    }
+    used |= set(ds2022.observations["source"].dropna().astype(str))
+    used |= {str(e["source"]) for e in ds2022.params.values() if isinstance(e, dict)}
+    used |= {s["title"] for s in ds2022.descriptor["sources"]}
+    assert used == set(sources.index)
+    report = "Report 2022, §A portrait of a volunteer by regions, chart"
+    assert (
+        sources.at[report, "source_ru"] == "Отчет 2022, §Портрет волонтера по регионам, диаграмма"
+    )
+    assert sources.at[report, "source_kk"].startswith("Есеп 2022, §")
 
 
 def test_official_statistics(ds2022):
