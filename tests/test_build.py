@@ -6,6 +6,7 @@ import json
 
 import nbformat
 import pytest
+import yaml
 
 from volreport.build import bench, notebooks, runner
 from volreport.core import paths
@@ -51,6 +52,23 @@ def test_inputs_unchanged_detects_edit_and_deletion(tmp_path):
     assert not runner.inputs_unchanged(recorded)
 
 
+def test_each_language_has_its_own_chapter_files_and_cache_key(tmp_path):
+    notebook = tmp_path / "01_x.ipynb"
+    notebook.write_text("{}")
+    chapter_runner = runner.ChapterRunner(2022, tmp_path / "build", None, echo=lambda _: None)
+    english = runner.ChapterFiles.of(chapter_runner.build_dir, notebook, "en")
+    russian = runner.ChapterFiles.of(chapter_runner.build_dir, notebook, "ru")
+    assert english.executed.parent.name == "en" and russian.executed.parent.name == "ru"
+    assert len({english.output_dir, russian.output_dir}) == 2
+    assert len({english.record, russian.record}) == 2
+    assert chapter_runner.parameters_for("ru")["language"] == "ru"
+    keys = {
+        runner.chapter_key(notebook, chapter_runner.parameters_for(lang), "pkg")
+        for lang in ("en", "ru", "kk")
+    }
+    assert len(keys) == 3
+
+
 def test_chapter_key_depends_on_notebook_parameters_and_package(tmp_path):
     notebook = tmp_path / "01_x.ipynb"
     notebook.write_text("{}")
@@ -78,9 +96,15 @@ def test_build_refuses_a_missing_year(tmp_path):
         runner.build(1999, data_dir=tmp_path / "absent", book_root=tmp_path, build_root=tmp_path)
 
 
-def test_expected_outputs_by_format(tmp_path):
+def test_expected_outputs_by_format_and_language(tmp_path):
     assert runner.expected_outputs(tmp_path, 2022, ["pdf"]) == [
-        tmp_path / "volunteering-kz-2022.pdf"
+        tmp_path / "volunteering-kz-2022-en.pdf"
+    ]
+    assert runner.expected_outputs(tmp_path, 2022, ["html", "pdf"], ("en", "kk")) == [
+        tmp_path / "index.html",
+        tmp_path / "volunteering-kz-2022-en.pdf",
+        tmp_path / "kk" / "index.html",
+        tmp_path / "kk" / "volunteering-kz-2022-kk.pdf",
     ]
 
 
@@ -220,3 +244,126 @@ def test_workers_die_when_the_build_is_killed():
         time.sleep(0.1)
     os.kill(worker, signal.SIGKILL)
     pytest.fail("the worker ran on after its build was killed")
+
+
+# --- languages: profiles, staging in a language ----------------------------------------------
+
+
+def test_languages_option_is_parsed():
+    assert runner.parse_languages(None) is None
+    assert runner.parse_languages("en, ru") == ("en", "ru")
+
+
+def test_the_language_folders_and_pdf_names():
+    assert paths.language_dir(paths.BOOK_DIR, "en") == paths.BOOK_DIR
+    assert paths.language_dir(paths.BOOK_DIR, "ru") == paths.BOOK_DIR / "ru"
+    assert paths.pdf_name(2022, "kk") == "volunteering-kz-2022-kk.pdf"
+
+
+def test_staged_profiles_give_each_edition_its_language_title_and_pdf_name(tmp_path):
+    from volreport.core import i18n
+    from volreport.publish.builtin import read_book
+
+    for language in ("ru", "kk"):
+        folder = tmp_path / language
+        folder.mkdir()
+        runner.stage_config(paths.QUARTO_CONFIG, folder / "_quarto.yml", 2022, language)
+        profile = yaml.safe_load((folder / f"_quarto-{language}.yml").read_text("utf-8"))
+        assert profile["lang"] == language
+        assert profile["book"]["output-file"] == f"volunteering-kz-2022-{language}"
+        book = read_book(folder / "_quarto.yml", language)
+        assert book.lang == language and book.title == i18n.label("book", "title", language)
+        assert book.chapters == read_book(paths.QUARTO_CONFIG).chapters
+    kazakh = yaml.safe_load((tmp_path / "kk" / "_quarto-kk.yml").read_text("utf-8"))
+    # Quarto ships no Kazakh language file: the profile brings Quarto's own words.
+    assert kazakh["language"]["crossref-fig-title"] == i18n.label(
+        "quarto", "crossref-fig-title", "kk"
+    )
+    assert kazakh["language"]["crossref-tbl-title"]
+    russian = yaml.safe_load((tmp_path / "ru" / "_quarto-ru.yml").read_text("utf-8"))
+    assert "language" not in russian  # Quarto has its own Russian words
+
+
+def notebook_with(*cells) -> dict:
+    return {"cells": [dict(cell, metadata={}) for cell in cells]}
+
+
+def test_a_notebook_is_written_in_the_language_from_labels():
+    from volreport.core import i18n
+
+    notebook = notebook_with(
+        {"cell_type": "markdown", "source": "# Portrait {#sec-portrait}\n\nThe lead.\n"},
+        {
+            "cell_type": "code",
+            "source": '#| label: fig-portrait-sex\n#| fig-cap: "C"\n#| fig-alt: "A"\nx',
+        },
+        {"cell_type": "markdown", "source": "## How many {#sec-portrait-count}"},
+    )
+    russian = runner.localized_notebook(notebook, "ru", "01_portrait.ipynb")
+    sources = [cell["source"] for cell in russian["cells"]]
+    heading = i18n.label("headings", "sec-portrait", "ru")
+    assert (
+        sources[0]
+        == f"# {heading} {{#sec-portrait}}\n\n{i18n.label('leads', 'sec-portrait', 'ru')}\n"
+    )
+    caption = i18n.label("captions", "fig-portrait-sex", "ru")
+    assert f"#| fig-cap: {json.dumps(caption, ensure_ascii=False)}" in sources[1]
+    assert i18n.label("alt", "fig-portrait-sex", "ru") in sources[1]
+    assert sources[1].endswith("\nx")
+    assert i18n.label("headings", "sec-portrait-count", "ru") in sources[2]
+    english = runner.localized_notebook(notebook, "en", "01_portrait.ipynb")
+    assert i18n.label("headings", "sec-portrait", "en") in english["cells"][0]["source"]
+
+
+def test_text_a_language_has_no_words_for_stops_the_build():
+    notebook = notebook_with(
+        {"cell_type": "markdown", "source": "## Unknown {#sec-nowhere}\n\nText."}
+    )
+    english = runner.localized_notebook(notebook, "en", "x.ipynb")
+    assert english["cells"][0]["source"] == "## Unknown {#sec-nowhere}\n\nText."
+    with pytest.raises(runner.BuildError, match=r"x\.ipynb: text with no ru translation"):
+        runner.localized_notebook(notebook, "ru", "x.ipynb")
+
+
+def test_a_page_shown_in_another_language_says_so_under_its_title():
+    page = "---\ntitle: x\n---\n\n# Перспективы {#sec-outlook}\n\nТекст.\n"
+    shown = runner.with_fallback(page, "Бұл бет әзірге орыс тілінде.", "ru")
+    lines = shown.split("\n")
+    title = lines.index("# Перспективы {#sec-outlook}")
+    assert lines[title + 2 : title + 5] == [
+        "::: {.fallback-notice}",
+        "Бұл бет әзірге орыс тілінде.",
+        ":::",
+    ]
+    assert ':::: {lang="ru"}' in shown and shown.index("Текст.") > shown.index('{lang="ru"}')
+    notice = runner.fallback_notice("kk", "ru")
+    assert notice and notice != runner.fallback_notice("ru", "ru")
+
+
+def test_kazakh_commentary_not_written_yet_is_the_russian_one_with_the_notice(tmp_path):
+    report = tmp_path / "report" / "2022"
+    (report / "commentary").mkdir(parents=True)
+    (report / "ru" / "commentary").mkdir(parents=True)
+    (report / "commentary" / "01_portrait.md").write_text("Opening.\n", encoding="utf-8")
+    (report / "ru" / "commentary" / "01_portrait.md").write_text(
+        "Вступление.\n\n## Сколько {#sec-portrait-count}\n\nО численности.\n", encoding="utf-8"
+    )
+    staged = tmp_path / "01_portrait.ipynb"
+    notebook = notebook_with(
+        {"cell_type": "markdown", "source": "# Portrait {#sec-portrait}"},
+        {"cell_type": "markdown", "source": "## How many {#sec-portrait-count}"},
+    )
+    staged.write_text(json.dumps(notebook), encoding="utf-8")
+    runner.commentary_placer(report, ["01_portrait.ipynb"], "kk")(staged)
+    cells = [cell["source"] for cell in json.loads(staged.read_text(encoding="utf-8"))["cells"]]
+    notice = runner.fallback_notice("kk", "ru")
+    placed = [source for source in cells if "commentary" in source]
+    assert len(placed) == 2
+    assert placed[0].startswith(f"::: {{.fallback-notice}}\n{notice}\n:::")
+    assert '{.commentary lang="ru"}' in placed[0] and "Вступление." in placed[0]
+    assert notice not in placed[1] and 'lang="ru"' in placed[1] and "О численности." in placed[1]
+    # Russian's own commentary: no notice, no other language.
+    staged.write_text(json.dumps(notebook), encoding="utf-8")
+    runner.commentary_placer(report, ["01_portrait.ipynb"], "ru")(staged)
+    text = staged.read_text(encoding="utf-8")
+    assert "fallback-notice" not in text and "lang=" not in text

@@ -9,7 +9,7 @@ import pytest
 from volreport import cli
 from volreport.core import paths
 
-SUBCOMMANDS = ("build", "validate", "chapters", "forms", "ingest", "synth")
+SUBCOMMANDS = ("build", "validate", "chapters", "forms", "ingest", "synth", "languages")
 
 
 @pytest.mark.parametrize("command", SUBCOMMANDS)
@@ -41,3 +41,16 @@ def test_validate_exit_codes(tmp_path, capsys):
     (broken / "grant_projects.csv").write_text("id\n", encoding="utf-8")
     assert cli.main(["validate", "--year", "2022", "--data-dir", str(broken)]) == 1
     assert "grant_projects.csv" in capsys.readouterr().err
+
+
+def test_languages_says_each_language_of_2022_is_complete(capsys):
+    assert cli.main(["languages", "--year", "2022"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == ["en", "ru", "kk"]
+    assert lines[1].split() == ["ru", "Russian", "complete"]
+
+
+def test_build_takes_the_languages_to_build():
+    args = cli.parser().parse_args(["build", "--languages", "en,ru"])
+    assert args.languages == "en,ru"
+    assert cli.parser().parse_args(["build"]).languages is None

@@ -1,6 +1,8 @@
 """End to end: `volreport build` on the real 2022 data into a temporary folder.
 
-One build per test session (the slow part, ~20 s); the tests then read what it published.
+One build of every language per test module (the slow part: 18 chapter runs and three
+editions); the tests then read what it published. Run under `--dist loadfile`, so the
+module's tests share that one build.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -21,12 +24,14 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from volreport.build import runner
-from volreport.core import paths
+from volreport.core import i18n, paths
 from volreport.data.indicators import Indicator
 from volreport.publish import landing
 
 YEAR = 2022
 VOLREPORT = str(Path(sys.executable).with_name("volreport"))
+LANGUAGES = ("en", "ru", "kk")
+KAZAKH_LETTERS = "әғқңөұүһіӘҒҚҢӨҰҮҺІ"
 
 
 def chapter_titles() -> dict[str, str]:
@@ -66,12 +71,20 @@ def built(tmp_path_factory):
     return root, root / "book" / str(YEAR), result.stdout, command
 
 
-def test_build_reports_each_chapter_and_the_outputs(built):
+def edition(book: Path, language: str) -> Path:
+    """The folder of one language's edition inside the year's book."""
+    return paths.language_dir(book, language)
+
+
+def test_build_reports_each_chapter_in_each_language_and_the_outputs(built):
     _, book, stdout, _ = built
-    for notebook in runner.chapter_notebooks(runner.book_pages()):
-        assert re.search(rf"{notebook.stem}\s+executed\s+[\d.]+ s", stdout), stdout
-    assert str(book / "index.html") in stdout
-    assert str(book / f"volunteering-kz-{YEAR}.pdf") in stdout
+    assert "3 language(s) (en, ru, kk)" in stdout
+    for language in LANGUAGES:
+        for notebook in runner.chapter_notebooks(runner.book_pages()):
+            line = rf"{notebook.stem}\s+{language}\s+executed\s+[\d.]+ s"
+            assert re.search(line, stdout), (language, stdout)
+        assert str(edition(book, language) / "index.html") in stdout
+        assert str(edition(book, language) / f"volunteering-kz-{YEAR}-{language}.pdf") in stdout
 
 
 def test_every_page_is_published_with_its_title(built):
@@ -84,7 +97,7 @@ def test_every_page_is_published_with_its_title(built):
 
 def test_pdf_holds_every_chapter_title(built):
     _, book, _, _ = built
-    reader = PdfReader(book / f"volunteering-kz-{YEAR}.pdf")
+    reader = PdfReader(book / f"volunteering-kz-{YEAR}-en.pdf")
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
     for title in chapter_titles().values():
         assert re.sub(r"\s+", " ", title) in text, title
@@ -263,10 +276,224 @@ def test_failing_chapter_stops_build_and_keeps_last_report(built, tmp_path, monk
     monkeypatch.setattr(paths, "NOTEBOOKS_DIR", broken_dir)
 
     with pytest.raises(runner.ChapterError) as failure:
-        runner.build(YEAR, book_root=root / "book", build_root=root / "build", echo=lambda _: None)
+        runner.build(
+            YEAR,
+            book_root=root / "book",
+            build_root=root / "build",
+            languages=("en",),
+            echo=lambda _: None,
+        )
 
     assert failure.value.chapter == victim.stem
     assert f"cell 4 of {victim.name}" in failure.value.cell
     assert "raise RuntimeError" in failure.value.cell
     assert "RuntimeError: deliberate failure" in failure.value.error
     assert {p.name: p.read_bytes() for p in book.iterdir() if p.is_file()} == before
+
+
+# --- the three languages ---------------------------------------------------------------------
+
+
+def site_pages(book: Path, language: str) -> list[Path]:
+    return sorted(edition(book, language).glob("*.html"))
+
+
+def test_every_language_has_every_page_its_pdf_and_its_own_search(built):
+    _, book, _, _ = built
+    stems = {Path(entry).stem for entry in runner.book_pages()}
+    for language in LANGUAGES:
+        folder = edition(book, language)
+        assert {p.stem for p in folder.glob("*.html")} == stems, language
+        assert (folder / paths.pdf_name(YEAR, language)).stat().st_size > 0
+        assert (folder / "assets" / "search-index.js").is_file()
+        for page in site_pages(book, language):
+            text = page.read_text(encoding="utf-8")
+            assert f'<html lang="{language}">' in text, (language, page.name)
+    ru_index = (edition(book, "ru") / "assets" / "search-index.js").read_text(encoding="utf-8")
+    assert "Портрет волонтера" in ru_index and "Portrait of a volunteer" not in ru_index
+
+
+SWITCHER = re.compile(r'<nav class="languages" aria-label="[^"]+"><ul>(.*?)</ul></nav>', re.S)
+SWITCHER_ITEM = re.compile(
+    r'<a href="([^"]+)" hreflang="([a-z]+)" lang="([a-z]+)"( aria-current="true")?>'
+)
+ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([a-z]+)" href="([^"]+)">')
+
+
+def test_every_page_links_the_same_page_in_every_language_and_the_links_resolve(built):
+    _, book, _, _ = built
+    checked = 0
+    for language in LANGUAGES:
+        for page in site_pages(book, language):
+            text = page.read_text(encoding="utf-8")
+            switcher = SWITCHER.search(text)
+            assert switcher, (language, page.name)
+            items = SWITCHER_ITEM.findall(switcher[1])
+            assert [item[1] for item in items] == list(LANGUAGES)
+            for href, hreflang, lang, current in items:
+                assert hreflang == lang
+                assert bool(current) == (lang == language), (page.name, lang)
+                target = (page.parent / html.unescape(href)).resolve()
+                assert target == (edition(book, lang) / page.name).resolve(), (page, href)
+                assert target.is_file(), (page, href)
+                checked += 1
+            alternates = dict(ALTERNATE.findall(text))
+            assert alternates == {lang: href for href, _, lang, _ in items}
+    assert checked == len(LANGUAGES) ** 2 * len(runner.book_pages())
+
+
+class VisibleText(HTMLParser):
+    """The words a reader sees (text, alt, aria-label, placeholder), without what is marked
+    as written in another language than the page's (the switcher's other languages, a
+    quoted English phrase marked `{lang="en"}`)."""
+
+    VOID = {"br", "img", "input", "meta", "hr", "col", "link", "source", "wbr"}
+
+    def __init__(self, language: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.language, self.stack, self.words = language, [], []
+
+    def foreign(self) -> bool:
+        return any(
+            lang and lang != self.language or tag in ("script", "style") for tag, lang in self.stack
+        )
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag not in self.VOID:
+            self.stack.append((tag, attributes.get("lang")))
+        if not self.foreign() and not (tag in self.VOID and attributes.get("lang")):
+            for name in ("alt", "aria-label", "placeholder", "title"):
+                if attributes.get(name):
+                    self.words.append(attributes[name])
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if not self.foreign():
+            self.words.append(data)
+
+
+def english_words(page: Path, language: str, allowed: set[str]) -> list[str]:
+    """Words in Latin letters a reader of `page` sees, less addresses, file and column names,
+    single letters (appendix letters, N) and the `allowed` words."""
+    parser = VisibleText(language)
+    parser.feed(page.read_text(encoding="utf-8"))
+    text = " ".join(parser.words)
+    text = re.sub(r"\b(?:https?://|www\.)\S+", " ", text)  # addresses
+    text = re.sub(r"\S+\.(?:csv|json|xlsx|zip|pdf|md|yml)\b", " ", text)  # file names
+    text = re.sub(r"\b[\w-]+(?:\.[\w-]+)+\b", " ", text)  # domains (stat.gov.kz)
+    text = re.sub(r"\S*/\S*", " ", text)  # paths (sources/report.txt)
+    text = re.sub(r"\b[a-z_]+ = [\w-]+", " ", text)  # data selectors (region = KZ)
+    text = re.sub(r"\S*_\S*", " ", text)  # column names (share_pct)
+    text = re.sub(r"\S*\d\S*", " ", text)  # codes and file names with figures (pg16)
+    words = re.findall(r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f'’-]*", text)
+    bare = (word.strip("'’-") for word in words)
+    return [
+        word
+        for word in bare
+        if len(word) > 1 and not {word, word.upper(), word.replace("-", "")} & allowed
+    ]
+
+
+def latin_words(texts) -> set[str]:
+    return {word for text in texts for word in re.findall(r"[A-Za-z\u00c0-\u024f]+", text)}
+
+
+def proper_names() -> set[str]:
+    """Latin words a Russian or Kazakh text keeps: the programmes' names, what the reference
+    tables' Russian and Kazakh names keep in Latin letters (ProBono), and the names (words
+    with a capital) that the vintage's translated texts keep (QOLDAU, TikTok, TALAP)."""
+    found: set[str] = set()
+    for path in paths.REFERENCE_DIR.glob("*.csv"):
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                found |= latin_words(
+                    value or "" for key, value in row.items()
+                    if key == "programme" or key.endswith(("_ru", "_kk"))
+                )  # fmt: skip
+    for path in paths.year_data_dir(YEAR).glob("*.csv"):
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                texts = (value or "" for key, value in row.items() if key.endswith(("_ru", "_kk")))
+                found |= {word for word in latin_words(texts) if word[0].isupper()}
+    return found
+
+
+# Proper names, codes, formats and the open datasets cited as sources, which a Russian text
+# writes in Latin letters.
+ALLOWED_LATIN = {
+    "Birgemiz", "Birge", "áreket", "ýaqyty", "CSV", "PDF", "JSON", "XLSX", "ZIP", "README",
+    "KZT", "KZ", "ISO", "QR", "NEET", "volreport", "BibTeX", "Excel", "Unicode", "UTF", "TikTok",
+    "open-data-kazakhstan", "city-population", "city-avg-salary",
+    "population-projections-by-regions",
+}  # fmt: skip
+
+
+def test_the_russian_site_has_no_english_words(built):
+    _, book, _, _ = built
+    codes = {language.upper() for language in LANGUAGES}  # the switcher's short form (RU)
+    allowed = ALLOWED_LATIN | proper_names() | codes
+    found = {}
+    for page in site_pages(book, "ru"):
+        words = english_words(page, "ru", allowed)
+        if words:
+            found[page.name] = sorted(set(words))[:15]
+    # An English phrase a Russian text quotes or explains is marked as English in its
+    # source, `[not in employment, education or training]{lang="en"}`: readers' screen
+    # readers then pronounce it as English, and this test passes it.
+    assert not found, found
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_russian_pdf_numbers_follow_russian_conventions(built):
+    _, book, _, _ = built
+    text = pdf_text(edition(book, "ru") / paths.pdf_name(YEAR, "ru"))
+    space = "[\u00a0\u202f ]"
+    assert re.search(rf"139{space}671", text)  # grouping by a (no-break) space
+    assert re.search(rf"19,7{space}%", text)  # decimal comma, space before the sign
+    assert not re.search(r"139,671|19\.7%", text)
+    assert "Таблица 2.1" in text and "Рисунок 2.1" in text
+    assert "Содержание" in text and "Об этом издании." in text
+
+
+def test_kazakh_letters_render_in_the_pdf_with_a_font_that_has_them(built):
+    from fontTools.ttLib import TTFont
+
+    from volreport.publish import builtin
+
+    _, book, _, _ = built
+    path = edition(book, "kk") / paths.pdf_name(YEAR, "kk")
+    text = pdf_text(path)
+    assert set(KAZAKH_LETTERS.lower()) <= set(text), set(KAZAKH_LETTERS.lower()) - set(text)
+    reader = PdfReader(path)
+    fonts = set()
+    for page in reader.pages:
+        for font in (page.get("/Resources", {}).get("/Font") or {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    # Every font in the PDF is DejaVu (Typst falls back to another font, or draws an empty
+    # box, only for a glyph the font lacks), and DejaVu has every Kazakh letter.
+    assert fonts and all("DejaVu" in name for name in fonts), fonts
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf"):
+        cmap = TTFont(builtin._font_dir() / name).getBestCmap()
+        assert not [c for c in KAZAKH_LETTERS if ord(c) not in cmap], name
+    assert "\ufffd" not in text
+
+
+def test_each_language_has_its_own_furniture_and_csv_links(built):
+    _, book, _, _ = built
+    expected = {
+        language: i18n.label("site", "table", language).format(n="2.1") for language in LANGUAGES
+    }
+    for language in LANGUAGES:
+        page = (edition(book, language) / "01_portrait.html").read_text(encoding="utf-8")
+        assert expected[language] in page, language
+        assert i18n.label("site", "previous", language) in page
+        link = i18n.label("site", "as_csv", language).format(name=expected[language])
+        assert f'class="data-download" download="">{html.escape(link)}</a>' in page, language

@@ -59,7 +59,7 @@ def staged(tmp_path):
 
 def test_writes_one_page_per_chapter_and_the_pdf(site):
     out, written = site
-    assert [path.name for path in written] == [*PAGES, f"volunteering-kz-{YEAR}.pdf"]
+    assert [path.name for path in written] == [*PAGES, f"volunteering-kz-{YEAR}-en.pdf"]
     assert all(path.parent == out and path.stat().st_size > 0 for path in written)
 
 
@@ -70,7 +70,7 @@ def test_every_page_has_the_numbered_sidebar_and_marks_itself(site):
         assert re.search(rf'href="{name}" aria-current="page"', sidebar)
         assert '<span class="chapter-number">1</span><span>Portrait of a volunteer' in sidebar
         assert '<span class="chapter-number">A</span><span>Methodology' in sidebar
-        assert f'href="volunteering-kz-{YEAR}.pdf"' in sidebar
+        assert f'href="volunteering-kz-{YEAR}-en.pdf"' in sidebar
 
 
 def test_previous_and_next_follow_the_book_order(site):
@@ -162,12 +162,12 @@ def test_synthetic_banner_on_every_page_only_when_synthetic(site, tmp_path):
     assert all(banner in html(site, name) for name in PAGES)
     publish(FIXTURE, tmp_path, year=YEAR, formats=("html",))
     assert not any(banner in (tmp_path / name).read_text(encoding="utf-8") for name in PAGES)
-    assert not (tmp_path / f"volunteering-kz-{YEAR}.pdf").exists()
+    assert not (tmp_path / f"volunteering-kz-{YEAR}-en.pdf").exists()
 
 
 def test_pdf_has_title_page_contents_chapters_tables_and_kazakh_letters(site):
     out, _ = site
-    reader = PdfReader(out / f"volunteering-kz-{YEAR}.pdf")
+    reader = PdfReader(out / f"volunteering-kz-{YEAR}-en.pdf")
     pages = [page.extract_text() for page in reader.pages]
     text = re.sub(r"\s+", " ", " ".join(pages))
     assert TITLE in re.sub(r"\s+", " ", pages[0]) and str(YEAR) in pages[0]
@@ -482,7 +482,7 @@ def test_pdf_links_each_tables_data_on_the_site_when_the_book_names_one():
 
 def test_pdf_title_page_names_publisher_place_and_how_the_edition_was_made(site):
     out, _ = site
-    first = PdfReader(out / f"volunteering-kz-{YEAR}.pdf").pages[0].extract_text()
+    first = PdfReader(out / f"volunteering-kz-{YEAR}-en.pdf").pages[0].extract_text()
     first = re.sub(r"\s+", " ", first)
     assert "National Volunteer Network" in first and "Astana, Kazakhstan" in first
     assert "About this edition. Every figure, table and chart" in first
@@ -494,3 +494,127 @@ def test_pdf_headings_are_never_hyphenated_and_captions_stay_with_tables():
     assert '#show heading: set text(weight: "bold", hyphenate: false)' in template
     assert "#show figure.caption.where(kind: table): it => block(sticky: true" in template
     assert "#show figure: set block(breakable: false" in template
+
+
+# --- languages: furniture, switcher, profiles ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def two_editions(tmp_path_factory):
+    """The fixture book published in English and, with Russian furniture, in Russian, as a
+    build lays them out: English at the top, Russian in ru/."""
+    root = tmp_path_factory.mktemp("editions")
+    for language in ("en", "ru"):
+        publish(
+            FIXTURE,
+            paths.language_dir(root, language),
+            year=YEAR,
+            formats=("html",),
+            language=language,
+            languages=("en", "ru"),
+        )
+    return root
+
+
+def test_each_page_links_itself_in_every_language(two_editions):
+    from volreport.core import i18n
+    from volreport.publish.builtin import check_language_links
+
+    check_language_links(two_editions, ("en", "ru"))
+    english = (two_editions / "01_demo.html").read_text(encoding="utf-8")
+    russian = (two_editions / "ru" / "01_demo.html").read_text(encoding="utf-8")
+
+    def named(language_name: str, code: str) -> str:
+        return (
+            f'<span class="language-name">{language_name}</span>'
+            f'<span class="language-code" aria-hidden="true">{code}</span></a>'
+        )
+
+    current = '<a href="01_demo.html" hreflang="en" lang="en" aria-current="true">'
+    assert current + named("English", "EN") in english
+    assert '<a href="ru/01_demo.html" hreflang="ru" lang="ru">' + named("Русский", "RU") in english
+    assert '<a href="../01_demo.html" hreflang="en" lang="en">' + named("English", "EN") in russian
+    assert '<link rel="alternate" hreflang="ru" href="ru/01_demo.html">' in english
+    language = i18n.label("site", "language", "ru")
+    assert f'<nav class="languages" aria-label="{language}">' in russian
+    assert '<html lang="en">' in english
+
+
+def test_the_furniture_is_in_the_editions_language(two_editions):
+    from volreport.core import i18n
+
+    russian = (two_editions / "ru" / "01_demo.html").read_text(encoding="utf-8")
+    table = i18n.label("site", "table", "ru").format(n="1.1")
+    assert f'<span class="caption-number">{table}:</span>' in russian
+    assert i18n.label("site", "on_this_page", "ru") in russian
+    assert i18n.label("site", "search", "ru") in russian
+    assert '<html lang="ru">' in russian  # the edition's language, whatever the book says
+    # The fixture's link says "Data as CSV", not the Russian default text: it keeps its words.
+    assert ">Data as CSV</a>" in russian
+    index = (two_editions / "ru" / "assets" / "search-index.js").read_text(encoding="utf-8")
+    assert "Portrait of a volunteer" in index  # each edition has its own search index
+
+
+def test_a_link_to_another_language_that_is_missing_fails_the_check(two_editions, tmp_path):
+    from volreport.publish.builtin import check_language_links
+
+    copy = Path(shutil.copytree(two_editions, tmp_path / "copy"))
+    (copy / "ru" / "appendix.html").unlink()
+    with pytest.raises(PublishError, match=r"appendix\.html: the ru link ru/appendix\.html"):
+        check_language_links(copy, ("en", "ru"))
+
+
+def test_a_profile_is_merged_over_the_book_as_quarto_merges_it(tmp_path):
+    (tmp_path / "_quarto.yml").write_text(
+        "project: {type: book}\nlang: en\nbook: {title: T, author: A, chapters: [index.md]}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "_quarto-ru.yml").write_text(
+        "lang: ru\nbook: {title: Т, output-file: x-ru}\n", encoding="utf-8"
+    )
+    book = read_book(tmp_path / "_quarto.yml", "ru")
+    assert (book.lang, book.title, book.author, book.chapters) == ("ru", "Т", "A", ("index.md",))
+    assert read_book(tmp_path / "_quarto.yml").title == "T"
+    assert publish_module.merged_config({"a": [1, 2]}, {"a": [2, 3]}) == {"a": [1, 2, 3]}
+
+
+@pytest.mark.parametrize(
+    ("language", "cells"),
+    [
+        ("en", ("at least 1,200", "19.7%", "about 90,000")),
+        ("ru", ("не менее 1\u00a0200", "19,7\u00a0%", "около 90\u00a0000")),
+        ("kk", ("кемінде 1\u00a0200", "1\u00a0200-ге дейін", "19,7%-ға дейін")),
+    ],
+)
+def test_numbers_with_the_languages_qualifier_words_are_numbers(language, cells, tmp_path):
+    def alignment(column: list[str]) -> str:
+        """How the read filter aligns a notebook table's column of these cells."""
+        rows = "".join(f"<tr><td>A</td><td>{cell}</td></tr>" for cell in column)
+        table = f"<table><thead><tr><th>R</th><th>V</th></tr></thead><tbody>{rows}</tbody></table>"
+        output = {"output_type": "display_data", "metadata": {}, "data": {"text/html": table}}
+        notebook = {
+            "cells": [
+                {"cell_type": "markdown", "metadata": {}, "source": "# T"},
+                {"cell_type": "code", "metadata": {}, "source": "x", "outputs": [output],
+                 "execution_count": 1},
+            ],
+            "metadata": {},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }  # fmt: skip
+        patterns = publish_module.qualifier_patterns(language)
+        document = json.loads(
+            publish_module._run_pandoc(
+                [f"--from={publish_module.IPYNB_FORMAT}", "--ipynb-output=all", "--to=json",
+                 f"--lua-filter={publish_module.READ_FILTER}",
+                 f"--metadata=volreport-qualifiers:{patterns}"],
+                json.dumps(notebook),
+                what="test",
+                cwd=tmp_path,
+            )
+        )  # fmt: skip
+        found = next(block for block in document["blocks"] if block["t"] == "Table")
+        return found["c"][2][1][0]["t"]
+
+    assert alignment(list(cells)) == "AlignRight"
+    assert alignment([*cells, "не число"]) == "AlignDefault"

@@ -2,7 +2,9 @@
 
 Runs with the real Quarto CLI: `quarto` on PATH, or the offline kit that `make test`
 installs into `.quarto/` from `../shared/quarto/`. Skipped, with the reason, without one.
-Both engines publish from one build folder, so the chapters run once.
+Both engines publish from one build folder, so the chapters run once. Both build English
+and Russian (Quarto's Russian profile, `quarto render --profile ru`); Kazakh, whose profile
+differs only in the words it ships, is left out to keep the test's time down.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ import pytest
 from pypdf import PdfReader
 
 from volreport.build import runner
-from volreport.core import paths
+from volreport.core import i18n, paths
 
 YEAR = 2022
+LANGUAGES = ("en", "ru")
 VOLREPORT = str(Path(sys.executable).with_name("volreport"))
 QUARTO = runner.quarto_command()
 
@@ -33,22 +36,36 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def books(tmp_path_factory) -> dict[str, Path]:
-    """engine -> the published book folder of 2022."""
+def editions(tmp_path_factory) -> dict[tuple[str, str], Path]:
+    """(engine, language) -> the published edition folder of 2022."""
     root = tmp_path_factory.mktemp("engines")
     found = {}
     for engine in ("builtin", "quarto"):
         command = [VOLREPORT, "build", "--year", str(YEAR), "--engine", engine,
+                   "--languages", ",".join(LANGUAGES),
                    "--build-dir", str(root / "build"),
                    "--book-dir", str(root / engine)]  # fmt: skip
         result = subprocess.run(command, capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
-        found[engine] = root / engine / str(YEAR)
+        for language in LANGUAGES:
+            found[engine, language] = paths.language_dir(root / engine / str(YEAR), language)
     return found
 
 
+@pytest.fixture(params=LANGUAGES)
+def books(request, editions) -> dict[str, Path]:
+    """engine -> one language's edition (each test runs for English and for Russian)."""
+    return {
+        engine: folder for (engine, language), folder in editions.items()
+        if language == request.param
+    } | {"language": request.param}  # fmt: skip
+
+
 def pages(book: Path) -> list[Path]:
-    return sorted(book.rglob("*.html"))
+    """The edition's own pages (not the other languages' folders inside the English one)."""
+    return sorted(
+        p for p in book.rglob("*.html") if p.relative_to(book).parts[0] not in ("ru", "kk")
+    )
 
 
 def chapter_stems() -> list[str]:
@@ -68,9 +85,16 @@ def outline_titles(pdf: Path) -> list[str]:
 
 
 def test_the_pdf_has_every_chapter_and_appendix(books):
-    builtin = outline_titles(books["builtin"] / paths.pdf_name(YEAR))
-    quarto = outline_titles(books["quarto"] / paths.pdf_name(YEAR))
-    chapters = [title for title in builtin if title not in ("Contents", "Table of contents")]
+    name = paths.pdf_name(YEAR, books["language"])
+    builtin = outline_titles(books["builtin"] / name)
+    quarto = outline_titles(books["quarto"] / name)
+    contents = (
+        "Contents",
+        "Table of contents",
+        "Содержание",
+        i18n.label("book", "contents", books["language"]),
+    )
+    chapters = [title for title in builtin if title not in contents]
     assert len(chapters) >= len(chapter_stems()) - 1  # the index page may be unnumbered
     missing = [title for title in chapters if title not in quarto]
     assert not missing, f"chapters missing from the Quarto PDF: {missing}"
@@ -97,22 +121,31 @@ def test_every_local_link_and_image_resolves(books):
     assert not broken, "\n".join(broken[:20])
 
 
-NUMBERED = re.compile(
-    r'id="((?:fig|tbl)-[a-z0-9-]+)".*?((?:Figure|Table)(?:\s|&nbsp;)*[0-9]+\.[0-9]+)', re.S
-)
+def numbered(language: str) -> re.Pattern[str]:
+    """A labelled figure or table and its number ('Figure 4.1', 'Рисунок 4.1'): Quarto's
+    words for the language are the built-in route's (labels site.figure, site.table)."""
+    words = "|".join(
+        re.escape(i18n.label("site", kind, language).replace(" {n}", ""))
+        for kind in ("figure", "table")
+    )
+    return re.compile(
+        rf'id="((?:fig|tbl)-[a-z0-9-]+)".*?((?:{words})(?:\s|&nbsp;)*[0-9]+\.[0-9]+)', re.S
+    )
 
 
-def float_numbers(book: Path) -> dict[str, str]:
+def float_numbers(book: Path, language: str) -> dict[str, str]:
     """Figure or table label -> its number as the page shows it ('Figure 4.1')."""
     numbers = {}
     for page in pages(book):
-        for label, number in NUMBERED.findall(page.read_text(encoding="utf-8")):
+        for label, number in numbered(language).findall(page.read_text(encoding="utf-8")):
             numbers.setdefault(label, re.sub(r"(?:\s|&nbsp;)+", " ", number))
     return numbers
 
 
 def test_figure_and_table_numbers_match_the_builtin_route(books):
-    builtin, quarto = float_numbers(books["builtin"]), float_numbers(books["quarto"])
+    language = books["language"]
+    builtin = float_numbers(books["builtin"], language)
+    quarto = float_numbers(books["quarto"], language)
     chapter_floats = {label: n for label, n in builtin.items() if label in quarto}
     assert len(chapter_floats) >= 15  # tables without any value are left out (2022: 18)
     assert {label: quarto[label] for label in chapter_floats} == chapter_floats
@@ -125,3 +158,14 @@ def test_indicators_and_csvs_are_byte_identical(books):
     assert csvs
     for csv in csvs:
         assert (quarto / csv).read_bytes() == (builtin / csv).read_bytes(), csv
+
+
+def test_each_edition_is_in_its_language_and_links_the_other(books):
+    language = books["language"]
+    other = "ru" if language == "en" else "en"
+    for page in pages(books["quarto"]):
+        text = page.read_text(encoding="utf-8")
+        assert f'lang="{language}"' in text.split(">", 2)[1], page.name
+        assert f'hreflang="{other}" lang="{other}"' in text, page.name
+    index = (books["quarto"] / "index.html").read_text(encoding="utf-8")
+    assert i18n.label("book", "title", language) in index

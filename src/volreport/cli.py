@@ -1,4 +1,4 @@
-"""The `volreport` command line: build, validate, list chapters.
+"""The `volreport` command line: build, validate, list chapters and languages.
 
 Heavy libraries are imported inside the subcommands, so `--help` answers at once.
 """
@@ -71,6 +71,26 @@ def cmd_chapters(args: argparse.Namespace) -> int:
             title = page_title(page.read_text("utf-8")) if page.exists() else ""
         print(f"{number:>2}  {kind:<9}  {entry:<34} {title}")
     return 0
+
+
+def cmd_languages(args: argparse.Namespace) -> int:
+    """Say, for each language, whether the year's report is complete in it, and what it
+    lacks (exit status 1 when English, which every build needs, lacks something)."""
+    from volreport.build import languages
+
+    report_root = args.report_dir or paths.REPORT_DIR
+    folder = paths.year_data_dir(args.year, args.data_dir)
+    if not folder.is_dir():
+        print(f"no data for {args.year}: {folder} does not exist", file=sys.stderr)
+        return 1
+    if not (report_root / str(args.year)).is_dir():
+        print(f"no editorial pages for {args.year}: {report_root / str(args.year)} does not exist",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    found = languages.gaps(args.year, args.data_dir, report_root)
+    for line in languages.report(found):
+        print(line)
+    return 1 if found.get("en") else 0
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
@@ -161,6 +181,12 @@ def parser() -> argparse.ArgumentParser:
         help="chapters run in parallel (default: number of cores)",
     )
     build.add_argument("--format", default="html,pdf", help="comma-separated: html,pdf")
+    build.add_argument(
+        "--languages",
+        default=None,
+        help="comma-separated: en,ru,kk (default: every language complete for the year, "
+        "see `volreport languages`; English is always built)",
+    )
     build.add_argument("--force", action="store_true", help="re-run every chapter, ignore caches")
     build.add_argument(
         "--engine",
@@ -229,7 +255,9 @@ def parser() -> argparse.ArgumentParser:
         "--report-dir",
         type=Path,
         default=None,
-        help="editorial pages root; the template goes to <report-dir>/<year>/ (default: report)",
+        help="root of the editorial pages; the year's template is copied to "
+        "<report-dir>/<year>/ unless that folder exists (default: report/ beside the data: "
+        "report/ for data/<year>, X/report/ for --data-dir X/data/<year> or X/<year>)",
     )
     ingest.set_defaults(func=cmd_ingest)
 
@@ -245,7 +273,9 @@ def parser() -> argparse.ArgumentParser:
         "--report-dir",
         type=Path,
         default=None,
-        help="editorial pages root; the template goes to <report-dir>/<year>/ (default: report)",
+        help="root of the editorial pages; the year's template is copied to "
+        "<report-dir>/<year>/ unless that folder exists (default: report/ beside the data: "
+        "report/ for data/<year>, X/report/ for --data-dir X/data/<year> or X/<year>)",
     )
     synth.set_defaults(func=cmd_synth)
 
@@ -257,6 +287,22 @@ def parser() -> argparse.ArgumentParser:
         help="edition whose editorial pages are listed (default 2022)",
     )
     chapters.set_defaults(func=cmd_chapters)
+
+    languages = sub.add_parser(
+        "languages", help="list what each language lacks for a year's report"
+    )
+    languages.add_argument("--year", type=int, default=2022, help="report year (default 2022)")
+    languages.add_argument(
+        "--data-dir", type=Path, default=None, help="data folder (default: data/<year>)"
+    )
+    languages.add_argument(
+        "--report-dir",
+        type=Path,
+        default=None,
+        help="root of the editorial pages; the edition's are in <report-dir>/<year>/ "
+        "(default: report)",
+    )
+    languages.set_defaults(func=cmd_languages)
     return root
 
 

@@ -1,7 +1,8 @@
 """`make bench`: build times measured in one run, beside the naive route.
 
-The naive route executes every notebook in turn with papermill, then publishes; it has
-no cache, so its time is the same whatever changed. volreport's builds are timed as
+The naive route executes every notebook in turn with papermill, in each language of the
+report, then publishes every language; it has no cache, so its time is the same whatever
+changed. volreport's builds are timed as
 the `volreport build` command a user runs (interpreter start-up included), on a copy of
 the data in a scratch folder, so the user's _build/ and _book/ are not touched. Both cold
 routes start without remembered validation passes, so both really validate the data.
@@ -17,14 +18,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from volreport.core import paths
+from volreport.core import i18n, paths
 
 TARGET_COLD_RATIO = 0.60
 TARGET_NO_CHANGE_SECONDS = 1.5
 
 
-def naive_route(year: int, data_dir: Path, scratch: Path) -> float:
-    """Seconds to papermill every chapter in turn, then stage and publish."""
+def naive_route(
+    year: int, data_dir: Path, scratch: Path, languages: tuple[str, ...] = ("en",)
+) -> float:
+    """Seconds to papermill every chapter in every language in turn, then stage and
+    publish each language."""
     import papermill
 
     from volreport.build import runner
@@ -33,28 +37,46 @@ def naive_route(year: int, data_dir: Path, scratch: Path) -> float:
     start = time.perf_counter()
     pages = runner.book_pages()
     build_dir = scratch / "naive-build" / str(year)
-    (build_dir / "notebooks").mkdir(parents=True)
-    for notebook in runner.chapter_notebooks(pages):
-        output_dir = build_dir / "chapters" / notebook.stem
-        output_dir.mkdir(parents=True)
-        papermill.execute_notebook(
-            str(notebook),
-            str(build_dir / "notebooks" / notebook.name),
-            parameters={"year": year, "data_dir": str(data_dir), "output_dir": str(output_dir)},
-            kernel_name="python3",
-            progress_bar=False,
-            cwd=str(paths.NOTEBOOKS_DIR),
-        )
-    generated = runner.generate(year, data_dir)
-    stage = runner.stage_book(year, pages, build_dir, generated)
+    for language in languages:
+        (build_dir / "notebooks" / language).mkdir(parents=True)
+        for notebook in runner.chapter_notebooks(pages):
+            output_dir = build_dir / "chapters" / language / notebook.stem
+            output_dir.mkdir(parents=True)
+            papermill.execute_notebook(
+                str(notebook),
+                str(build_dir / "notebooks" / language / notebook.name),
+                parameters={
+                    "year": year,
+                    "data_dir": str(data_dir),
+                    "output_dir": str(output_dir),
+                    "language": language,
+                },
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=str(paths.NOTEBOOKS_DIR),
+            )
     out = scratch / "naive-book"
-    out.mkdir()
-    builtin.publish(stage, out, year=year, synthetic=generated.synthetic)
+    for language in languages:
+        generated = runner.generate(year, data_dir, language)
+        stage = runner.stage_book(year, pages, build_dir, generated, language=language)
+        target = paths.language_dir(out, language)
+        target.mkdir(parents=True, exist_ok=True)
+        builtin.publish(
+            stage,
+            target,
+            year=year,
+            synthetic=generated.synthetic,
+            language=language,
+            languages=languages,
+        )
     return time.perf_counter() - start
 
 
-def timed_build(year: int, data_dir: Path, scratch: Path) -> float:
-    """Seconds for `volreport build` on the scratch data, build and book folders."""
+def timed_build(
+    year: int, data_dir: Path, scratch: Path, languages: tuple[str, ...] | None = None
+) -> float:
+    """Seconds for `volreport build` on the scratch data, build and book folders (in
+    `languages`, default: every complete language)."""
     command = [
         str(Path(sys.executable).with_name("volreport")),
         "build",
@@ -66,6 +88,7 @@ def timed_build(year: int, data_dir: Path, scratch: Path) -> float:
         str(scratch / "book"),
         "--build-dir",
         str(scratch / "build"),
+        *(["--languages", ",".join(languages)] if languages else []),
     ]
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
@@ -96,30 +119,45 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m volreport.build.bench", description=__doc__)
     parser.add_argument("--year", type=int, default=2022)
     parser.add_argument(
+        "--languages",
+        default=None,
+        help="comma-separated languages to build (default: every complete language)",
+    )
+    parser.add_argument(
         "--change",
         default="wages_by_occupation.csv",
         help="data file to change for the one-file-changed rebuild",
     )
     args = parser.parse_args(argv)
+    from volreport.build import languages as completeness
+    from volreport.build import runner
 
+    requested = runner.parse_languages(args.languages)
     with tempfile.TemporaryDirectory(prefix="volreport-bench-") as tmp:
         scratch = Path(tmp)
         data_dir = scratch / "data" / str(args.year)
         shutil.copytree(paths.year_data_dir(args.year), data_dir)
+        found = completeness.gaps(args.year, data_dir, None, requested or i18n.LANGUAGES)
+        chosen = tuple(
+            lang for lang, gaps in found.items() if lang == "en" or completeness.publishable(gaps)
+        )
         forget_validations()
-        naive = naive_route(args.year, data_dir, scratch)
+        naive = naive_route(args.year, data_dir, scratch, chosen)
         forget_validations()
-        cold = timed_build(args.year, data_dir, scratch)
-        unchanged = timed_build(args.year, data_dir, scratch)
+        cold = timed_build(args.year, data_dir, scratch, chosen)
+        unchanged = timed_build(args.year, data_dir, scratch, chosen)
         touch_one_value(data_dir / args.change)
-        one_changed = timed_build(args.year, data_dir, scratch)
+        one_changed = timed_build(args.year, data_dir, scratch, chosen)
 
     rows = [
         ("cold build", cold),
         ("no-change rebuild", unchanged),
         (f"one data file changed ({args.change})", one_changed),
     ]
-    print(f"volreport bench, {args.year}, measured in this run (naive route: {naive:.2f} s)")
+    print(
+        f"volreport bench, {args.year}, {', '.join(chosen)}, measured in this run "
+        f"(naive route: {naive:.2f} s)"
+    )
     print(f"  {'scenario':<48} {'volreport':>10} {'naive':>8} {'ratio':>7}")
     for name, seconds in rows:
         print(f"  {name:<48} {seconds:>9.2f}s {naive:>7.2f}s {seconds / naive:>6.0%}")

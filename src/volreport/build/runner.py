@@ -1,9 +1,14 @@
-"""Build one year's report: validate, run the chapter notebooks, publish, swap in atomically.
+"""Build one year's report in every complete language: validate, run the chapter
+notebooks, stage, publish, swap in atomically.
 
-Chapters run in parallel with papermill. A chapter is reused, not re-run, when its
-notebook, the package code and every data file it read last time have the same
-content hashes as then. A build writes into a temporary folder and replaces
-`_book/<year>/` only when everything succeeded.
+Chapters run in parallel with papermill, once per language (the notebooks' `language`
+parameter). A chapter is reused, not re-run, when its notebook, the package code and
+every data file it read last time have the same content hashes as then (a record per
+language). Each language gets its own staged book (`<build_dir>/stage/<lang>/`: headings,
+leads, captions and alt texts from labels.yml, its editorial pages and commentary, a
+Kazakh page not written yet shown in Russian with a notice) and is published into one
+temporary folder: English at its top, the others in `ru/` and `kk/`. That folder replaces
+`_book/<year>/` in one step, only when every language succeeded.
 """
 
 from __future__ import annotations
@@ -49,11 +54,12 @@ class ChapterError(BuildError):
 
 @dataclass
 class ChapterRun:
-    """What happened to one chapter in a build."""
+    """What happened to one chapter in one language in a build."""
 
     name: str
     status: str  # "executed" or "reused"
     seconds: float
+    language: str = "en"
 
 
 @dataclass
@@ -66,6 +72,8 @@ class BuildResult:
     chapters: list[ChapterRun] = field(default_factory=list)
     seconds: float = 0.0
     up_to_date: bool = False
+    languages: tuple[str, ...] = ("en",)
+    skipped: dict[str, str] = field(default_factory=dict)  # language -> why
 
 
 # Book description ----------------------------------------------------------------
@@ -213,7 +221,7 @@ def _execute(notebook: str, output: str, parameters: dict, access_log: str, log:
 
 @dataclass(frozen=True)
 class ChapterFiles:
-    """Where one chapter's run leaves its files inside `<build_dir>`."""
+    """Where one chapter's run in one language leaves its files inside `<build_dir>`."""
 
     executed: Path  # the executed notebook
     output_dir: Path  # the chapter's CSVs, under data/
@@ -222,12 +230,12 @@ class ChapterFiles:
     kernel_log: Path  # the kernel's own messages
 
     @classmethod
-    def of(cls, build_dir: Path, notebook: Path) -> ChapterFiles:
-        """The files of `notebook`'s chapter."""
-        cache = build_dir / "cache"
+    def of(cls, build_dir: Path, notebook: Path, language: str = "en") -> ChapterFiles:
+        """The files of `notebook`'s chapter in `language`."""
+        cache = build_dir / "cache" / language
         return cls(
-            executed=build_dir / "notebooks" / notebook.name,
-            output_dir=build_dir / "chapters" / notebook.stem,
+            executed=build_dir / "notebooks" / language / notebook.name,
+            output_dir=build_dir / "chapters" / language / notebook.stem,
             record=cache / f"{notebook.stem}.json",
             access_log=cache / f"{notebook.stem}.inputs",
             kernel_log=cache / f"{notebook.stem}.log",
@@ -235,7 +243,8 @@ class ChapterFiles:
 
 
 class ChapterRunner:
-    """Runs the chapters of one year into `<build_dir>/notebooks/` and `<build_dir>/chapters/`."""
+    """Runs the chapters of one year, in each language, into `<build_dir>/notebooks/<lang>/`
+    and `<build_dir>/chapters/<lang>/`."""
 
     def __init__(self, year: int, build_dir: Path, data_dir: Path | None, echo: Echo) -> None:
         self.build_dir, self.echo = build_dir, echo
@@ -246,32 +255,47 @@ class ChapterRunner:
             "build_dir": str(build_dir.parent),
         }
 
-    def reusable(self, notebook: Path) -> bool:
-        """True when the chapter's last successful run is still valid."""
-        files = ChapterFiles.of(self.build_dir, notebook)
+    def parameters_for(self, language: str) -> dict:
+        """The notebook parameters of a run in `language` (papermill's `language`)."""
+        return {**self.parameters, "language": language}
+
+    def reusable(self, notebook: Path, language: str = "en") -> bool:
+        """True when the chapter's last successful run in `language` is still valid."""
+        files = ChapterFiles.of(self.build_dir, notebook, language)
         if not (files.record.exists() and files.executed.exists() and files.output_dir.exists()):
             return False
         cached = json.loads(files.record.read_text(encoding="utf-8"))
-        key = chapter_key(notebook, self.parameters, self.package)
+        key = chapter_key(notebook, self.parameters_for(language), self.package)
         return cached.get("key") == key and inputs_unchanged(cached.get("inputs", {}))
 
-    def run(self, notebooks: list[Path], jobs: int, force: bool) -> list[ChapterRun]:
-        """Reuse or execute every chapter; raise ChapterError on the first failure."""
-        runs: dict[str, ChapterRun] = {}
+    def run(
+        self,
+        notebooks: list[Path],
+        jobs: int,
+        force: bool,
+        languages: Iterable[str] = ("en",),
+    ) -> list[ChapterRun]:
+        """Reuse or execute every chapter in every language; raise ChapterError on the
+        first failure."""
+        runs: dict[tuple[str, str], ChapterRun] = {}
         todo = []
-        for notebook in notebooks:
-            if not force and self.reusable(notebook):
-                runs[notebook.stem] = ChapterRun(notebook.stem, "reused", 0.0)
-                self.echo(f"  {notebook.stem:<24} reused      0.0 s")
-            else:
-                todo.append(notebook)
+        languages = tuple(languages)
+        for language in languages:
+            for notebook in notebooks:
+                if not force and self.reusable(notebook, language):
+                    runs[notebook.stem, language] = ChapterRun(
+                        notebook.stem, "reused", 0.0, language
+                    )
+                    self.echo(f"  {notebook.stem:<24} {language:<3} reused      0.0 s")
+                else:
+                    todo.append((notebook, language))
         if todo:
             self._execute_all(todo, jobs, runs)
-        return [runs[n.stem] for n in notebooks]
+        return [runs[n.stem, language] for language in languages for n in notebooks]
 
-    def _execute_all(self, todo: list[Path], jobs: int, runs: dict[str, ChapterRun]) -> None:
-        (self.build_dir / "notebooks").mkdir(parents=True, exist_ok=True)
-        (self.build_dir / "cache").mkdir(parents=True, exist_ok=True)
+    def _execute_all(
+        self, todo: list[tuple[Path, str]], jobs: int, runs: dict[tuple[str, str], ChapterRun]
+    ) -> None:
         started: dict = {}
         # "spawn": workers must not inherit the parent's threads (see `build`).
         context = multiprocessing.get_context("spawn")
@@ -279,43 +303,52 @@ class ChapterRunner:
         with ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=die_with_parent
         ) as pool:
-            for notebook in todo:
-                files = ChapterFiles.of(self.build_dir, notebook)
+            for notebook, language in todo:
+                files = ChapterFiles.of(self.build_dir, notebook, language)
+                files.executed.parent.mkdir(parents=True, exist_ok=True)
+                files.record.parent.mkdir(parents=True, exist_ok=True)
                 shutil.rmtree(files.output_dir, ignore_errors=True)
                 files.output_dir.mkdir(parents=True)
                 files.record.unlink(missing_ok=True)
                 files.access_log.unlink(missing_ok=True)
-                parameters = {**self.parameters, "output_dir": str(files.output_dir)}
+                parameters = {
+                    **self.parameters_for(language),
+                    "output_dir": str(files.output_dir),
+                }
                 logs = (str(files.access_log), str(files.kernel_log))
                 future = pool.submit(
                     _execute, str(notebook), str(files.executed), parameters, *logs
                 )
-                started[future] = notebook
+                started[future] = (notebook, language)
             pending = set(started)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    notebook, outcome = started[future], future.result()
+                    (notebook, language), outcome = started[future], future.result()
                     seconds = outcome["seconds"]
+                    name = f"{notebook.stem:<24} {language:<3}"
                     if "error" in outcome:
-                        self.echo(f"  {notebook.stem:<24} FAILED   {seconds:6.1f} s")
+                        self.echo(f"  {name} FAILED   {seconds:6.1f} s")
                         for other in pending:
                             other.cancel()
-                        executed = ChapterFiles.of(self.build_dir, notebook).executed
-                        raise ChapterError(
-                            notebook.stem, outcome["cell"], outcome["error"], executed
+                        executed = ChapterFiles.of(self.build_dir, notebook, language).executed
+                        chapter = (
+                            notebook.stem if language == "en" else f"{notebook.stem} ({language})"
                         )
-                    self._record(notebook)
-                    runs[notebook.stem] = ChapterRun(notebook.stem, "executed", seconds)
-                    self.echo(f"  {notebook.stem:<24} executed {seconds:6.1f} s")
+                        raise ChapterError(chapter, outcome["cell"], outcome["error"], executed)
+                    self._record(notebook, language)
+                    runs[notebook.stem, language] = ChapterRun(
+                        notebook.stem, "executed", seconds, language
+                    )
+                    self.echo(f"  {name} executed {seconds:6.1f} s")
 
-    def _record(self, notebook: Path) -> None:
+    def _record(self, notebook: Path, language: str = "en") -> None:
         """Save the cache record: the key and the digest of every file the chapter read."""
-        files = ChapterFiles.of(self.build_dir, notebook)
+        files = ChapterFiles.of(self.build_dir, notebook, language)
         log = files.access_log
         read = set(log.read_text(encoding="utf-8").splitlines()) if log.exists() else set()
         inputs = {p: file_digest(Path(p)) for p in sorted(read) if Path(p).is_file()}
-        key = chapter_key(notebook, self.parameters, self.package)
+        key = chapter_key(notebook, self.parameters_for(language), self.package)
         payload = json.dumps({"key": key, "inputs": inputs}, indent=1)
         files.record.write_text(payload, encoding="utf-8")
 
@@ -333,30 +366,81 @@ class Generated:
     synthetic: bool
 
 
-def generate(year: int, data_dir: Path | None) -> Generated:
-    """Headline indicators, generated pages (methodology, tables) and `_variables.yml` values."""
+def generate(year: int, data_dir: Path | None, language: str = "en") -> Generated:
+    """Headline indicators, generated pages (methodology, tables) and `_variables.yml`
+    values, written in `language`."""
     from volreport.chapters import collect
+    from volreport.core import i18n
     from volreport.data import dataset, indicators
     from volreport.publish import editorial
 
-    ds = dataset.load_year(year, data_dir)
-    headline = collect.headline_indicators(ds)
-    pages = editorial.generated_pages(ds, headline, collect.discrepancies(ds))
-    values = (
-        indicators.variables(headline, year) | editorial.page_variables(ds) | collect.variables(ds)
-    )
+    with i18n.speaking(language):
+        ds = dataset.load_year(year, data_dir)
+        headline = collect.headline_indicators(ds)
+        pages = editorial.generated_pages(ds, headline, collect.discrepancies(ds))
+        values = (
+            indicators.variables(headline, year)
+            | editorial.page_variables(ds)
+            | collect.variables(ds)
+        )
     return Generated(headline, pages, values, ds.synthetic)
 
 
-def stage_config(config: Path, staged: Path, year: int) -> None:
-    """The book's `_quarto.yml` for one year: the PDF is named as the built-in publisher
-    names it, so both engines give `volunteering-kz-<year>.pdf`."""
+def generate_all(
+    year: int, data_dir: Path | None, languages: Iterable[str]
+) -> dict[str, Generated]:
+    """`generate` in each language."""
+    return {language: generate(year, data_dir, language) for language in languages}
+
+
+def profile_path(config: Path, language: str) -> Path:
+    """A language's Quarto profile beside the book's `_quarto.yml`: `_quarto-ru.yml`."""
+    return config.with_name(f"{config.stem}-{language}{config.suffix}")
+
+
+def stage_config(config: Path, staged: Path, year: int, language: str = "en") -> None:
+    """The book's `_quarto.yml` for one year and, for a language other than English, its
+    Quarto profile `_quarto-<language>.yml` beside it (`quarto render --profile ru`).
+
+    The PDF is named as the built-in publisher names it, so both engines give
+    `volunteering-kz-<year>-<language>.pdf`. A profile gets the book's title and author in
+    its language (labels `book`) and, where Quarto ships no language file (Kazakh), the
+    words of Quarto's own furniture (labels `quarto`, as Quarto's `language:` option).
+    """
+    from volreport.core import i18n
+
     raw = yaml.safe_load(config.read_text(encoding="utf-8"))
     raw.setdefault("book", {})["output-file"] = Path(paths.pdf_name(year)).stem
     staged.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    if language == i18n.SOURCE_LANGUAGE:
+        return
+    source = profile_path(config, language)
+    if not source.is_file():
+        raise BuildError(f"{source}: the Quarto profile of the {language} edition is missing")
+    profile = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    profile["lang"] = language
+    book = profile.setdefault("book", {})
+    try:
+        book["title"] = i18n.label("book", "title", language)
+        book["author"] = i18n.label("book", "author", language)
+    except i18n.MissingTranslation as error:
+        raise BuildError(f"templates/{language}/labels.yml: {error}") from None
+    book["output-file"] = Path(paths.pdf_name(year, language)).stem
+    quarto_words = i18n.catalogue(language).get("quarto") or {}
+    if quarto_words:
+        profile["language"] = {str(key): str(value) for key, value in quarto_words.items()}
+    target = profile_path(staged, language)
+    target.write_text(
+        yaml.safe_dump(profile, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
 
 
 HEADING_LINE = re.compile(r"^#{1,6}\s.*$", re.MULTILINE)
+LABELLED_HEADING = re.compile(
+    r"^(?P<marks>#{1,6})\s+(?P<text>.*?)\s*(?P<attributes>\{#(?P<id>[A-Za-z][\w-]*)[^}]*\})\s*$"
+)
+CELL_OPTION = re.compile(r"^#\|\s*(?P<key>[\w-]+):\s*(?P<value>.*)$")
+CAPTION_OPTIONS = {"tbl-cap": "captions", "fig-cap": "captions", "fig-alt": "alt"}
 
 
 def headings_expanded(text: str, variables: dict[str, str]) -> str:
@@ -378,6 +462,116 @@ def headings_expanded(text: str, variables: dict[str, str]) -> str:
 
 def _text(source: str | list[str]) -> str:
     return "".join(source) if isinstance(source, list) else source
+
+
+def _label(kind: str, key: str, language: str, where: str) -> str | None:
+    """The labels.yml text of `key` in `language`; None when English has none (the notebook's
+    own English stands); a BuildError when English has one and `language` lacks it."""
+    from volreport.core import i18n
+
+    try:
+        i18n.label(kind, key, i18n.SOURCE_LANGUAGE)
+    except i18n.MissingTranslation:
+        return None
+    try:
+        return i18n.label(kind, key, language)
+    except i18n.MissingTranslation as error:
+        raise BuildError(f"{where}: {error} (templates/{language}/labels.yml)") from None
+
+
+class Localizer:
+    """Writes a chapter notebook's own words in one language from labels.yml (§4 of the
+    design): headings by their `{#sec-id}`, the lead paragraphs under a heading by its id
+    (`leads`), `#| tbl-cap`/`fig-cap` (`captions`) and `#| fig-alt` (`alt`) by the cell's
+    `#| label`. English keeps the notebook's text wherever labels.yml gives none; another
+    language must have every text the notebook shows, or the build stops naming it."""
+
+    def __init__(self, language: str, name: str) -> None:
+        self.language, self.name = language, name
+        self.heading: str | None = None  # id of the last heading seen
+        self.lead_done = True  # the text under that heading has been written
+
+    def markdown(self, source: str) -> str:
+        lines, out = source.split("\n"), []
+        index = 0
+        while index < len(lines):
+            line = lines[index]
+            heading = LABELLED_HEADING.match(line)
+            if heading:
+                section = heading["id"]
+                text = _label("headings", section, self.language, f"{self.name}, #{section}")
+                words = text if text is not None else heading["text"]
+                out.append(f"{heading['marks']} {words} {heading['attributes']}")
+                self.heading, self.lead_done = section, False
+                index += 1
+                continue
+            if not line.strip() or HEADING_LINE.match(line):
+                if HEADING_LINE.match(line) and self.language != "en":
+                    raise BuildError(f"{self.name}: heading without an id {{#sec-...}}: {line!r}")
+                out.append(line)
+                index += 1
+                continue
+            # A paragraph (up to the next heading): the lead of the heading above.
+            end = index
+            while end < len(lines) and not HEADING_LINE.match(lines[end]):
+                end += 1
+            chunk = lines[index:end]
+            while chunk and not chunk[-1].strip():
+                chunk.pop()
+            out.append(self.lead("\n".join(chunk)))
+            out += lines[index + len(chunk) : end]  # the blank lines after it
+            index = end
+        return "\n".join(out)
+
+    def lead(self, block: str) -> str:
+        section = self.heading
+        text = None
+        if section and not self.lead_done:
+            text = _label("leads", section, self.language, f"{self.name}, lead of #{section}")
+            self.lead_done = True
+        if text is not None:
+            return text
+        if self.language != "en":
+            raise BuildError(
+                f"{self.name}: text with no {self.language} translation in labels.yml "
+                f"(a lead goes right under a heading with an id): {block[:60]!r}"
+            )
+        return block
+
+    def options(self, source: str) -> str:
+        """A code cell's `#|` caption and alt options in the language."""
+        lines = source.split("\n")
+        count = next((n for n, line in enumerate(lines) if not line.startswith("#|")), len(lines))
+        options = [CELL_OPTION.match(line) for line in lines[:count]]
+        label = next(
+            (o["value"].strip().strip("'\"") for o in options if o and o["key"] == "label"), None
+        )
+        if not label:
+            return source
+        for number, option in enumerate(options):
+            if option and option["key"] in CAPTION_OPTIONS:
+                kind = CAPTION_OPTIONS[option["key"]]
+                text = _label(
+                    kind, label, self.language, f"{self.name}, {option['key']} of {label}"
+                )
+                if text is not None:
+                    quoted = json.dumps(text, ensure_ascii=False)
+                    lines[number] = f"#| {option['key']}: {quoted}"
+        return "\n".join(lines)
+
+
+def localized_notebook(notebook: dict, language: str, name: str) -> dict:
+    """`notebook` with its headings, leads, captions and alt texts in `language`."""
+    localizer = Localizer(language, name)
+    cells = []
+    for cell in notebook.get("cells", []):
+        source = _text(cell.get("source", ""))
+        if cell.get("cell_type") == "markdown":
+            cell = {**cell, "source": localizer.markdown(source)}
+        elif cell.get("cell_type") == "code":
+            cell = {**cell, "source": localizer.options(source)}
+        cells.append(cell)
+    return {**notebook, "cells": cells}
 
 
 def download_links_detached(notebook: dict) -> dict:
@@ -410,6 +604,13 @@ def download_links_detached(notebook: dict) -> dict:
     return {**notebook, "cells": cells}
 
 
+def localize_notebook(staged: Path, language: str) -> None:
+    """Rewrite a staged chapter notebook with its own words in `language` (`Localizer`)."""
+    notebook = json.loads(staged.read_text(encoding="utf-8"))
+    localized = localized_notebook(notebook, language, staged.name)
+    staged.write_text(json.dumps(localized, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
 def stage_notebook(staged: Path, variables: dict[str, str]) -> None:
     """Rewrite a staged chapter notebook for both engines: computed headings, CSV links
     outside figure cells, sources as lists of lines."""
@@ -423,16 +624,56 @@ def stage_notebook(staged: Path, variables: dict[str, str]) -> None:
     staged.write_text(json.dumps(notebook, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-def commentary_placer(report_dir: Path, pages: list[str]) -> Callable[[Path], None]:
-    """A function that places the edition commentary in one staged chapter notebook.
+def fallback_notice(language: str, shown: str) -> str:
+    """The one-line notice on a page shown in another language (labels `site.fallback_notice`,
+    which may name that language with `{language}`)."""
+    from volreport.core import i18n
 
+    notice = i18n.label("site", "fallback_notice", language)
+    name = i18n.label("book", "language_name", shown)
+    return notice.format(language=name) if "{language}" in notice else notice
+
+
+def with_fallback(text: str, notice: str, shown: str) -> str:
+    """A Markdown page in language `shown` for another language's edition: the notice under
+    its title, and its body marked as written in `shown` (for screen readers and hyphenation)."""
+    lines = text.split("\n")
+    start = 0
+    if lines and lines[0].strip() == "---":  # YAML front matter
+        start = next((n + 1 for n in range(1, len(lines)) if lines[n].strip() == "---"), 0)
+    title = next((n for n in range(start, len(lines)) if lines[n].startswith("# ")), None)
+    head = lines[: title + 1] if title is not None else lines[:start]
+    body = lines[title + 1 :] if title is not None else lines[start:]
+    return "\n".join(
+        [
+            *head,
+            "",
+            f"::: {{.fallback-notice}}\n{notice}\n:::",
+            "",
+            f':::: {{lang="{shown}"}}',
+            *body,
+            "",
+            "::::",
+            "",
+        ]
+    )
+
+
+def commentary_placer(
+    report_dir: Path, pages: list[str], language: str = "en"
+) -> Callable[[Path], None]:
+    """A function that places the edition commentary in `language` in one staged chapter
+    notebook (a Kazakh file not written yet: the Russian one, with the notice).
+
+    `report_dir` is the year's folder of editorial pages (English; the others' below it).
     Raises BuildError for a commentary file that belongs to no chapter of the book, so
     an analyst's misnamed file is not silently left out.
     """
+    from volreport.build import languages
     from volreport.publish import commentary
 
     stems = {Path(entry).stem for entry in pages if entry.endswith(".ipynb")}
-    folder = report_dir / commentary.COMMENTARY_DIR
+    folder = languages.language_report_dir(report_dir, language) / commentary.COMMENTARY_DIR
     strays = sorted(p.name for p in folder.glob("*.md") if p.stem not in stems)
     if strays:
         raise BuildError(
@@ -441,8 +682,11 @@ def commentary_placer(report_dir: Path, pages: list[str]) -> Callable[[Path], No
         )
 
     def place(staged: Path) -> None:
+        name = f"{commentary.COMMENTARY_DIR}/{staged.stem}.md"
+        source, shown = languages.page_source(report_dir, language, name)
+        notice = fallback_notice(language, shown) if shown else None
         try:
-            commentary.place_in_file(staged, commentary.commentary_path(report_dir, staged))
+            commentary.place_in_file(staged, source, notice=notice, language=shown)
         except commentary.CommentaryError as error:
             raise BuildError(str(error)) from None
 
@@ -455,50 +699,62 @@ def stage_book(
     build_dir: Path,
     generated: Generated,
     report_dir: Path | None = None,
+    language: str = "en",
 ) -> Path:
-    """Assemble the book as `_quarto.yml` describes it in `<build_dir>/stage/`.
+    """Assemble the book in `language` as `_quarto.yml` describes it in
+    `<build_dir>/stage/<language>/`.
 
-    Editorial pages come from `report_dir` (default report/<year>/), chapters from the
-    executed notebooks,
+    Editorial pages come from `report_dir` (default report/<year>/; another language's
+    from its folder below it), chapters from the executed notebooks in that language,
     generated pages, `indicators.json` and `_variables.yml` from `generate`.
     """
+    from volreport.build import languages
+    from volreport.core import i18n
     from volreport.data import indicators
 
-    stage = build_dir / "stage"
+    stage = build_dir / "stage" / language
     shutil.rmtree(stage, ignore_errors=True)
     (stage / "data").mkdir(parents=True)
-    stage_config(paths.QUARTO_CONFIG, stage / "_quarto.yml", year)
+    stage_config(paths.QUARTO_CONFIG, stage / "_quarto.yml", year, language)
     for relative, text in generated.pages.items():
         target = stage / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     report_dir = report_dir or paths.REPORT_DIR / str(year)
-    place_commentary = commentary_placer(report_dir, pages)
+    place_commentary = commentary_placer(report_dir, pages, language)
     for entry in pages:
         staged = stage / entry
         staged.parent.mkdir(parents=True, exist_ok=True)
         if entry.endswith(".ipynb"):
-            shutil.copy2(build_dir / "notebooks" / Path(entry).name, staged)
+            shutil.copy2(build_dir / "notebooks" / language / Path(entry).name, staged)
+            localize_notebook(staged, language)
             place_commentary(staged)
             stage_notebook(staged, generated.variables)
             continue
         if entry not in generated.pages:
-            source = report_dir / entry
+            source, shown = languages.page_source(report_dir, language, entry)
             if not source.exists():
                 raise BuildError(f"{source}: editorial page missing (see report/template/)")
-            shutil.copy2(source, staged)
+            text = source.read_text(encoding="utf-8")
+            if shown:
+                text = with_fallback(text, fallback_notice(language, shown), shown)
+            staged.write_text(text, encoding="utf-8")
         staged.write_text(
             headings_expanded(staged.read_text(encoding="utf-8"), generated.variables),
             encoding="utf-8",
         )
-    for chapter_data in (build_dir / "chapters").glob("*/data"):
+    for chapter_data in (build_dir / "chapters" / language).glob("*/data"):
         shutil.copytree(chapter_data, stage / "data", dirs_exist_ok=True)
     from volreport.publish import downloads
 
-    downloads.stage_downloads(stage, pages, generated.variables)  # the Data page's list
-    indicators.write_json(
-        generated.indicators, stage / "indicators.json", year=year, synthetic=generated.synthetic
-    )
+    with i18n.speaking(language):
+        downloads.stage_downloads(stage, pages, generated.variables)  # the Data page's list
+        indicators.write_json(
+            generated.indicators,
+            stage / "indicators.json",
+            year=year,
+            synthetic=generated.synthetic,
+        )
     (stage / "_variables.yml").write_text(
         yaml.safe_dump(generated.variables, allow_unicode=True, sort_keys=True), encoding="utf-8"
     )
@@ -514,8 +770,11 @@ def quarto_command() -> str | None:
     return shutil.which("quarto") or (str(local) if local.is_file() else None)
 
 
-def publish_quarto(stage: Path, out_dir: Path, formats: Iterable[str]) -> None:
-    """Render the staged book with the Quarto CLI into `out_dir`."""
+def publish_quarto(
+    stage: Path, out_dir: Path, formats: Iterable[str], language: str = "en"
+) -> None:
+    """Render the staged book with the Quarto CLI into `out_dir`; a language other than
+    English with its profile (`quarto render --profile ru`)."""
     import subprocess
 
     quarto = quarto_command()
@@ -527,6 +786,8 @@ def publish_quarto(stage: Path, out_dir: Path, formats: Iterable[str]) -> None:
     # output, and `--to` takes a single format (without it Quarto renders every format).
     targets = sorted({QUARTO_FORMATS[name] for name in formats})
     command = [quarto, "render", str(stage), *(["--to", targets[0]] if len(targets) == 1 else [])]
+    if language != "en":
+        command += ["--profile", language]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         lines = [line for line in result.stderr.splitlines() if not line.strip().startswith("at ")]
@@ -620,13 +881,113 @@ def source_digest(
     year: int, data_dir: Path, report_dir: Path, pages: list[str], options: dict
 ) -> str:
     """Digest of everything a build reads: a match with the last build means nothing to do."""
-    files = [paths.QUARTO_CONFIG, *chapter_notebooks(pages)]
+    from volreport.core import i18n
+
+    profiles = [profile_path(paths.QUARTO_CONFIG, language) for language in i18n.LANGUAGES]
+    files = [paths.QUARTO_CONFIG, *profiles, *chapter_notebooks(pages)]
     files += files_under(data_dir) + files_under(paths.REFERENCE_DIR)
     # The previous vintage feeds the year-on-year comparisons.
     files += files_under(data_dir.parent / str(year - 1))
     files += files_under(report_dir) + files_under(PACKAGE_DIR)
     payload = tree_digest(f for f in files if f.exists()) + json.dumps(options, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def choose_languages(
+    year: int,
+    data_folder: Path,
+    report_root: Path,
+    pages: list[str],
+    requested: Iterable[str] | None,
+    echo: Echo,
+) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The languages to publish, in switcher order, and why any other was left out.
+
+    Without `requested`, every publishable language (`languages.publishable`: complete,
+    or lacking only Kazakh editorial pages that are shown in Russian); with it, those
+    languages, each of which must be publishable. English is always published.
+    """
+    from volreport.build import languages
+    from volreport.core import i18n
+
+    wanted = set(requested or i18n.LANGUAGES) | {i18n.SOURCE_LANGUAGE}
+    unknown = sorted(wanted - set(i18n.LANGUAGES))
+    if unknown:
+        raise BuildError(
+            f"unknown language {', '.join(unknown)}: the report's languages are "
+            f"{', '.join(i18n.LANGUAGES)}"
+        )
+    ordered = [language for language in i18n.LANGUAGES if language in wanted]
+    found = languages.gaps(year, data_folder, report_root, ordered, pages)
+    chosen, skipped = [], {}
+    for language in ordered:
+        items = found[language]
+        if language == i18n.SOURCE_LANGUAGE or languages.publishable(items):
+            chosen.append(language)
+            shown = sorted({gap.item for gap in items if gap.fallback})
+            if shown:
+                other = languages.language_name(items[0].fallback or "")
+                echo(
+                    f"volreport {year}: {language}: {len(shown)} editorial file(s) not written "
+                    f"yet, shown in {other}: {', '.join(shown)}"
+                )
+        else:
+            skipped[language] = languages.summary(language, items).split(": ", 1)[-1]
+    if requested and skipped:
+        reasons = "; ".join(f"{language} {why}" for language, why in skipped.items())
+        raise BuildError(
+            f"cannot publish {', '.join(skipped)}: {reasons} "
+            f"(`volreport languages --year {year}` lists each item)"
+        )
+    for language, why in skipped.items():
+        echo(
+            f"volreport {year}: {language} ({languages.language_name(language)}) skipped, "
+            f"{why} (`volreport languages --year {year}` lists each item)"
+        )
+    return tuple(chosen), skipped
+
+
+def publish_languages(
+    year: int,
+    stages: dict[str, Path],
+    out_dir: Path,
+    *,
+    engine: str,
+    formats: tuple[str, ...],
+    pages: list[str],
+    synthetic: bool,
+) -> None:
+    """Publish every language's staged book into one folder: English at the top, each other
+    language in its own folder; then check the language switcher's links across them."""
+    from volreport.core import i18n
+    from volreport.publish import builtin, downloads
+
+    chosen = tuple(stages)
+    for language, stage in stages.items():
+        target = paths.language_dir(out_dir, language)
+        target.mkdir(parents=True, exist_ok=True)
+        if engine == "quarto":
+            publish_quarto(stage, target, formats, language)
+            if "html" in formats:  # the Data page links the archives; labels name sheets
+                with i18n.speaking(language):
+                    downloads.write_archives(
+                        stage, target, year=year, pages=pages, numbers=None,
+                        variables=builtin.read_variables(stage),
+                    )  # fmt: skip
+        else:
+            builtin.publish(
+                stage,
+                target,
+                year=year,
+                formats=formats,
+                synthetic=synthetic,
+                language=language,
+                languages=chosen,
+            )
+    if "html" in formats:
+        if engine == "quarto":
+            builtin.add_language_links(out_dir, chosen)
+        builtin.check_language_links(out_dir, chosen)
 
 
 def build(
@@ -640,14 +1001,17 @@ def build(
     report_dir: Path | None = None,
     book_root: Path | None = None,
     build_root: Path | None = None,
+    languages: Iterable[str] | None = None,
     echo: Echo = print,
 ) -> BuildResult:
-    """Build the report for `year`; see the module docstring. Raises BuildError on failure."""
+    """Build the report for `year` in every publishable language (or in `languages`, English
+    always among them); see the module docstring. Raises BuildError on failure."""
     start = time.perf_counter()
     data_folder = paths.year_data_dir(year, data_dir)
     if not data_folder.is_dir():
         raise BuildError(f"no data for {year}: {data_folder} does not exist")
-    report_folder = (Path(report_dir) if report_dir else paths.REPORT_DIR) / str(year)
+    report_root = Path(report_dir) if report_dir else paths.REPORT_DIR
+    report_folder = report_root / str(year)
     if not report_folder.is_dir():
         raise BuildError(
             f"no editorial pages for {year}: {report_folder} does not exist "
@@ -655,80 +1019,125 @@ def build(
         )
     build_dir = (Path(build_root) if build_root else paths.BUILD_DIR) / str(year)
     book_dir = (Path(book_root) if book_root else paths.BOOK_DIR) / str(year)
+    requested = sorted(set(languages)) if languages else None
     with build_lock(book_dir, year):
         pages = book_pages()
         notebooks = chapter_notebooks(pages)
-        options = {"formats": sorted(formats), "engine": engine, "data_dir": str(data_folder)}
+        options: dict[str, object] = {
+            "formats": sorted(formats),
+            "engine": engine,
+            "data_dir": str(data_folder),
+            "languages": requested,
+        }
         # The edition's date may come from SOURCE_DATE_EPOCH (landing.edition_date).
         options["source_date_epoch"] = os.environ.get("SOURCE_DATE_EPOCH", "")
         digest = source_digest(year, data_folder, report_folder, pages, options)
         record = build_dir / "cache" / "build.json"
-        outputs = expected_outputs(book_dir, year, formats)
+        last = last_build(record)
+        if not force and last.get("digest") == digest:
+            chosen = tuple(last.get("languages") or ("en",))
+            outputs = expected_outputs(book_dir, year, formats, chosen)
+            if all(p.exists() for p in outputs):
+                runs = [
+                    ChapterRun(n.stem, "reused", 0.0, language)
+                    for language in chosen
+                    for n in notebooks
+                ]
+                echo(f"volreport {year}: sources unchanged since the last build, nothing to do")
+                seconds = time.perf_counter() - start
+                return BuildResult(year, book_dir, outputs, runs, seconds, True, chosen)
 
-        if not force and last_digest(record) == digest and all(p.exists() for p in outputs):
-            runs = [ChapterRun(n.stem, "reused", 0.0) for n in notebooks]
-            echo(f"volreport {year}: sources unchanged since the last build, nothing to do")
-            return BuildResult(year, book_dir, outputs, runs, time.perf_counter() - start, True)
-
+        chosen, skipped = choose_languages(year, data_folder, report_root, pages, requested, echo)
+        outputs = expected_outputs(book_dir, year, formats, chosen)
         echo(f"volreport {year}: validating {data_folder}")
         from volreport.data import validate
 
         validate.require_valid(year, data_dir, build_dir=build_dir.parent)
-        echo(f"volreport {year}: {len(notebooks)} chapters, {jobs or os.cpu_count()} parallel jobs")
+        echo(
+            f"volreport {year}: {len(notebooks)} chapters in {len(chosen)} language(s) "
+            f"({', '.join(chosen)}), {jobs or os.cpu_count()} parallel jobs"
+        )
         runner = ChapterRunner(year, build_dir, data_dir, echo)
         # The parent would only wait for the kernels: it computes the generated pages meanwhile.
         with ThreadPoolExecutor(max_workers=1) as side:
-            pending_content = side.submit(generate, year, data_dir)
-            runs = runner.run(notebooks, jobs or os.cpu_count() or 1, force)
+            pending_content = side.submit(generate_all, year, data_dir, chosen)
+            runs = runner.run(notebooks, jobs or os.cpu_count() or 1, force, chosen)
             generated = pending_content.result()
-        stage = stage_book(year, pages, build_dir, generated, report_folder)
+        stages = {
+            language: stage_book(
+                year, pages, build_dir, generated[language], report_folder, language
+            )
+            for language in chosen
+        }
         book_dir.parent.mkdir(parents=True, exist_ok=True)
         tmp = book_dir.with_name(f".{book_dir.name}.tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         try:
             t0 = time.perf_counter()
-            if engine == "quarto":
-                publish_quarto(stage, tmp, formats)
-                if "html" in formats:  # the Data page links the archives; labels name sheets
-                    from volreport.publish import builtin, downloads
-
-                    downloads.write_archives(
-                        stage, tmp, year=year, pages=pages, numbers=None,
-                        variables=builtin.read_variables(stage),
-                    )  # fmt: skip
-            else:
-                from volreport.publish import builtin
-
-                builtin.publish(
-                    stage, tmp, year=year, formats=formats, synthetic=generated.synthetic
-                )
+            publish_languages(
+                year,
+                stages,
+                tmp,
+                engine=engine,
+                formats=formats,
+                pages=pages,
+                synthetic=generated["en"].synthetic,
+            )
             label = f"publish ({','.join(formats)})"
-            echo(f"  {label:<24} done     {time.perf_counter() - t0:6.1f} s")
+            echo(f"  {label:<28} done     {time.perf_counter() - t0:6.1f} s")
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        absent = [p.name for p in expected_outputs(tmp, year, formats) if not p.exists()]
+        absent = [
+            str(p.relative_to(tmp))
+            for p in expected_outputs(tmp, year, formats, chosen)
+            if not p.exists()
+        ]
         if absent:
             shutil.rmtree(tmp, ignore_errors=True)
             raise BuildError(f"the {engine} engine did not write {', '.join(absent)}")
         swap_in(tmp, book_dir)
         record.parent.mkdir(parents=True, exist_ok=True)
-        record.write_text(json.dumps({"digest": digest}), encoding="utf-8")
-        return BuildResult(year, book_dir, outputs, runs, time.perf_counter() - start)
+        record.write_text(
+            json.dumps({"digest": digest, "languages": list(chosen)}), encoding="utf-8"
+        )
+        seconds = time.perf_counter() - start
+        return BuildResult(year, book_dir, outputs, runs, seconds, False, chosen, skipped)
+
+
+def last_build(record: Path) -> dict:
+    """The record of the last successful build: its source digest and languages."""
+    if not record.exists():
+        return {}
+    return json.loads(record.read_text(encoding="utf-8"))
 
 
 def last_digest(record: Path) -> str | None:
     """The source digest of the last successful build, if any."""
-    if not record.exists():
+    return last_build(record).get("digest")
+
+
+def expected_outputs(
+    book_dir: Path, year: int, formats: Iterable[str], languages: Iterable[str] = ("en",)
+) -> list[Path]:
+    """The files a successful build must leave, by language and format."""
+    outputs = []
+    for language in languages:
+        folder = paths.language_dir(book_dir, language)
+        by_format = {
+            "html": folder / "index.html",
+            "pdf": folder / paths.pdf_name(year, language),
+        }
+        outputs += [by_format[f] for f in formats]
+    return outputs
+
+
+def parse_languages(text: str | None) -> tuple[str, ...] | None:
+    """`--languages en,ru` -> ('en', 'ru'); None (every complete language) when not given."""
+    if not text:
         return None
-    return json.loads(record.read_text(encoding="utf-8")).get("digest")
-
-
-def expected_outputs(book_dir: Path, year: int, formats: Iterable[str]) -> list[Path]:
-    """The files a successful build must leave, by format."""
-    by_format = {"html": book_dir / "index.html", "pdf": book_dir / paths.pdf_name(year)}
-    return [by_format[f] for f in formats]
+    return tuple(part.strip() for part in text.split(",") if part.strip())
 
 
 def main_build(args) -> int:
@@ -745,14 +1154,16 @@ def main_build(args) -> int:
             report_dir=args.report_dir,
             book_root=args.book_dir,
             build_root=args.build_dir,
+            languages=parse_languages(getattr(args, "languages", None)),
         )
     except Exception as error:  # chapter, validation or publishing: the message, not a traceback
         print(f"build failed: {error}\nThe previous report, if any, is untouched.", file=sys.stderr)
         return 1
     executed = sum(run.status == "executed" for run in result.chapters)
     print(
-        f"Report {result.year} built in {result.seconds:.1f} s "
-        f"({executed} chapters executed, {len(result.chapters) - executed} reused):"
+        f"Report {result.year} built in {result.seconds:.1f} s, "
+        f"{', '.join(result.languages)} "
+        f"({executed} chapter runs executed, {len(result.chapters) - executed} reused):"
     )
     for output in result.outputs:
         print(f"  {output}")

@@ -24,6 +24,14 @@ def year_build_dir(year: int) -> Path:
     return BUILD_DIR / str(year)
 
 
-def pdf_name(year: int) -> str:
-    """File name of a year's PDF, the same under both engines."""
-    return f"volunteering-kz-{year}.pdf"
+def pdf_name(year: int, language: str = "en") -> str:
+    """File name of a year's PDF in one language, the same under both engines:
+    `volunteering-kz-2022-ru.pdf`."""
+    return f"volunteering-kz-{year}-{language}.pdf"
+
+
+def language_dir(book_dir: Path, language: str) -> Path:
+    """Where one language's edition is published inside a year's book folder: English at
+    the top (`_book/<year>/`), every other language in a folder of its own
+    (`_book/<year>/ru/`)."""
+    return book_dir if language == "en" else book_dir / language

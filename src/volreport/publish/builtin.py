@@ -9,6 +9,11 @@ the PDF with the DejaVu fonts that matplotlib ships, which cover Kazakh Cyrillic
 
 Quarto's `{{< var name >}}` and `{{< include path >}}` shortcodes are expanded in the text
 before pandoc reads it, the way Quarto does, so the same pages render under Quarto.
+
+One call publishes one language's edition (`language`). Every word the publisher puts
+around the book (navigation, search, cross-reference names, the PDF's title page) comes
+from the language's labels.yml (`Words`), and each page carries a language switcher to
+the same page in the other languages published with it (`languages`).
 """
 
 from __future__ import annotations
@@ -23,13 +28,13 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from volreport.core import paths
+from volreport.core import i18n, paths
 from volreport.publish import site_search
 
 ASSETS_DIR = Path(__file__).with_name("assets")
@@ -76,6 +81,26 @@ LOCAL_REFERENCE = re.compile(r"""\b(?:href|src)="([^"#:?]+)(?:[#?][^"]*)?\"""")
 
 class PublishError(RuntimeError):
     """The book cannot be published; the message names the page and what failed."""
+
+
+class Words:
+    """The publisher's words in one language: labels.yml `book.<key>` and `site.<key>`.
+
+    `words("site.previous")`; `words("site.search_none", query="x")` fills a placeholder.
+    The language is explicit, never the context's, so the publisher's worker threads
+    write in the edition's language.
+    """
+
+    def __init__(self, language: str = i18n.SOURCE_LANGUAGE) -> None:
+        self.language = i18n.check(language)
+
+    def __call__(self, key: str, **values: str) -> str:
+        kind, name = key.split(".", 1)
+        try:
+            text = i18n.label(kind, name, self.language)
+        except i18n.MissingTranslation as error:
+            raise PublishError(f"templates/{self.language}/labels.yml: {error}") from None
+        return text.format(**values) if values else text
 
 
 @dataclass(frozen=True)
@@ -131,12 +156,37 @@ def _options(value: Any, name: str) -> dict[str, Any]:
     raise PublishError(f"_quarto.yml: format.{name} must be a mapping of options or 'default'")
 
 
-def read_book(config: Path) -> Book:
-    """Read a Quarto book project file (`project: type: book`) into a `Book`."""
+def merged_config(base: Any, overlay: Any) -> Any:
+    """A Quarto profile merged over the project's configuration, as Quarto merges them:
+    mappings key by key, lists joined (without repeats), anything else replaced."""
+    if isinstance(base, dict) and isinstance(overlay, dict):
+        result = dict(base)
+        for key, value in overlay.items():
+            result[key] = merged_config(base[key], value) if key in base else value
+        return result
+    if isinstance(base, list) and isinstance(overlay, list):
+        return [*base, *(item for item in overlay if item not in base)]
+    return overlay
+
+
+def _read_config(path: Path) -> dict[str, Any]:
     try:
-        raw = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as error:
-        raise PublishError(f"{config}: cannot read the book configuration: {error}") from error
+        raise PublishError(f"{path}: cannot read the book configuration: {error}") from error
+    if not isinstance(raw, dict):
+        raise PublishError(f"{path}: the book configuration must be a mapping")
+    return raw
+
+
+def read_book(config: Path, profile: str | None = None) -> Book:
+    """Read a Quarto book project file (`project: type: book`) into a `Book`; with a
+    `profile`, its `_quarto-<profile>.yml` beside it merged over it (when there is one),
+    as `quarto render --profile <profile>` reads the book."""
+    raw = _read_config(config)
+    overlay = config.with_name(f"{config.stem}-{profile}{config.suffix}") if profile else None
+    if overlay is not None and overlay.is_file():
+        raw = merged_config(raw, _read_config(overlay))
     if (raw.get("project") or {}).get("type") != "book":
         raise PublishError(f"{config}: project.type must be 'book'")
     book = raw.get("book") or {}
@@ -278,7 +328,8 @@ def _run_pandoc(arguments: Sequence[str], text: str, *, what: str, cwd: Path) ->
 
 def _meta_value(value: dict[str, Any]) -> Any:
     """Plain Python value of pandoc JSON metadata (strings, booleans, lists, maps)."""
-    kind, content = value["t"], value.get("c")
+    kind = value["t"]
+    content: Any = value.get("c")
     if kind == "MetaMap":
         return {key: _meta_value(item) for key, item in content.items()}
     if kind == "MetaList":
@@ -299,7 +350,39 @@ def _to_meta(value: Any) -> dict[str, Any]:
     return {"t": "MetaString", "c": str(value)}
 
 
-def read_page(page: Page, *, staging: Path, work: Path, variables: dict[str, str]) -> Page:
+QUALIFIED_FIGURE = re.compile(r"\{n(?::(?P<spec>[^}]*))?\}")
+LUA_MAGIC = re.compile(r"([\^$()%.\[\]*+\-?])")
+
+
+def qualifier_patterns(language: str) -> str:
+    """How a published number may read in a table cell in `language` with its qualifier
+    words ('at least 1,200', 'не менее 1 200', '1 200-ге дейін'), for the read filter: a
+    JSON list of Lua patterns, one per qualifier of labels.yml, capturing the number."""
+    patterns = []
+    for key in ("at_least", "at_most", "approx"):
+        try:
+            text = i18n.label("qualifiers", key, language)
+        except i18n.MissingTranslation as error:
+            raise PublishError(f"templates/{language}/labels.yml: {error}") from None
+        figure = QUALIFIED_FIGURE.search(text)
+        if not figure:
+            continue
+        before, after = text[: figure.start()], text[figure.end() :]
+        # A figure in the Kazakh dative takes a suffix: '1 200-ге', '19,7 %-ға'.
+        number = "(.-)%-[^%s%d]+" if figure["spec"] == "dative" else "(.-)"
+        escape = lambda words: LUA_MAGIC.sub(r"%\1", words)  # noqa: E731
+        patterns.append(f"^{escape(before)}{number}{escape(after)}$")
+    return json.dumps(patterns, ensure_ascii=False)
+
+
+def read_page(
+    page: Page,
+    *,
+    staging: Path,
+    work: Path,
+    variables: dict[str, str],
+    language: str = i18n.SOURCE_LANGUAGE,
+) -> Page:
     """Phase 1: read one page into a clean pandoc document (shortcodes expanded)."""
     path = staging / page.source
     if not path.is_file():
@@ -325,6 +408,7 @@ def read_page(page: Page, *, staging: Path, work: Path, variables: dict[str, str
             f"--lua-filter={READ_FILTER}",
             f"--extract-media=media/{page.stem}",
             f"--resource-path={path.parent}{os.pathsep}{staging}",
+            f"--metadata=volreport-qualifiers:{qualifier_patterns(language)}",
         ],
         text,
         what=page.source,
@@ -364,8 +448,16 @@ def number_chapters(pages: Sequence[Page], *, number_sections: bool) -> None:
             page.label = str(chapter)
 
 
-def cross_references(pages: Sequence[Page]) -> dict[str, dict[str, str]]:
-    """Label -> {text, page} for every labelled figure, table and section of the book."""
+def cross_references(
+    pages: Sequence[Page], words: Words | None = None
+) -> dict[str, dict[str, str]]:
+    """Label -> {text, page} for every labelled figure, table and section of the book,
+    named in the edition's language (`words`: 'Figure 3.2', 'Рисунок 3.2')."""
+    words = words or Words()
+
+    def name(kind: str, number: str) -> str:
+        return words(f"site.{kind}", n=number)
+
     targets: dict[str, dict[str, str]] = {}
 
     def add(label: str, text: str, page: Page) -> None:
@@ -378,16 +470,16 @@ def cross_references(pages: Sequence[Page]) -> dict[str, dict[str, str]]:
     for page in pages:
         prefix = f"{page.label}." if page.label else ""
         for number, label in enumerate(page.figures, start=1):
-            add(label, f"Figure {prefix}{number}", page)
+            add(label, name("figure", f"{prefix}{number}"), page)
         for number, label in enumerate(page.tables, start=1):
-            add(label, f"Table {prefix}{number}", page)
+            add(label, name("table", f"{prefix}{number}"), page)
         for section in page.sections:
             if not page.label:
                 text = section["title"]
             elif section["level"] == "1":
-                text = f"{'Appendix' if page.appendix else 'Chapter'} {page.label}"
+                text = name("appendix" if page.appendix else "chapter", page.label)
             elif section["number"]:
-                text = f"Section {page.label}.{section['number']}"
+                text = name("section", f"{page.label}.{section['number']}")
             else:
                 text = section["title"]
             add(section["id"], text, page)
@@ -414,8 +506,11 @@ def _book_document(
     return {"pandoc-api-version": api_version, "meta": meta, "blocks": blocks}
 
 
-def _sidebar(pages: Sequence[Page], current: Page, pdf_name: str | None) -> str:
+def _sidebar(
+    pages: Sequence[Page], current: Page, pdf_name: str | None, words: Words | None = None
+) -> str:
     """The chapter list shown on every page (HTML)."""
+    words = words or Words()
 
     def item(page: Page) -> str:
         number = f'<span class="chapter-number">{page.label}</span>' if page.label else ""
@@ -429,22 +524,95 @@ def _sidebar(pages: Sequence[Page], current: Page, pdf_name: str | None) -> str:
     lines = ['<ul class="chapters">', *chapters, "</ul>"]
     appendices = [item(page) for page in pages if page.appendix]
     if appendices:
-        lines += ['<p class="sidebar-part">Appendices</p>', '<ul class="appendices">']
+        part = html.escape(words("site.appendices"))
+        lines += [f'<p class="sidebar-part">{part}</p>', '<ul class="appendices">']
         lines += [*appendices, "</ul>"]
     if pdf_name:
-        lines.append(f'<p class="downloads"><a href="{pdf_name}">Download the report (PDF)</a></p>')
+        text = html.escape(words("site.download_pdf"))
+        lines.append(f'<p class="downloads"><a href="{pdf_name}">{text}</a></p>')
     return "\n".join(lines)
 
 
-def _neighbour_link(page: Page | None, direction: str) -> str:
+def _neighbour_link(page: Page | None, direction: str, words: Words | None = None) -> str:
     """The previous/next chapter link at the foot of a page (empty at either end)."""
     if page is None:
         return ""
+    words = words or Words()
+    text = words("site.previous" if direction == "prev" else "site.next")
     return (
         f'<a href="{page.stem}.html" rel="{direction}">'
-        f'<span class="direction">{"Previous" if direction == "prev" else "Next"}</span>'
+        f'<span class="direction">{html.escape(text)}</span>'
         f"{html.escape(page.number_and_title())}</a>"
     )
+
+
+def language_href(page: str, current: str, other: str) -> str:
+    """A relative link from a page of the `current` language's edition to the same page in
+    `other`'s: English is at the top of the year's folder, each other language in its own
+    folder (`01_portrait.html` -> `ru/01_portrait.html`, `../kk/01_portrait.html`)."""
+    up = "" if current == i18n.SOURCE_LANGUAGE else "../"
+    down = "" if other == i18n.SOURCE_LANGUAGE else f"{other}/"
+    return page if other == current else f"{up}{down}{page}"
+
+
+def language_name(language: str) -> str:
+    """A language's own name for itself (labels `book.language_name`: 'Русский')."""
+    return Words(language)("book.language_name")
+
+
+def language_switcher(page: str, current: str, languages: Sequence[str], words: Words) -> str:
+    """The same page in every language published (HTML): each link says its language
+    (`hreflang`, `lang`) and the current one is marked (`aria-current`)."""
+    if len(languages) < 2:
+        return ""
+    items = []
+    for language in languages:
+        mark = ' aria-current="true"' if language == current else ""
+        href = html.escape(language_href(page, current, language))
+        # The name in full for every reader; on a phone the eye sees the code (CSS).
+        items.append(
+            f'<li><a href="{href}" hreflang="{language}" lang="{language}"{mark}>'
+            f'<span class="language-name">{html.escape(language_name(language))}</span>'
+            f'<span class="language-code" aria-hidden="true">{language.upper()}</span></a></li>'
+        )
+    label = html.escape(words("site.language"))
+    return f'<nav class="languages" aria-label="{label}"><ul>{"".join(items)}</ul></nav>'
+
+
+def language_alternates(page: str, current: str, languages: Sequence[str]) -> str:
+    """`<link rel="alternate" hreflang>` for the page in every language published."""
+    if len(languages) < 2:
+        return ""
+    return "\n".join(
+        f'<link rel="alternate" hreflang="{language}" '
+        f'href="{html.escape(language_href(page, current, language))}">'
+        for language in languages
+    )
+
+
+# Words of the page template (page.html), by template variable.
+PAGE_WORDS = {
+    "synthetic-note": "site.synthetic",
+    "show-chapters": "site.show_chapters",
+    "chapters-title": "site.chapters",
+    "search-label": "site.search",
+    "close-label": "site.close",
+    "toc-title": "site.on_this_page",
+    "page-nav-label": "site.previous_next",
+}
+
+
+def page_words(words: Words) -> dict[str, str]:
+    """The page template's words in the edition's language (HTML-escaped)."""
+    found = {name: html.escape(words(key)) for name, key in PAGE_WORDS.items()}
+    found["no-results"] = html.escape(words("site.search_none", query="{query}"))
+    return found
+
+
+def link_words(words: Words) -> dict[str, str]:
+    """What the write filter names CSV links with: the default text of a page's link and
+    the name it gets ('{name} as CSV')."""
+    return {"data-as-csv": words("site.data_as_csv"), "as-csv": words("site.as_csv")}
 
 
 def write_html_page(
@@ -460,12 +628,16 @@ def write_html_page(
     out_dir: Path,
     work: Path,
     api_version: list[int],
+    words: Words | None = None,
+    languages: Sequence[str] = (i18n.SOURCE_LANGUAGE,),
 ) -> Path:
-    """Phase 2 for one HTML page: number, link and write `<stem>.html` with sidebar and TOC."""
+    """Phase 2 for one HTML page: number, link and write `<stem>.html` with sidebar, TOC
+    and language switcher."""
+    words = words or Words()
     page = pages[index]
     previous = pages[index - 1] if index > 0 else None
     following = pages[index + 1] if index + 1 < len(pages) else None
-    settings = {"target": "html", "xref": xref, "pages": source_pages}
+    settings = {"target": "html", "xref": xref, "pages": source_pages, "words": link_words(words)}
     document = _book_document([page], settings, api_version)
     target = out_dir / f"{page.stem}.html"
     toc = bool(book.html.get("toc", True))
@@ -481,11 +653,15 @@ def write_html_page(
         f"--metadata=book-title:{book.title}",
         f"--metadata=author:{book.author}",
         f"--metadata=year:{year}",
-        f"--metadata=lang:{book.lang}",
+        # A variable, not metadata: pandoc would look for its own translations (none for kk).
+        f"--variable=lang:{book.lang}",
         f"--metadata=pagetitle:{page.number_and_title()} – {book.title} {year}",
-        f"--variable=sidebar:{_sidebar(pages, page, pdf_name)}",
-        f"--variable=prev:{_neighbour_link(previous, 'prev')}",
-        f"--variable=next:{_neighbour_link(following, 'next')}",
+        f"--variable=sidebar:{_sidebar(pages, page, pdf_name, words)}",
+        f"--variable=prev:{_neighbour_link(previous, 'prev', words)}",
+        f"--variable=next:{_neighbour_link(following, 'next', words)}",
+        f"--variable=switcher:{language_switcher(target.name, words.language, languages, words)}",
+        f"--variable=alternates:{language_alternates(target.name, words.language, languages)}",
+        *(f"--variable={name}:{text}" for name, text in page_words(words).items()),
     ]
     if toc:
         arguments += ["--toc", f"--toc-depth={int(book.html.get('toc-depth', 3))}"]
@@ -493,6 +669,29 @@ def write_html_page(
         arguments.append("--variable=synthetic:true")
     _run_pandoc(arguments, json.dumps(document), what=f"{page.source} (HTML)", cwd=work)
     return target
+
+
+# Quotation marks Typst does not know for a language (its smart quotes follow `lang`).
+TYPST_QUOTES = {"kk": '"«»"'}
+
+
+def pdf_words(words: Words, year: int, metadata: Sequence[str]) -> dict[str, str]:
+    """The PDF's own words (Markdown, read by the write filter): the title page's place,
+    note on the edition (with the site's address or without), how-to-cite heading, the
+    contents' title and the synthetic-data note."""
+    given = dict(item.removeprefix("--metadata=").split(":", 1) for item in metadata)
+    version = given.get("software-version", "")
+    built_with = words("book.built_with", version=version) if version else ""
+    return {
+        "place": words("book.place"),
+        "contents-title": words("book.contents"),
+        "synthetic-note": words("book.synthetic"),
+        "about-title": words("book.about_edition_title"),
+        "about-made": words("book.about_edition", year=str(year), built_with=built_with),
+        "about-data-site": words("book.online_edition", link="{site}"),
+        "about-data": words("book.data_on_site"),
+        "how-to-cite-title": words("book.how_to_cite"),
+    }
 
 
 def _font_dir() -> Path:
@@ -514,14 +713,23 @@ def write_pdf(
     work: Path,
     api_version: list[int],
     metadata: Sequence[str] = (),
+    words: Words | None = None,
 ) -> Path:
     """Phase 2 for the PDF: the whole book as Typst markup, compiled by Typst.
 
-    `metadata`: further `--metadata=key:value` arguments (`edition_metadata`).
+    `metadata`: further `--metadata=key:value` arguments (`edition_metadata`). The title
+    page's and running header's words are the edition language's (`pdf_words`).
     """
     import typst
 
-    settings: dict[str, Any] = {"target": "typst", "xref": xref, "pages": source_pages}
+    words = words or Words()
+    settings: dict[str, Any] = {
+        "target": "typst",
+        "xref": xref,
+        "pages": source_pages,
+        "words": link_words(words),
+        "title-page": pdf_words(words, year, metadata),
+    }
     if book.site_url:
         settings["site-url"] = book.site_url
     options = book.typst
@@ -536,6 +744,7 @@ def write_pdf(
         f"--metadata=author:{book.author}",
         f"--metadata=year:{year}",
         f"--variable=lang:{book.lang}",
+        *([f"--variable=quotes:{TYPST_QUOTES[book.lang]}"] if book.lang in TYPST_QUOTES else []),
         f"--variable=mainfont:{options.get('mainfont', 'DejaVu Sans')}",
         f"--variable=fontsize:{options.get('fontsize', '10.5pt')}",
         f"--variable=papersize:{options.get('papersize', 'a4')}",
@@ -581,16 +790,87 @@ def edition_metadata(variables: dict[str, str], book: Book) -> list[str]:
     return [f"--metadata={key}:{value}" for key, value in found.items() if value.strip()]
 
 
-def check_html(pages: Iterable[Path], out_dir: Path) -> None:
-    """Every local link and image of the site resolves, and nothing loads from the network."""
+def other_language(reference: str, current: str, languages: Sequence[str]) -> bool:
+    """True when a link leads into another language's edition (published beside this one,
+    checked once all are: `check_language_links`)."""
+    others = [language for language in languages if language != i18n.SOURCE_LANGUAGE]
+    if current != i18n.SOURCE_LANGUAGE:
+        return reference.startswith("../")
+    return any(reference.startswith(f"{language}/") for language in others)
+
+
+def check_html(
+    pages: Iterable[Path],
+    out_dir: Path,
+    language: str = i18n.SOURCE_LANGUAGE,
+    languages: Sequence[str] = (),
+) -> None:
+    """Every local link and image of the site resolves, and nothing loads from the network.
+    Links to the other languages' editions are left to `check_language_links`."""
     for page in pages:
         text = page.read_text(encoding="utf-8")
         external = EXTERNAL_RESOURCE.search(text)
         if external:
             raise PublishError(f"{page.name}: loads a resource from the network: {external[0]}")
         for reference in LOCAL_REFERENCE.findall(text):
+            if other_language(reference, language, languages):
+                continue
             if not (out_dir / html.unescape(reference)).exists():
                 raise PublishError(f"{page.name}: the link {reference} points to nothing")
+
+
+QUARTO_MAIN = re.compile(r'<main class="content[^"]*" id="quarto-document-content">')
+QUARTO_SWITCHER_STYLE = (
+    "<style>.languages ul{display:flex;gap:.75rem;justify-content:flex-end;margin:0 0 1rem;"
+    "padding:0;list-style:none;font-size:.9rem}.languages a[aria-current]{font-weight:600;"
+    "color:inherit;text-decoration:none}.languages .language-code{display:none}</style>"
+)
+
+
+def add_language_links(book_dir: Path, languages: Sequence[str]) -> None:
+    """The language switcher and `<link rel="alternate" hreflang>` on every page of the
+    Quarto route's editions in `book_dir` (Quarto has no multilingual books: the same
+    links the built-in publisher writes, put into the pages Quarto wrote)."""
+    if len(languages) < 2:
+        return
+    for language in languages:
+        folder = book_dir if language == i18n.SOURCE_LANGUAGE else book_dir / language
+        words = Words(language)
+        for page in sorted(folder.glob("*.html")):
+            text = page.read_text(encoding="utf-8")
+            main = QUARTO_MAIN.search(text)
+            if not main or "</head>" not in text:
+                continue
+            switcher = language_switcher(page.name, language, languages, words)
+            alternates = language_alternates(page.name, language, languages)
+            text = f"{text[: main.end()]}\n{switcher}{text[main.end() :]}"
+            text = text.replace("</head>", f"{alternates}\n{QUARTO_SWITCHER_STYLE}\n</head>", 1)
+            page.write_text(text, encoding="utf-8")
+
+
+SWITCHER_LINK = re.compile(r'<a href="([^"]+)" hreflang="([a-z]+)" lang="\2"')
+ALTERNATE_LINK = re.compile(r'<link rel="alternate" hreflang="([a-z]+)" href="([^"]+)">')
+
+
+def check_language_links(book_dir: Path, languages: Sequence[str]) -> None:
+    """Every page of every language's edition in `book_dir` links the same page in each
+    language (switcher and `<link rel="alternate">`), and every such link resolves."""
+    for language in languages:
+        folder = book_dir if language == i18n.SOURCE_LANGUAGE else book_dir / language
+        for page in sorted(folder.glob("*.html")):
+            text = page.read_text(encoding="utf-8")
+            links = {lang: href for href, lang in SWITCHER_LINK.findall(text)}
+            alternates = dict(ALTERNATE_LINK.findall(text))
+            where = page.relative_to(book_dir)
+            if len(languages) > 1 and (set(links) != set(languages) or links != alternates):
+                raise PublishError(
+                    f"{where}: the language links name {sorted(links)}, "
+                    f"not the languages published ({', '.join(languages)})"
+                )
+            for lang, href in links.items():
+                target = (page.parent / html.unescape(href)).resolve()
+                if not target.is_file() or target.name != page.name:
+                    raise PublishError(f"{where}: the {lang} link {href} points to nothing")
 
 
 def copy_site_files(staging: Path, work: Path, out_dir: Path) -> None:
@@ -612,24 +892,54 @@ def publish(
     year: int,
     formats: Sequence[str] = FORMATS,
     synthetic: bool = False,
+    language: str = i18n.SOURCE_LANGUAGE,
+    languages: Sequence[str] | None = None,
 ) -> list[Path]:
-    """Publish the staged book in `staging` into `out_dir`; return the pages and PDF written.
+    """Publish the staged book in `staging`, the edition in `language`, into `out_dir`;
+    return the pages and PDF written.
 
     HTML: `index.html` and `<stem>.html` per page, `assets/`, `media/` (figures), `data/`
-    (the chapters' CSVs) and `indicators.json`. PDF: `volunteering-kz-<year>.pdf`.
-    `synthetic` puts a "Synthetic data" banner on every page and on the PDF.
+    (the chapters' CSVs) and `indicators.json`. PDF: `volunteering-kz-<year>-<language>.pdf`.
+    `synthetic` puts a "Synthetic data" banner on every page and on the PDF. `languages`:
+    every language published beside this one (for the switcher; default: this one).
     Raises `PublishError` naming the page and the failure; `out_dir` is then incomplete.
     """
+    with i18n.speaking(language):
+        return _publish(
+            staging,
+            out_dir,
+            year=year,
+            formats=formats,
+            synthetic=synthetic,
+            language=language,
+            languages=tuple(languages or (language,)),
+        )
+
+
+def _publish(
+    staging: Path,
+    out_dir: Path,
+    *,
+    year: int,
+    formats: Sequence[str],
+    synthetic: bool,
+    language: str,
+    languages: Sequence[str],
+) -> list[Path]:
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown or not formats:
         raise PublishError(f"formats must be among {FORMATS}, got {tuple(formats)}")
     staging, out_dir = Path(staging).resolve(), Path(out_dir).resolve()
-    book = read_book(staging / "_quarto.yml")
+    words = Words(language)
+    profile = None if language == i18n.SOURCE_LANGUAGE else language
+    book = read_book(staging / "_quarto.yml", profile)
+    if book.lang != language:  # the edition's language, whatever its profile says
+        book = replace(book, lang=language)
     variables = read_variables(staging)
     pages = [Page(source, _stem(source), False) for source in book.chapters]
     pages += [Page(source, _stem(source), True) for source in book.appendices]
     out_dir.mkdir(parents=True, exist_ok=True)
-    pdf_name = paths.pdf_name(year)
+    pdf_name = paths.pdf_name(year, language)
     linked_pdf = pdf_name if "pdf" in formats and "pdf" in book.downloads else None
 
     with (
@@ -639,12 +949,14 @@ def publish(
         work = Path(scratch)
         list(
             pool.map(
-                lambda page: read_page(page, staging=staging, work=work, variables=variables),
+                lambda page: read_page(
+                    page, staging=staging, work=work, variables=variables, language=language
+                ),
                 pages,
             )
         )
         number_chapters(pages, number_sections=book.number_sections)
-        xref = cross_references(pages)
+        xref = cross_references(pages, words)
         source_pages = {page.source: {"page": page.stem, "anchor": page.anchor} for page in pages}
         api_version = pages[0].document["pandoc-api-version"]
         common = {
@@ -655,6 +967,7 @@ def publish(
             "source_pages": source_pages,
             "work": work,
             "api_version": api_version,
+            "words": words,
         }
         pdf = None
         if "pdf" in formats:
@@ -667,7 +980,12 @@ def publish(
             html_pages = list(
                 pool.map(
                     lambda index: write_html_page(
-                        index, pages, pdf_name=linked_pdf, out_dir=out_dir, **common
+                        index,
+                        pages,
+                        pdf_name=linked_pdf,
+                        out_dir=out_dir,
+                        languages=languages,
+                        **common,
                     ),
                     range(len(pages)),
                 )
@@ -679,6 +997,7 @@ def publish(
                     for path, page in zip(html_pages, pages, strict=True)
                 ],
                 out_dir,
+                anchor_label=words("site.section_link"),
             )
             written += html_pages
         if pdf is not None:
@@ -696,5 +1015,6 @@ def publish(
                 title=book.title,
                 author=book.author,
             )
-            check_html(html_pages, out_dir)  # after the PDF and archives: the pages link them
+            # After the PDF and archives: the pages link them.
+            check_html(html_pages, out_dir, language, languages)
     return written

@@ -10,6 +10,10 @@ show it where it belongs. HTML comments are notes for the writer and show nowher
 section left with comments only adds nothing.
 
 Numbers enter commentary only through `{{< var … >}}` shortcodes, as on editorial pages.
+
+Each language's edition places its own commentary (`report/<year>/<lang>/commentary/`); a
+Kazakh file not written yet is replaced by the Russian one, marked as Russian (`lang`) and
+opened by a one-line notice in Kazakh (`place`'s `notice` and `language`).
 """
 
 from __future__ import annotations
@@ -52,7 +56,9 @@ def read_parts(path: Path) -> list[Part]:
     """The file's parts in order; a level-2 heading without `{#id}` is an error."""
     text = path.read_text(encoding="utf-8")
     parts: list[Part] = []
-    section, start, lines = None, 1, []
+    section: str | None = None
+    lines: list[str] = []
+    start = 1
     fence = None
     for number, line in enumerate(text.splitlines(), start=1):
         if fence:
@@ -111,17 +117,31 @@ def section_end(cells: list[dict], start: int, level: int) -> int:
     return len(cells)
 
 
-def _cell(section: str | None, text: str) -> dict:
+def _cell(
+    section: str | None, text: str, notice: str | None = None, language: str | None = None
+) -> dict:
     classes = "commentary" if section is None else f"commentary commentary-{section}"
-    return {
-        "cell_type": "markdown",
-        "metadata": {"tags": ["commentary"]},
-        "source": f"::: {{.{' .'.join(classes.split())}}}\n\n{text}\n\n:::",
-    }
+    attributes = f".{' .'.join(classes.split())}" + (f' lang="{language}"' if language else "")
+    source = f"::: {{{attributes}}}\n\n{text}\n\n:::"
+    if notice:
+        source = f"::: {{.fallback-notice}}\n{notice}\n:::\n\n{source}"
+    return {"cell_type": "markdown", "metadata": {"tags": ["commentary"]}, "source": source}
 
 
-def place(notebook: dict, parts: list[Part], path: Path) -> dict:
-    """`notebook` with each part appended to its section; an unknown section is an error."""
+def place(
+    notebook: dict,
+    parts: list[Part],
+    path: Path,
+    *,
+    notice: str | None = None,
+    language: str | None = None,
+) -> dict:
+    """`notebook` with each part appended to its section; an unknown section is an error.
+
+    Commentary in another language than the edition's (a Kazakh chapter whose commentary
+    is not written yet shows the Russian one) is marked with that `language`, and its
+    first part carries the one-line `notice` that says so.
+    """
     cells = list(notebook.get("cells", []))
     starts = section_starts(cells)
     chapter = next((s for s, (_, level) in starts.items() if level == 1), None)
@@ -137,17 +157,25 @@ def place(notebook: dict, parts: list[Part], path: Path) -> dict:
         index, level = starts[section]
         # The opening ends where the first section begins, not at the end of the chapter.
         end = section_end(cells, index, 2 if part.section is None else level)
-        inserts.append((end, _cell(part.section, part.text)))
+        first = notice if not inserts else None
+        inserts.append((end, _cell(part.section, part.text, first, language)))
     # Insert from the back so earlier indexes stay valid; stable for one section's parts.
     for end, cell in sorted(inserts, key=lambda item: item[0], reverse=True):
         cells.insert(end, cell)
     return {**notebook, "cells": cells}
 
 
-def place_in_file(notebook_path: Path, commentary: Path) -> None:
-    """Rewrite the staged notebook at `notebook_path` with the commentary of `commentary`."""
+def place_in_file(
+    notebook_path: Path,
+    commentary: Path,
+    *,
+    notice: str | None = None,
+    language: str | None = None,
+) -> None:
+    """Rewrite the staged notebook at `notebook_path` with the commentary of `commentary`
+    (in another `language` than the edition's: with the `notice`, see `place`)."""
     if not commentary.is_file():
         return
     notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
-    placed = place(notebook, read_parts(commentary), commentary)
+    placed = place(notebook, read_parts(commentary), commentary, notice=notice, language=language)
     notebook_path.write_text(json.dumps(placed, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -2,11 +2,13 @@
 
 The search index is a script (`assets/search-index.js`), not JSON fetched at run time, so
 search works from a site opened straight from disk (file://) and needs no server or CDN.
-One entry per section: page, anchor, section title and its text.
+One entry per section: page, anchor, section title and its text. Each language's edition
+has its own index, beside its pages, so a reader searches the edition they read.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -77,22 +79,27 @@ def page_sections(page: Path, title: str) -> list[dict[str, str]]:
     return sections
 
 
-def with_anchor_links(text: str) -> str:
-    """Each `h2`/`h3` with an id gets a link to itself, shown on hover (CSS)."""
+def with_anchor_links(text: str, label: str = "Link to this section") -> str:
+    """Each `h2`/`h3` with an id gets a link to itself, shown on hover (CSS); `label` is
+    what a screen reader says of it, in the page's language."""
+    spoken = html.escape(label)
     return HEADING.sub(
         lambda m: (
             f'{m.group(1)}{m.group(4)}<a class="anchor" href="#{m.group(3)}" '
-            f'aria-label="Link to this section">¶</a>{m.group(5)}'
+            f'aria-label="{spoken}">¶</a>{m.group(5)}'
         ),
         text,
     )
 
 
-def finish_site(pages: list[tuple[Path, str]], out_dir: Path) -> Path:
+def finish_site(
+    pages: list[tuple[Path, str]], out_dir: Path, anchor_label: str = "Link to this section"
+) -> Path:
     """Add heading anchors to every (page, title) and write the search index script."""
     entries = []
     for page, title in pages:
-        page.write_text(with_anchor_links(page.read_text(encoding="utf-8")), encoding="utf-8")
+        text = with_anchor_links(page.read_text(encoding="utf-8"), anchor_label)
+        page.write_text(text, encoding="utf-8")
         entries += page_sections(page, title)
     target = out_dir / "assets" / INDEX_SCRIPT
     target.parent.mkdir(parents=True, exist_ok=True)

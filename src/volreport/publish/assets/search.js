@@ -44,7 +44,9 @@
     if (!found) {
       var none = document.createElement("li");
       none.className = "search-none";
-      none.textContent = "No section mentions “" + query + "”.";
+      // The page's language: "No section mentions “{query}”." (labels site.no_results).
+      var words = list.getAttribute("data-none") || "No section mentions “{query}”.";
+      none.textContent = words.replace("{query}", query);
       list.appendChild(none);
     }
     list.hidden = false;

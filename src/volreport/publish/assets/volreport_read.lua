@@ -10,6 +10,10 @@ streams and plain-text reprs are noise. A cell labelled `#| label: fig-...` beco
 figure with `#| fig-cap:` and `#| fig-alt:` (and the class column-<value> of `#| column:`);
 `#| label: tbl-...` a table with `#| tbl-cap:`.
 
+Numbers in table cells are right-aligned, with the qualifier words of the edition's
+language (metadata `volreport-qualifiers`: a JSON list of Lua patterns, each capturing the
+number, from labels.yml: "at least 1,200", "не менее 1 200", "1 200-ге дейін").
+
 Headings of levels 2-3 get their number within the chapter (attribute vr-number). Writes
 into the metadata what the book needs to number and link the page: volreport-title,
 volreport-anchor, volreport-unnumbered, volreport-figures, volreport-tables and
@@ -20,8 +24,10 @@ local stringify = pandoc.utils.stringify
 local DROPPED_CELL_TAGS = { "parameters", "injected-parameters", "remove-cell" }
 local IMAGE_PREFERENCE = { svg = 1, png = 2, jpg = 3, jpeg = 3, gif = 4 }
 local GAP_MARKS = { [""] = true, ["—"] = true, ["–"] = true, ["-"] = true } -- no value
--- Words a published number may carry in its cell (volreport.fmt.QUALIFIER_WORDS).
-local QUALIFIER_PREFIXES = { "at least ", "up to ", "about " }
+-- Words a published number may carry in its cell, before or after it (labels.yml
+-- `qualifiers` of the edition's language, as patterns capturing the number); English
+-- unless the metadata says otherwise.
+local qualifiers = { "^at least (.-)$", "^up to (.-)$", "^about (.-)$" }
 
 local cell_number = 0 -- position of the cell being read, counted from 1 like Jupyter
 
@@ -95,9 +101,10 @@ local function first_table(html)
 end
 
 local function looks_numeric(text)
-  for _, prefix in ipairs(QUALIFIER_PREFIXES) do -- "at least 16,155" is a number as published
-    if text:sub(1, #prefix) == prefix then
-      text = text:sub(#prefix + 1)
+  for _, pattern in ipairs(qualifiers) do -- "at least 16,155" is a number as published
+    local number = text:match(pattern)
+    if number and number ~= "" then
+      text = number
       break
     end
   end
@@ -334,6 +341,10 @@ local function number_sections(blocks)
 end
 
 function Pandoc(doc)
+  if doc.meta["volreport-qualifiers"] then
+    qualifiers = pandoc.json.decode(stringify(doc.meta["volreport-qualifiers"]))
+    doc.meta["volreport-qualifiers"] = nil
+  end
   doc.blocks = unwrap_cells(doc.blocks):walk({ Image = alt_text })
   local heading = title_heading(doc)
   doc.meta["volreport-title"] = stringify(heading.content)

@@ -4,7 +4,9 @@ Phase 2 of the publisher: number and link pages for one output (HTML page or Typ
 The document's blocks are pages, each a Div of class `vr-page` with attributes `page` (the
 output stem) and `chapter` (its number, "A" for an appendix, empty when unnumbered). The
 metadata `volreport` carries `target` (html|typst), `xref` (label -> {text, page}),
-`pages` (source path -> {page, anchor}) and optionally `site-url`.
+`pages` (source path -> {page, anchor}), `words` (the edition language's `data-as-csv`, a
+page's default CSV link text, and `as-csv`, the name it gets: "{name} as CSV"), for the
+PDF `title-page` (the title page's words, Markdown) and optionally `site-url`.
 
 Headings get chapter and section numbers, labelled figures and tables get "Figure 3.2:"
 captions, `@fig-x`/`@tbl-x`/`@sec-x` become links, links to other pages' sources (.md, .ipynb)
@@ -19,7 +21,7 @@ with its first rows).
 --]]
 
 local stringify = pandoc.utils.stringify
-local target, xref, pages, site_url
+local target, xref, pages, site_url, words
 local NOTE_CLASSES = { "table-note", "chart-source" }
 local LONG_TABLE = 12 -- body rows; a table up to this long is never split across pages
 
@@ -111,13 +113,21 @@ end
 -- A table's or figure's CSV link names it: "Table 4.1 as CSV". The page gives the default
 -- text (volreport.display.download_link), which other engines show; a link with text of
 -- its own (the Data page's) keeps it. On the site the link downloads the file.
-local DEFAULT_DOWNLOAD_TEXT = "Data as CSV"
+local function default_download_text()
+  return words["data-as-csv"] or "Data as CSV"
+end
+
+local function download_name(name)
+  local pattern = words["as-csv"] or "{name} as CSV"
+  local before, after = pattern:match("^(.-){name}(.*)$")
+  return pandoc.Inlines((before or "") .. name .. (after or ""))
+end
+
 local function named_download(link)
   local label = link.target:match("^data/([%w%-]+)%.csv$")
   local entry = label and xref[label]
-  if entry and stringify(link.content) == DEFAULT_DOWNLOAD_TEXT then
-    link.content = pandoc.Inlines({ pandoc.Str(entry.text), pandoc.Space(), pandoc.Str("as"),
-      pandoc.Space(), pandoc.Str("CSV") })
+  if entry and stringify(link.content) == default_download_text() then
+    link.content = download_name(entry.text)
   end
   if target == "html" then
     link.attributes.download = ""
@@ -206,9 +216,8 @@ local function name_section_downloads(blocks)
     elseif block.t == "Para" and section and is_download_only(block) then
       for _, inline in ipairs(block.content) do
         local label = inline.t == "Link" and inline.target:match("^data/([%w%-]+)%.csv$")
-        if label and not xref[label] and stringify(inline.content) == DEFAULT_DOWNLOAD_TEXT then
-          inline.content = pandoc.Inlines({ pandoc.Str(section), pandoc.Space(), pandoc.Str("as"),
-            pandoc.Space(), pandoc.Str("CSV") })
+        if label and not xref[label] and stringify(inline.content) == default_download_text() then
+          inline.content = download_name(section)
         end
       end
     end
@@ -416,16 +425,45 @@ local function plain(value)
   return stringify(value)
 end
 
+-- Markdown text as inlines (smart quotes, emphasis), for the PDF's title page.
+local function markdown_inlines(text)
+  return pandoc.utils.blocks_to_inlines(pandoc.read(text, "markdown").blocks)
+end
+
+-- The PDF's title page and running header words (`title-page`), as metadata of the
+-- template; the note on the data names the site (a link) when the book has one.
+local function title_page(meta, words_of_page)
+  for key, text in pairs(words_of_page) do
+    if key ~= "about-data-site" and key ~= "about-data" then
+      meta[key] = markdown_inlines(text)
+    end
+  end
+  local about = words_of_page["about-data"]
+  if site_url and words_of_page["about-data-site"] then
+    local before, after = words_of_page["about-data-site"]:match("^(.-){site}(.*)$")
+    local inlines = markdown_inlines(before or "")
+    if #inlines > 0 and (before or ""):match("%s$") then
+      inlines:insert(pandoc.Space())
+    end
+    inlines:insert(pandoc.Link(site_url, site_url))
+    inlines:extend(markdown_inlines(after or ""))
+    meta["about-data"] = inlines
+  elseif about then
+    meta["about-data"] = markdown_inlines(about)
+  end
+end
+
 function Pandoc(doc)
   local settings = doc.meta.volreport
   target = stringify(settings.target)
   xref = plain(settings.xref or {})
   pages = plain(settings.pages or {})
+  words = plain(settings.words or {})
   local url = settings["site-url"] or doc.meta["site-url"]
   site_url = url and stringify(url):gsub("/$", "") or nil
-  if site_url and target == "typst" then
-    -- The title page links the site (a Typst link needs the address as a string).
-    doc.meta["site-link"] = pandoc.Inlines({ pandoc.Link(site_url, site_url) })
+  if target == "typst" and settings["title-page"] then
+    -- The title page's words; its note on the data links the site when the book has one.
+    title_page(doc.meta, plain(settings["title-page"]))
   end
   local blocks = pandoc.Blocks({})
   for _, block in ipairs(doc.blocks) do
