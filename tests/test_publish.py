@@ -262,15 +262,83 @@ def test_chapters_are_numbered_appendices_lettered_and_labels_unique():
     number_chapters(pages, number_sections=True)
     assert [page.label for page in pages] == ["", "1", "2", "A"]
     xref = cross_references(pages)
-    assert xref["fig-a"] == {"text": "Figure 1", "page": "index"}
+    assert xref["fig-a"] == {"text": "Figure 1", "ref": "Figure 1", "page": "index"}
     assert xref["tbl-b"]["text"] == "Table 1.2"
     assert xref["fig-b"]["text"] == "Figure 2.1"
-    assert xref["fig-c"] == {"text": "Figure A.1", "page": "methods"}
+    assert xref["fig-c"] == {"text": "Figure A.1", "ref": "Figure A.1", "page": "methods"}
     pages[3].figures = ["fig-b"]
     with pytest.raises(
         PublishError, match=r"methods\.md: label fig-b is also used in notebooks/02"
     ):
         cross_references(pages)
+
+
+def test_in_text_references_use_the_languages_own_case():
+    """A caption names its table 'Таблица 1.1'; a sentence refers to 'таблица 1.1' and
+    'раздел 1.2' (labels `site.<kind>_ref`), as Russian writes them mid-sentence."""
+    pages = [
+        Page(
+            "intro.md",
+            "intro",
+            False,
+            tables=["tbl-a"],
+            sections=[
+                {"id": "sec-intro", "level": "1", "number": "", "title": "Intro"},
+                {"id": "sec-intro-more", "level": "2", "number": "2", "title": "More"},
+            ],
+        ),
+    ]
+    number_chapters(pages, number_sections=True)
+    russian = cross_references(pages, publish_module.Words("ru"))
+    assert russian["tbl-a"] == {"text": "Таблица 1.1", "ref": "таблица 1.1", "page": "intro"}
+    assert russian["sec-intro"]["ref"] == "глава 1"
+    assert russian["sec-intro-more"]["ref"] == "раздел 1.2"
+    english = cross_references(pages)
+    assert english["sec-intro-more"]["ref"] == "Section 1.2"
+
+
+def test_pdf_words_give_the_running_header_with_the_year_in_its_place():
+    russian = publish_module.pdf_words(publish_module.Words("ru"), 2022, ())
+    assert russian["running-header"].endswith("в Казахстане за 2022 год")
+    kazakh = publish_module.pdf_words(publish_module.Words("kk"), 2022, ())
+    assert "2022 жылғы" in kazakh["running-header"]
+    template = publish_module.TYPST_TEMPLATE.read_text(encoding="utf-8")
+    assert "$running-header$" in template
+    assert "$book-title$ $year$" not in template
+
+
+def test_a_kazakh_pdf_table_header_breaks_long_words_at_syllables(tmp_path):
+    """Typst has no Kazakh hyphenation: the write filter puts soft hyphens at syllable
+    boundaries of a header's long words (and only there); Russian relies on Typst's."""
+    assert "kk" not in publish_module.TYPST_HYPHENATES
+    assert "ru" in publish_module.TYPST_HYPHENATES
+    template = publish_module.TYPST_TEMPLATE.read_text(encoding="utf-8")
+    assert '#show table.cell.where(y: 0): set text(weight: "bold", hyphenate: true)' in template
+    import pypandoc
+
+    markdown = "| Ұйымдастырушылар | Саны |\n|---|---|\n| Волонтерлер | 1 |\n"
+    document = json.loads(pypandoc.convert_text(markdown, "json", format="markdown"))
+    document["meta"]["volreport"] = {
+        "t": "MetaMap",
+        "c": {
+            "target": {"t": "MetaString", "c": "typst"},
+            "soft-hyphens": {"t": "MetaBool", "c": True},
+        },
+    }
+    document["blocks"] = [
+        {
+            "t": "Div",
+            "c": [["", ["vr-page"], [["page", "p"], ["chapter", "1"]]], document["blocks"]],
+        }
+    ]
+    typst = pypandoc.convert_text(
+        json.dumps(document),
+        "typst",
+        format="json",
+        extra_args=[f"--lua-filter={publish_module.WRITE_FILTER}"],
+    )
+    assert "Ұйым\u00adдас\u00adты\u00adру\u00adшы\u00adлар" in typst
+    assert "Волонтерлер" in typst  # body cells are left alone
 
 
 def test_real_book_configuration_lists_the_chapters_in_order():

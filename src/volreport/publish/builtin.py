@@ -451,39 +451,46 @@ def number_chapters(pages: Sequence[Page], *, number_sections: bool) -> None:
 def cross_references(
     pages: Sequence[Page], words: Words | None = None
 ) -> dict[str, dict[str, str]]:
-    """Label -> {text, page} for every labelled figure, table and section of the book,
-    named in the edition's language (`words`: 'Figure 3.2', 'Рисунок 3.2')."""
+    """Label -> {text, ref, page} for every labelled figure, table and section of the book,
+    named in the edition's language (`words`). `text` names it in its caption ('Figure
+    3.2', 'Рисунок 3.2'), `ref` in a sentence that refers to it (labels `site.<kind>_ref`:
+    'Section 9.2', 'раздел 9.2', where a language writes such references in lower case).
+    A section without a number is referred to by its title."""
     words = words or Words()
 
-    def name(kind: str, number: str) -> str:
-        return words(f"site.{kind}", n=number)
+    def named(kind: str, number: str) -> tuple[str, str]:
+        return words(f"site.{kind}", n=number), words(f"site.{kind}_ref", n=number)
 
     targets: dict[str, dict[str, str]] = {}
 
-    def add(label: str, text: str, page: Page) -> None:
+    def add(label: str, texts: tuple[str, str], page: Page) -> None:
         if label in targets:
             raise PublishError(
                 f"{page.source}: label {label} is also used in {targets[label]['source']}"
             )
-        targets[label] = {"text": text, "page": page.stem, "source": page.source}
+        text, ref = texts
+        targets[label] = {"text": text, "ref": ref, "page": page.stem, "source": page.source}
 
     for page in pages:
         prefix = f"{page.label}." if page.label else ""
         for number, label in enumerate(page.figures, start=1):
-            add(label, name("figure", f"{prefix}{number}"), page)
+            add(label, named("figure", f"{prefix}{number}"), page)
         for number, label in enumerate(page.tables, start=1):
-            add(label, name("table", f"{prefix}{number}"), page)
+            add(label, named("table", f"{prefix}{number}"), page)
         for section in page.sections:
             if not page.label:
-                text = section["title"]
+                texts = (section["title"], section["title"])
             elif section["level"] == "1":
-                text = name("appendix" if page.appendix else "chapter", page.label)
+                texts = named("appendix" if page.appendix else "chapter", page.label)
             elif section["number"]:
-                text = name("section", f"{page.label}.{section['number']}")
+                texts = named("section", f"{page.label}.{section['number']}")
             else:
-                text = section["title"]
-            add(section["id"], text, page)
-    return {label: {"text": t["text"], "page": t["page"]} for label, t in targets.items()}
+                texts = (section["title"], section["title"])
+            add(section["id"], texts, page)
+    return {
+        label: {"text": t["text"], "ref": t["ref"], "page": t["page"]}
+        for label, t in targets.items()
+    }
 
 
 def _book_document(
@@ -673,12 +680,15 @@ def write_html_page(
 
 # Quotation marks Typst does not know for a language (its smart quotes follow `lang`).
 TYPST_QUOTES = {"kk": '"«»"'}
+# Languages Typst hyphenates (its patterns); in a table header of another language's PDF
+# the write filter puts soft hyphens at syllable boundaries of long words instead.
+TYPST_HYPHENATES = {"en", "ru", "uk", "be", "de", "fr", "es", "it", "pt", "pl", "tr"}
 
 
 def pdf_words(words: Words, year: int, metadata: Sequence[str]) -> dict[str, str]:
     """The PDF's own words (Markdown, read by the write filter): the title page's place,
     note on the edition (with the site's address or without), how-to-cite heading, the
-    contents' title and the synthetic-data note."""
+    contents' title, the synthetic-data note and the running header (title and year)."""
     given = dict(item.removeprefix("--metadata=").split(":", 1) for item in metadata)
     version = given.get("software-version", "")
     built_with = words("book.built_with", version=version) if version else ""
@@ -686,6 +696,7 @@ def pdf_words(words: Words, year: int, metadata: Sequence[str]) -> dict[str, str
         "place": words("book.place"),
         "contents-title": words("book.contents"),
         "synthetic-note": words("book.synthetic"),
+        "running-header": words("book.running_header", year=str(year)),
         "about-title": words("book.about_edition_title"),
         "about-made": words("book.about_edition", year=str(year), built_with=built_with),
         "about-data-site": words("book.online_edition", link="{site}"),
@@ -729,6 +740,7 @@ def write_pdf(
         "pages": source_pages,
         "words": link_words(words),
         "title-page": pdf_words(words, year, metadata),
+        "soft-hyphens": book.lang not in TYPST_HYPHENATES,
     }
     if book.site_url:
         settings["site-url"] = book.site_url

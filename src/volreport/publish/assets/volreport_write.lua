@@ -3,7 +3,8 @@ Phase 2 of the publisher: number and link pages for one output (HTML page or Typ
 
 The document's blocks are pages, each a Div of class `vr-page` with attributes `page` (the
 output stem) and `chapter` (its number, "A" for an appendix, empty when unnumbered). The
-metadata `volreport` carries `target` (html|typst), `xref` (label -> {text, page}),
+metadata `volreport` carries `target` (html|typst), `xref` (label -> {text, ref, page}:
+its name in a caption and in a sentence),
 `pages` (source path -> {page, anchor}), `words` (the edition language's `data-as-csv`, a
 page's default CSV link text, and `as-csv`, the name it gets: "{name} as CSV"), for the
 PDF `title-page` (the title page's words, Markdown) and optionally `site-url`.
@@ -95,9 +96,84 @@ local function cross_reference(page, cite)
     if index > 1 then
       parts:extend({ pandoc.Str(","), pandoc.Space() })
     end
-    parts:insert(pandoc.Link(entry.text, href, "", { class = "cross-ref" }))
+    parts:insert(pandoc.Link(entry.ref or entry.text, href, "", { class = "cross-ref" }))
   end
   return parts
+end
+
+-- Break opportunities in the long words of a table's header, for the PDF in a language
+-- Typst has no hyphenation patterns for (Kazakh): a soft hyphen at each syllable boundary
+-- of Cyrillic words (a vowel, then one consonant: before it; two or more consonants:
+-- before the last, й ь ъ staying with the syllable before), never leaving fewer than
+-- two letters on a line. Typst breaks there only when the word does not fit its column.
+local soft_hyphens = false
+local MIN_WORD = 8
+local VOWELS, STICKY = {}, {}
+for _, c in utf8.codes("аәеёиоөуұүыіэюяАӘЕЁИОӨУҰҮЫІЭЮЯ") do
+  VOWELS[c] = true
+end
+for _, c in utf8.codes("йьъЙЬЪ") do
+  STICKY[c] = true
+end
+
+local function cyrillic(c)
+  return c and c >= 0x0400 and c <= 0x04FF
+end
+
+local function hyphenated(text)
+  local chars = {}
+  for _, c in utf8.codes(text) do
+    chars[#chars + 1] = c
+  end
+  local breaks = {} -- positions a soft hyphen goes before
+  local start = 1
+  while start <= #chars do
+    local finish = start
+    while finish <= #chars and cyrillic(chars[finish]) do
+      finish = finish + 1
+    end
+    if finish - start >= MIN_WORD then -- a word of chars[start .. finish - 1]
+      local last_vowel
+      for i = start, finish - 1 do
+        if VOWELS[chars[i]] then
+          if last_vowel and i - last_vowel > 1 then
+            local at = (i - last_vowel == 2) and last_vowel + 1 or i - 1
+            while STICKY[chars[at]] and at < i do
+              at = at + 1
+            end
+            if at < i and at - start >= 2 and finish - at >= 2 then
+              breaks[at] = true
+            end
+          end
+          last_vowel = i
+        end
+      end
+    end
+    start = math.max(finish, start + 1)
+  end
+  local out = {}
+  for i, c in ipairs(chars) do
+    if breaks[i] then
+      out[#out + 1] = utf8.char(0xAD)
+    end
+    out[#out + 1] = utf8.char(c)
+  end
+  return table.concat(out)
+end
+
+local function soft_hyphenated_header(tbl)
+  local filter = {
+    Str = function(str)
+      str.text = hyphenated(str.text)
+      return str
+    end,
+  }
+  for _, row in ipairs(tbl.head.rows) do
+    for _, cell in ipairs(row.cells) do
+      cell.contents = cell.contents:walk(filter)
+    end
+  end
+  return tbl
 end
 
 -- Typst would centre default-aligned cells inside the centred table figure.
@@ -358,6 +434,9 @@ local function render_page(div, meta)
         tbl.caption = caption_with_number(tbl.caption, entry.text)
       end
       if target == "typst" then
+        if soft_hyphens then
+          tbl = soft_hyphenated_header(tbl)
+        end
         return left_aligned(tbl)
       end
       -- HTML: the caption stays put above a table that scrolls sideways on a phone.
@@ -459,6 +538,7 @@ function Pandoc(doc)
   xref = plain(settings.xref or {})
   pages = plain(settings.pages or {})
   words = plain(settings.words or {})
+  soft_hyphens = settings["soft-hyphens"] == true
   local url = settings["site-url"] or doc.meta["site-url"]
   site_url = url and stringify(url):gsub("/$", "") or nil
   if target == "typst" and settings["title-page"] then
