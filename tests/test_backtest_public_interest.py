@@ -52,12 +52,14 @@ def test_what_the_chapter_says_of_2022(result):
 
 
 def test_no_discrepancies_and_the_variables(ds2022):
-    assert public_interest.discrepancies(ds2022) == []
-    assert public_interest.variables(ds2022) == {"public_interest_foreign_countries": "9"}
+    assert public_interest.discrepancies(ds2022, public_interest.compute(ds2022)) == []
+    assert public_interest.variables(ds2022, public_interest.compute(ds2022)) == {
+        "public_interest_foreign_countries": "9"
+    }
 
 
 def test_indicators_carry_the_published_qualifiers(ds2022):
-    found = {i.id: i for i in public_interest.indicators(ds2022)}
+    found = {i.id: i for i in public_interest.indicators(ds2022, public_interest.compute(ds2022))}
     assert (found["inquiries_volunteering"].value, found["inquiries_volunteering"].qualifier) == (
         2_500,
         "approx",

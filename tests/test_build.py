@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from volreport.build import bench, notebooks, runner
+from volreport.chapters import collect
 from volreport.core import paths
 
 
@@ -181,9 +182,42 @@ def test_chapter_is_reused_only_while_the_files_it_read_are_unchanged(tmp_path):
     files.executed.write_text("{}")
     files.access_log.write_text(f"{data}\n")
     chapter_runner._record(notebook)
+    assert not chapter_runner.reusable(notebook)  # it saved no outputs for the build
+    (files.output_dir / collect.SAVED_NAME).write_text("{}")
     assert chapter_runner.reusable(notebook)
     data.write_text("region,wage\nKZ,2\n")
     assert not chapter_runner.reusable(notebook)
+
+
+# --- each chapter computed once per build ---------------------------------------------------
+
+
+def test_the_build_reads_what_the_chapters_saved_and_computes_none(tmp_path, monkeypatch):
+    from volreport.data import dataset
+
+    ds = dataset.load_year(2022)
+    build_dir = tmp_path / "build" / "2022"
+    notebooks = runner.chapter_notebooks(runner.book_pages())
+    for module, notebook in zip(collect.modules(), notebooks, strict=True):
+        output_dir = runner.ChapterFiles.of(build_dir, notebook).output_dir
+        collect.save(module, ds, module.compute(ds), output_dir)  # as the notebook does
+    computed = collect.computed(ds)
+    calls = []
+    for module in collect.modules():
+        monkeypatch.setattr(module, "compute", lambda *_, name=module.__name__: calls.append(name))
+    generated = runner.generate(2022, None, build_dir, notebooks)
+    assert calls == [], "the build computed chapters itself"
+    assert generated.indicators == collect.headline_indicators(computed)
+    assert set(collect.variables(computed).items()) <= set(generated.variables.items())
+    loaded = [collect.load(runner.ChapterFiles.of(build_dir, n).output_dir) for n in notebooks]
+    assert loaded == computed  # indicators, discrepancies and variables as saved
+    assert collect.discrepancies(loaded), "2022 has discrepancies: the round trip is tested"
+
+
+def test_a_chapter_that_saved_nothing_stops_the_build(tmp_path):
+    notebooks = runner.chapter_notebooks(runner.book_pages())
+    with pytest.raises(runner.BuildError, match="saved no outputs"):
+        runner.generate(2022, None, tmp_path / "build" / "2022", notebooks)
 
 
 # --- one build at a time, whole reports only, no orphans ----------------------------------

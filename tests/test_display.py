@@ -164,8 +164,8 @@ def test_no_csv_of_the_2022_edition_writes_a_float_for_a_whole_number(tmp_path):
     from volreport.publish import editorial
 
     ds = dataset.load_year(2022)
-    headline = collect.headline_indicators(ds)
-    pages = editorial.generated_pages(ds, headline, collect.discrepancies(ds))
+    headline = collect.headline_indicators(collect.computed(ds))
+    pages = editorial.generated_pages(ds, headline, collect.discrepancies(collect.computed(ds)))
     csvs = {path: text for path, text in pages.items() if path.endswith(".csv")}
     assert "data/tbl-key-figures.csv" in csvs
     for path, text in csvs.items():
@@ -381,3 +381,91 @@ def test_sources_are_shown_in_the_current_language(ds2022, monkeypatch):
         ]
     with i18n.speaking("kk"), pytest.raises(i18n.MissingTranslation):
         display.sources(ds2022, "volunteers_share_by_sex", scope="regions")
+
+
+def test_labels_break_between_word_groups_never_after_a_short_word_or_at_a_figure():
+    assert display.wrap_label("Самая низкая по регионам (Северо-Казахстанская область)", 22) == (
+        "Самая низкая\nпо регионам\n(Северо-Казахстанская\nобласть)"
+    )
+    assert display.wrap_label("Самая высокая по регионам (Атырауская область)", 22) == (
+        "Самая высокая\nпо регионам\n(Атырауская область)"
+    )
+    # A line may run a little over to keep a short word with the next ('ең жоғары').
+    assert display.wrap_label("Өңірлер бойынша ең жоғары (Атырау облысы)", 22) == (
+        "Өңірлер бойынша\nең жоғары (Атырау облысы)"
+    )
+    # English labels break as they did.
+    assert display.wrap_label("Lowest regional (North Kazakhstan region)", 22) == (
+        "Lowest regional (North\nKazakhstan region)"
+    )
+    assert display.wrap_label("Highest occupation group (Managers)", 22) == (
+        "Highest occupation\ngroup (Managers)"
+    )
+    # A figure's no-break spaces hold it together.
+    assert display.wrap_label("Добавлено: неучтенные инициативы: 197\u00a0991", 32) == (
+        "Добавлено: неучтенные\nинициативы: 197\u00a0991"
+    )
+
+
+def test_a_long_category_label_is_wrapped_to_leave_the_bars_room():
+    assert display.fit_label("Other social volunteering") == "Other social volunteering"
+    wrapped = display.fit_label("Другое социальное волонтерство")
+    assert wrapped == "Другое социальное\nволонтерство"
+    assert display.text_width(wrapped) <= display.LABEL_SHARE * display.FIGURE_WIDTH
+
+
+def test_tables_write_numbers_as_the_prose_does_with_a_minus_sign(tmp_path, monkeypatch):
+    frame = pd.DataFrame(
+        {"Region": ["Алматы", "Астана"], "Change, %": [-46.0, 19.7], "Change": [-1234, 5]}
+    )
+    assert cells(frame) == ["Алматы", "\u221246.0", "\u22121,234", "Астана", "19.7", "5"]
+    with i18n.speaking("ru"):
+        assert cells(frame)[1:3] == ["\u221246,0", "\u22121\u00a0234"]
+    assert display.number(-0.04, 1) == "0.0" and display.number(None) == display.GAP_MARK
+    assert display.number(2022, grouped=False) == "2022"
+    # The download keeps plain numbers.
+    assert display.csv_text(frame).splitlines()[1] == "Алматы,-46,-1234"
+
+
+def test_a_source_named_twice_is_named_once():
+    economic = "Report 2022, §The economic contribution of Kazakhstani volunteers, text"
+    both = f"{economic}; §The work of priority projects, text"
+    assert display.distinct_sources([economic, both]) == [
+        economic,
+        "Report 2022, §The work of priority projects, text",
+    ]
+    assert display.distinct_sources([both, economic, both]) == [both]
+    # A semicolon inside parentheses does not split a source.
+    inside = "Отчет 2022, §Практика, текст (список после таблицы; здесь 13–18)"
+    assert display.distinct_sources([inside, inside]) == [inside]
+    assert display.source_line([economic, economic]) == (
+        f"::: {{.chart-source}}\nSource: {economic}.\n:::"
+    )
+
+
+def test_tick_labels_that_run_into_each_other_are_thinned():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    display.setup()
+    try:
+        with i18n.speaking("ru"):
+            figure, axis = plt.subplots(figsize=(2.6, 1))
+            axis.set_xlim(30, 70)
+            axis.set_xticks([30, 40, 50, 60, 70])
+            axis.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:.0f}\u00a0%"))
+            figure.canvas.draw()
+            display.spaced_ticks(figure)
+            assert list(axis.get_xticks()) == [30, 50, 70]
+            plt.close(figure)
+        figure, axis = plt.subplots(figsize=(5.4, 1))  # room enough: as they are
+        axis.set_xlim(30, 70)
+        axis.set_xticks([30, 40, 50, 60, 70])
+        figure.canvas.draw()
+        display.spaced_ticks(figure)
+        assert list(axis.get_xticks()) == [30, 40, 50, 60, 70]
+        plt.close(figure)
+    finally:
+        display.setup("en")

@@ -279,7 +279,10 @@ def test_without_double_count_the_prose_does_not_mention_it():
     for vintage in (ds, as_published(ds)):
         text = all_text(economics.compute(vintage))
         assert "twice" not in text and "already in the regional" not in text
-    topics = [d.topic for d in economics.discrepancies(as_published(ds))]
+    topics = [
+        d.topic
+        for d in economics.discrepancies(as_published(ds), economics.compute(as_published(ds)))
+    ]
     assert "Unrecorded hours counted twice" not in topics
 
 
@@ -408,7 +411,7 @@ def test_a_complete_vintage_of_its_own_has_no_gap_and_no_report_wording():
     assert "not available" not in text and "not possible" not in text
     assert not re.search(r"\b(report|published|publishes)\b", text, re.IGNORECASE)
     assert "the total counts them twice" in text  # the data's own double count, stated
-    assert economics.discrepancies(ds) == []
+    assert economics.discrepancies(ds, economics.compute(ds)) == []
     assert result.implied_wage is None and result.implied_hours_per_fte is None
     assert "second estimate of 0.01 to 0.02 billion KZT." in economics.value_text(result)
 
@@ -447,7 +450,7 @@ def test_headline_has_value_and_full_time_equivalents():
 
 
 def test_discrepancies_cover_double_count_value_and_fte():
-    found = economics.discrepancies(published_dataset())
+    found = economics.discrepancies(published_dataset(), economics.compute(published_dataset()))
     assert [d.topic for d in found] == [
         "Unrecorded hours counted twice",
         "Economic value",
@@ -473,23 +476,23 @@ def test_discrepancies_cover_double_count_value_and_fte():
 
 
 def test_without_a_published_source_there_are_no_discrepancies():
-    assert economics.discrepancies(dataset()) == []
+    assert economics.discrepancies(dataset(), economics.compute(dataset())) == []
 
 
 def test_variables_are_display_text_of_the_chapter():
-    values = economics.variables(published_dataset())
+    values = economics.variables(published_dataset(), economics.compute(published_dataset()))
     assert all(name.startswith("economics_") for name in values)
     assert values["economics_double_counted_hours"] == "300"
     assert values["economics_added_net_pct"] == "22.0%"
     assert values["economics_implied_hours_per_fte"] == "2,083"
     assert values["economics_undercount"] == "not available"
-    own = economics.variables(dataset())
+    own = economics.variables(dataset(), economics.compute(dataset()))
     assert own["economics_published_fte"] == "not available"
     assert own["economics_implied_wage"] == "not available"
 
 
 def test_indicators_are_derived_by_the_method():
-    found = {i.id: i for i in economics.indicators(dataset())}
+    found = {i.id: i for i in economics.indicators(dataset(), economics.compute(dataset()))}
     assert set(found) == {
         "unrecorded_hours_total", "hours_adjusted_total", "economic_value_kzt", "fte_equivalent"
     }  # fmt: skip
@@ -503,7 +506,7 @@ def test_indicators_are_only_approximate_when_an_added_part_is_about():
     ds = dataset()
     table = ds.tables["unrecorded_initiatives"]
     table.loc[table["id"] == "loops", "hours_qualifier"] = "approx"
-    found = {i.id: i for i in economics.indicators(ds)}
+    found = {i.id: i for i in economics.indicators(ds, economics.compute(ds))}
     assert found["unrecorded_hours_total"].qualifier == "approx"
     assert found["economic_value_kzt"].qualifier == "approx"
 
@@ -543,7 +546,7 @@ def test_a_value_and_fte_equal_to_the_computed_ones_are_no_discrepancy():
     assert "0.03 billion KZT, the figure of the original report." in economics.value_text(result)
     assert "monthly wage of" not in economics.value_text(result)
     assert economics.fte_text(result).endswith("The original report gives the same number, 7.")
-    topics = [d.topic for d in economics.discrepancies(ds)]
+    topics = [d.topic for d in economics.discrepancies(ds, economics.compute(ds))]
     assert "Economic value" not in topics and "Full-time equivalents" not in topics
 
 
@@ -578,7 +581,9 @@ def test_russian_edition_words_bases_and_keeps_the_plot_wide():
         result = economics.compute(dataset.load_year(2022))
         figure = economics.plot_hours(economics.hours_frame(result.hours))
         shown = economics.sensitivity_display(result.sensitivity)
-        values = economics.variables(dataset.load_year(2022))
+        values = economics.variables(
+            dataset.load_year(2022), economics.compute(dataset.load_year(2022))
+        )
     # The rows' sources cite the report in English: the double count is noted either way.
     noted = [item["noted"] for item in economics.counted_twice(english)]
     assert noted == [True]
@@ -599,4 +604,35 @@ def test_english_legend_is_not_wrapped():
     with matplotlib.rc_context(display.chart_style()):
         figure = economics.plot_hours(economics.hours_frame(economics.hours_basis(load_year(2022))))
     assert not any("\n" in t.get_text() for t in figure.axes[0].get_legend().get_texts())
+    matplotlib.pyplot.close(figure)
+
+
+def test_the_published_value_is_a_line_named_in_the_legend_not_text_over_the_bars():
+    from volreport.chapters import display
+    from volreport.core import i18n
+    from volreport.data import dataset
+
+    with i18n.speaking("ru"), matplotlib.rc_context(display.chart_style()):
+        result = economics.compute(dataset.load_year(2022))
+        figure = economics.plot_sensitivity(result.sensitivity, result.stated_value)
+    axis = figure.axes[0]
+    entries = [text.get_text() for text in axis.get_legend().get_texts()]
+    assert entries[-1] == "Опубликовано: 2,6"
+    assert not any(t.get_text().rpartition(" ")[2] == "2,6" for t in axis.texts)
+    names = [label.get_text() for label in axis.get_yticklabels()]
+    assert "Самая низкая\nпо регионам\n(Северо-Казахстанская\nобласть)" in names
+    matplotlib.pyplot.close(figure)
+
+
+def test_a_legend_entry_keeps_its_figure_whole_on_its_last_line():
+    from volreport.chapters import display
+    from volreport.core import i18n
+    from volreport.data import dataset
+
+    with i18n.speaking("ru"), matplotlib.rc_context(display.chart_style()):
+        basis = economics.hours_basis(dataset.load_year(2022))
+        figure = economics.plot_hours(economics.hours_frame(basis))
+    entries = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
+    assert "Добавлено: неучтенные\nинициативы: 197\u00a0991" in entries
+    assert "Добавлено, но уже учтено: 61\u00a0000" in entries  # short enough for one line
     matplotlib.pyplot.close(figure)

@@ -337,7 +337,7 @@ def test_cards_show_value_qualifier_change_chart_status_and_chapter():
 
 def test_every_card_value_is_its_indicator_at_the_reports_precision():
     ds = dataset.load_year(YEAR)
-    headline = {i.id: i for i in collect.headline_indicators(ds)}
+    headline = {i.id: i for i in collect.headline_indicators(collect.computed(ds))}
     cards = key_figures(ds, list(headline.values()))
     assert 8 <= len(cards) <= 12
     labels = {i.label: i for i in headline.values()}
@@ -731,10 +731,11 @@ def test_declared_sources_are_listed_escaped_with_web_addresses_as_links():
 
 def test_the_real_method_notes_type_no_numbers_and_quote_defined_variables():
     ds = dataset.load_year(YEAR)
+    chapters = collect.computed(ds)
     variables = (
-        indicators.variables(collect.headline_indicators(ds), YEAR)
+        indicators.variables(collect.headline_indicators(chapters), YEAR)
         | editorial.page_variables(ds)
-        | collect.variables(ds)
+        | collect.variables(chapters)
     )
     notes = [note for items in ds.edition.method_notes.values() for note in items]
     assert ds.edition.notes(editorial.DERIVED_NOTES)  # the vintage declares its own methods
@@ -745,7 +746,7 @@ def test_the_real_method_notes_type_no_numbers_and_quote_defined_variables():
 
 
 def test_the_real_appendix_shows_the_edition_notes_and_no_code_docstrings(ds2022):
-    prose = appendix_prose(ds2022, collect.headline_indicators(ds2022))
+    prose = appendix_prose(ds2022, collect.headline_indicators(collect.computed(ds2022)))
     for note in ds2022.edition.notes(editorial.DERIVED_NOTES):
         assert " ".join(note.split()) in prose
     assert "derive.py" not in prose and "258,991" not in prose  # numbers only through variables
@@ -879,11 +880,14 @@ def test_commentary_section_scan_sees_template_headings_and_skips_code(tmp_path)
 def real_edition() -> tuple[dict[str, str], dict[str, str]]:
     """Variables and generated pages of the real edition, as the build computes them."""
     ds = dataset.load_year(YEAR)
-    headline = collect.headline_indicators(ds)
+    chapters = collect.computed(ds)
+    headline = collect.headline_indicators(chapters)
     variables = (
-        indicators.variables(headline, YEAR) | editorial.page_variables(ds) | collect.variables(ds)
+        indicators.variables(headline, YEAR)
+        | editorial.page_variables(ds)
+        | collect.variables(chapters)
     )
-    return variables, editorial.generated_pages(ds, headline, collect.discrepancies(ds))
+    return variables, editorial.generated_pages(ds, headline, collect.discrepancies(chapters))
 
 
 def test_every_variable_a_page_or_commentary_uses_is_defined():

@@ -201,7 +201,8 @@ def book_markdown(root: Path) -> dict[str, str]:
             notebook, parameters | {"output_dir": str(files.output_dir)}
         )
         files.executed.write_text(json.dumps(executed, ensure_ascii=False), encoding="utf-8")
-    stage = runner.stage_book(YEAR, pages, build_dir, runner.generate(YEAR, data_dir), report_dir)
+    generated = runner.generate(YEAR, data_dir, build_dir, runner.chapter_notebooks(pages))
+    stage = runner.stage_book(YEAR, pages, build_dir, generated, report_dir)
     variables = builtin.read_variables(stage)
     texts = {}
     for entry in pages:

@@ -183,7 +183,7 @@ def test_sex_text_names_the_male_majority_regions(result):
 
 def test_indicators_carry_status_and_provenance():
     ds = portrait_dataset()
-    found = {i.id: i for i in portrait.indicators(ds)}
+    found = {i.id: i for i in portrait.indicators(ds, portrait.compute(ds))}
     assert found["volunteers_total"].status == "reported"
     assert found["volunteers_change_pct"].status == "derived"
     assert found["persons_per_volunteer"].value == pytest.approx(141.5)
@@ -191,7 +191,10 @@ def test_indicators_carry_status_and_provenance():
 
 
 def test_indicators_carry_the_qualifier_not_in_the_label():
-    found = {i.id: i for i in portrait.indicators(portrait_dataset())}
+    found = {
+        i.id: i
+        for i in portrait.indicators(portrait_dataset(), portrait.compute(portrait_dataset()))
+    }
     assert found["volunteers_total"].qualifier == "exact"
     assert found["persons_per_volunteer"].qualifier == "exact"
     # "at least 1,250 volunteers" gives "at most population / 1,250 persons per volunteer".
@@ -204,7 +207,11 @@ def test_change_is_qualified_when_the_previous_count_is_a_bound():
     rows = [r for r in portrait_rows() if r.get("year") != 2021]
     rows.append({"indicator": "volunteers", "year": 2021, "value": 800, "qualifier": "at_least"})
     found = {
-        i.id: i for i in portrait.indicators(make_dataset(rows, tables={"population": POPULATION}))
+        i.id: i
+        for i in portrait.indicators(
+            make_dataset(rows, tables={"population": POPULATION}),
+            portrait.compute(make_dataset(rows, tables={"population": POPULATION})),
+        )
     }
     assert found["volunteers_prev_year"].qualifier == "at_least"
     # At least 800 the year before: the rise to 1,000 is at most 25%.
@@ -218,7 +225,7 @@ def test_change_is_missing_when_the_previous_year_is():
     rows = [r for r in portrait_rows() if r.get("year") != 2021]
     rows.append({"indicator": "volunteers", "year": 2021, "value": None})
     ds = make_dataset(rows, tables={"population": POPULATION})
-    found = {i.id: i for i in portrait.indicators(ds)}
+    found = {i.id: i for i in portrait.indicators(ds, portrait.compute(ds))}
     assert found["volunteers_change_pct"].status == "missing"
     assert found["volunteers_change_pct"].value is None
 
@@ -491,31 +498,42 @@ def test_without_a_published_source_no_report_wording_and_no_discrepancies():
     text = all_text(portrait.compute(ds))
     assert "report" not in text.lower() and "published" not in text.lower()
     assert "The data state that every 110th person is a volunteer" in text
-    assert portrait.discrepancies(ds) == []
+    assert portrait.discrepancies(ds, portrait.compute(ds)) == []
     assert portrait.compute(ds).per_capita["Volunteers"].iloc[-1] == "As stated in the data"
     published = portrait.compute(as_published(ds)).per_capita["Volunteers"].iloc[-1]
     assert published == "As stated in Report 2022"
 
 
 def test_discrepancies_flag_every_nth_only_when_it_disagrees():
-    found = portrait.discrepancies(as_published(portrait_dataset()))
+    found = portrait.discrepancies(
+        as_published(portrait_dataset()), portrait.compute(as_published(portrait_dataset()))
+    )
     assert [d.topic for d in found] == ["Persons per volunteer"]
     assert found[0].published == "every 110th person is a volunteer"
     assert "141st" in found[0].recomputed and "1,286" in found[0].explanation
-    assert portrait.discrepancies(as_published(portrait_dataset(persons_per_volunteer=141))) == []
+    assert (
+        portrait.discrepancies(
+            as_published(portrait_dataset(persons_per_volunteer=141)),
+            portrait.compute(as_published(portrait_dataset(persons_per_volunteer=141))),
+        )
+        == []
+    )
 
 
 def test_discrepancies_flag_sex_shares_not_adding_to_100():
     rows = portrait_rows()
     rows[9]["value"] = 60
     ds = as_published(make_dataset(rows, tables={"population": POPULATION}))
-    found = portrait.discrepancies(ds)
+    found = portrait.discrepancies(ds, portrait.compute(ds))
     assert [d.topic for d in found][-1].startswith("Sex ratio in Mangystau")
     assert found[-1].recomputed == "they add up to 102.4%"
 
 
 def test_discrepancies_flag_a_share_that_does_not_round_from_the_count():
-    found = portrait.discrepancies(as_published(portrait_dataset(volunteers_share_of_population=2)))
+    found = portrait.discrepancies(
+        as_published(portrait_dataset(volunteers_share_of_population=2)),
+        portrait.compute(as_published(portrait_dataset(volunteers_share_of_population=2))),
+    )
     assert [d.topic for d in found][-1] == "Volunteers as a share of the population"
     assert (found[-1].published, found[-1].recomputed) == (
         "2% of the population", "0.71% with the recorded count",
@@ -540,7 +558,7 @@ def test_per_capita_text_words_the_stated_rate_by_its_status():
         "Report 2022 states no rate per head of its own."
     )
     assert len(portrait.compute(missing).per_capita) == 4  # no row for a rate not given
-    assert portrait.discrepancies(missing) == []
+    assert portrait.discrepancies(missing, portrait.compute(missing)) == []
     unpublished = portrait_dataset(persons_per_volunteer=None, volunteers_share_of_population=None)
     assert "rate per head of its own" not in portrait.per_capita_text(portrait.compute(unpublished))
 
@@ -618,7 +636,11 @@ def test_a_missing_estimate_gives_no_rate_and_says_so_in_words():
     assert "The National Volunteer Network's estimate is not available, so no rate" in text
     assert "the National Volunteer Network's estimate is not available." in text
     assert "—" not in text
-    rates = [i for i in portrait.indicators(ds) if i.id == "persons_per_volunteer_estimate"]
+    rates = [
+        i
+        for i in portrait.indicators(ds, portrait.compute(ds))
+        if i.id == "persons_per_volunteer_estimate"
+    ]
     assert [(i.value, i.status) for i in rates] == [(None, "missing")]
 
 
@@ -663,7 +685,7 @@ def test_russian_tables_word_their_rows_and_keep_english_headers_for_the_csv():
         assert portrait.extremes_display(result.age_extremes)["Share of the region's volunteers"][
             0
         ].endswith("\u00a0%")
-        labels = [indicator.label for indicator in portrait.indicators(ds)]
+        labels = [indicator.label for indicator in portrait.indicators(ds, portrait.compute(ds))]
     assert labels[0] == "Волонтеры, учтенные региональными фронт-офисами"
 
 

@@ -177,8 +177,10 @@ def test_without_a_published_source_no_report_wording_and_no_discrepancies():
     assert "The shares of inquiries by region are not available." in text
     assert "The countries that sent inquiries from abroad are not available." in text
     assert "—" not in text
-    assert public_interest.discrepancies(ds) == []
-    assert public_interest.discrepancies(published(ds)) == []
+    assert public_interest.discrepancies(ds, public_interest.compute(ds)) == []
+    assert (
+        public_interest.discrepancies(published(ds), public_interest.compute(published(ds))) == []
+    )
 
 
 def test_complete_vintage_states_every_split_and_no_gap(complete):
@@ -298,8 +300,10 @@ def test_a_missing_count_is_not_available():
 
 def test_variables_and_indicators():
     ds = make_dataset(charted_rows(), tables={"inquiry_countries": COUNTRIES})
-    assert public_interest.variables(ds) == {"public_interest_foreign_countries": "2"}
-    found = {i.id: i for i in public_interest.indicators(ds)}
+    assert public_interest.variables(ds, public_interest.compute(ds)) == {
+        "public_interest_foreign_countries": "2"
+    }
+    found = {i.id: i for i in public_interest.indicators(ds, public_interest.compute(ds))}
     assert found["inquiries_volunteering"].value == 250
     assert found["inquiries_volunteering"].qualifier == "approx"
     assert found["inquiries_other"].qualifier == "at_least"

@@ -135,9 +135,11 @@ def test_a_synthetic_year_cites_only_the_generator_and_says_so(written):
     derived = ds.observations[ds.observations["status"] == "derived"]
     assert not derived["note"].fillna("").str.contains("report").any()
     assert all("note" not in entry for entry in ds.params.values() if isinstance(entry, dict))
-    assert collect.discrepancies(ds) == []
+    assert collect.discrepancies(collect.computed(ds)) == []
     text = editorial.generated_pages(
-        ds, collect.headline_indicators(ds), collect.discrepancies(ds)
+        ds,
+        collect.headline_indicators(collect.computed(ds)),
+        collect.discrepancies(collect.computed(ds)),
     )["methodology.md"]
     prose = " ".join(
         line for line in text.splitlines() if not line.startswith(("|", ": ", "[Download"))

@@ -57,7 +57,9 @@ def naive_route(
             )
     out = scratch / "naive-book"
     for language in languages:
-        generated = runner.generate(year, data_dir, language)
+        generated = runner.generate(
+            year, data_dir, build_dir, runner.chapter_notebooks(pages), language
+        )
         stage = runner.stage_book(year, pages, build_dir, generated, language=language)
         target = paths.language_dir(out, language)
         target.mkdir(parents=True, exist_ok=True)

@@ -261,8 +261,11 @@ class ChapterRunner:
 
     def reusable(self, notebook: Path, language: str = "en") -> bool:
         """True when the chapter's last successful run in `language` is still valid."""
+        from volreport.chapters import collect
+
         files = ChapterFiles.of(self.build_dir, notebook, language)
-        if not (files.record.exists() and files.executed.exists() and files.output_dir.exists()):
+        saved = files.output_dir / collect.SAVED_NAME  # what `generate` reads
+        if not (files.record.exists() and files.executed.exists() and saved.exists()):
             return False
         cached = json.loads(files.record.read_text(encoding="utf-8"))
         key = chapter_key(notebook, self.parameters_for(language), self.package)
@@ -366,31 +369,50 @@ class Generated:
     synthetic: bool
 
 
-def generate(year: int, data_dir: Path | None, language: str = "en") -> Generated:
-    """Headline indicators, generated pages (methodology, tables) and `_variables.yml`
-    values, written in `language`."""
-    from volreport.chapters import collect
+def load_dataset(year: int, data_dir: Path | None, language: str = "en"):
+    """The year's dataset as read in `language` (edition texts are per language)."""
     from volreport.core import i18n
-    from volreport.data import dataset, indicators
-    from volreport.publish import editorial
+    from volreport.data import dataset
 
     with i18n.speaking(language):
-        ds = dataset.load_year(year, data_dir)
-        headline = collect.headline_indicators(ds)
-        pages = editorial.generated_pages(ds, headline, collect.discrepancies(ds))
+        return dataset.load_year(year, data_dir)
+
+
+def generate(
+    year: int,
+    data_dir: Path | None,
+    build_dir: Path,
+    notebooks: Iterable[Path],
+    language: str = "en",
+    ds=None,
+) -> Generated:
+    """Headline indicators, generated pages (methodology, tables) and `_variables.yml`
+    values, written in `language`, from what the chapters' runs in `language` saved in
+    their output folders (`collect.save`): no chapter is computed here. `ds` is the
+    dataset as `load_dataset` reads it, when already loaded."""
+    from volreport.chapters import collect
+    from volreport.core import i18n
+    from volreport.data import indicators
+    from volreport.publish import editorial
+
+    chapters = []
+    for notebook in notebooks:
+        output_dir = ChapterFiles.of(build_dir, notebook, language).output_dir
+        try:
+            chapters.append(collect.load(output_dir))
+        except FileNotFoundError as error:
+            raise BuildError(str(error)) from None
+    if ds is None:
+        ds = load_dataset(year, data_dir, language)
+    with i18n.speaking(language):
+        headline = collect.headline_indicators(chapters)
+        pages = editorial.generated_pages(ds, headline, collect.discrepancies(chapters))
         values = (
             indicators.variables(headline, year)
             | editorial.page_variables(ds)
-            | collect.variables(ds)
+            | collect.variables(chapters)
         )
     return Generated(headline, pages, values, ds.synthetic)
-
-
-def generate_all(
-    year: int, data_dir: Path | None, languages: Iterable[str]
-) -> dict[str, Generated]:
-    """`generate` in each language."""
-    return {language: generate(year, data_dir, language) for language in languages}
 
 
 def profile_path(config: Path, language: str) -> Path:
@@ -1058,11 +1080,18 @@ def build(
             f"({', '.join(chosen)}), {jobs or os.cpu_count()} parallel jobs"
         )
         runner = ChapterRunner(year, build_dir, data_dir, echo)
-        # The parent would only wait for the kernels: it computes the generated pages meanwhile.
+        # The parent would only wait for the kernels: it reads the dataset meanwhile, then
+        # builds the generated pages from what the chapters saved (it computes none).
         with ThreadPoolExecutor(max_workers=1) as side:
-            pending_content = side.submit(generate_all, year, data_dir, chosen)
+            loading = {
+                language: side.submit(load_dataset, year, data_dir, language) for language in chosen
+            }
             runs = runner.run(notebooks, jobs or os.cpu_count() or 1, force, chosen)
-            generated = pending_content.result()
+            datasets = {language: future.result() for language, future in loading.items()}
+        generated = {
+            language: generate(year, data_dir, build_dir, notebooks, language, datasets[language])
+            for language in chosen
+        }
         stages = {
             language: stage_book(
                 year, pages, build_dir, generated[language], report_folder, language

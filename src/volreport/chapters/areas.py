@@ -10,6 +10,7 @@ published report (`ds.edition.published`) compares its figures with the report's
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Any
 
 import pandas as pd
@@ -248,10 +249,13 @@ def hours_by_area_display(frame: pd.DataFrame, published: bool = True) -> pd.Dat
 
 def plot_hours_by_area(frame: pd.DataFrame):
     """Horizontal bars of hours by area (from `hours_by_area_table`), largest on top, each
-    labelled with its hours, so that an area too small to show as a bar is still read."""
+    labelled with its hours, so that an area too small to show as a bar is still read; a
+    long area name is wrapped (`display.fit_label`)."""
     data = frame.reset_index(drop=True)
     hours = data["hours"].astype("float64")
-    figure, axis = display.bar_chart(len(data), per_row=0.36)
+    names = [display.fit_label(name) for name in data["area_short_name"]]
+    wrapped = any("\n" in name for name in names)
+    figure, axis = display.bar_chart(len(data), per_row=0.46 if wrapped else 0.36)
     bars = axis.barh(range(len(data)), hours.fillna(0), height=0.72, color=display.PALETTE[0])
     labels = [
         None if pd.isna(value) else fmt.qualified(value, qualifier)
@@ -261,7 +265,7 @@ def plot_hours_by_area(frame: pd.DataFrame):
     for row, value in enumerate(hours):
         if pd.isna(value):
             display.gap_label(axis, row)
-    axis.set_yticks(range(len(data)), data["area_short_name"])
+    axis.set_yticks(range(len(data)), names)
     axis.set_ylim(len(data) - 0.5, -0.5)
     axis.set_xlim(0, (hours.max() if hours.notna().any() else 1) * display.LABEL_ROOM)
     display.values_only(axis)
@@ -304,9 +308,9 @@ def regional_hours_table(ds: Dataset) -> pd.DataFrame:
         }
     )
     frame["share_pct"] = 100 * frame["hours"] / total if total else float("nan")
-    return frame.sort_values(["hours", "region_name"], ascending=[False, True]).reset_index(
-        drop=True
-    )
+    return frame.sort_values(
+        ["hours", "region_name"], ascending=[False, True], key=common.by_name("region_name")
+    ).reset_index(drop=True)
 
 
 def regional_hours_display(frame: pd.DataFrame) -> pd.DataFrame:
@@ -466,7 +470,8 @@ def representation_matrix(ds: Dataset) -> pd.DataFrame:
 
 def plot_representation(frame: pd.DataFrame):
     """Grid of the region x area bands (from `representation_matrix`), three shades: the
-    areas across the top in horizontal words, the regions down the side."""
+    areas across the top in horizontal words (upright where they would run into each
+    other, `labels_collide`), the regions down the side."""
     import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
@@ -487,7 +492,7 @@ def plot_representation(frame: pd.DataFrame):
     axis.set_ylim(rows, 0)
     axis.set_xticks([])
     axis.set_yticks([r + 0.5 for r in range(rows)], wide.index)
-    column_labels(axis, list(wide.columns))
+    labels = column_labels(axis, list(wide.columns))
     for side in ("top", "right", "bottom", "left"):
         axis.spines[side].set_visible(False)
     names = band_names()
@@ -500,27 +505,91 @@ def plot_representation(frame: pd.DataFrame):
         bbox_to_anchor=(0, -0.01), ncol=3, alignment="left", handlelength=1.2,
     )  # fmt: skip
     figure.tight_layout()
+    if labels_collide(figure, axis, labels):
+        # The names are too long for two tiers (the longer words of some languages):
+        # upright labels, one column wide each, the grid's cells as they were.
+        for artist in labels:
+            artist.remove()
+        room_above(figure, axis, upright_column_labels(axis, list(wide.columns)))
     return figure
 
 
-def column_labels(axis, names: list[str]) -> None:
+def room_above(figure, axis, texts: list, pad: float = 0.1) -> None:
+    """Make `figure` as tall as `texts` over `axis` need (and `pad` inches more), the axes
+    keeping their size and place from the bottom."""
+    renderer = figure.canvas.get_renderer()
+    width, height = figure.get_size_inches()
+    box = axis.get_position()
+    top = max(text.get_window_extent(renderer).y1 for text in texts) / figure.dpi
+    taller = top + pad  # the figure's bottom is at 0
+    figure.set_size_inches(width, taller)
+    axis.set_position([box.x0, box.y0 * height / taller, box.width, box.height * height / taller])
+
+
+COLUMN_LABEL_SIZE = display.SMALL_FONT_SIZE - 1
+COLUMN_LABEL_GAP = 3  # points between two column labels, or a label and a leader line
+
+
+def column_labels(axis, names: list[str]) -> list:
     """Horizontal labels over the columns of a grid, in two staggered tiers so that each
-    may be twice a column wide; a light line leads from each upper label to its column."""
+    may be twice a column wide; a light line leads from each upper label to its column.
+    Returns the labels and lines drawn (see `labels_collide`)."""
     lines = [display.wrap_label(name, 12).split("\n") for name in names]
     line_height = 0.42  # a line of label text, in rows of the grid
     near = max((len(words) for words in lines[1::2]), default=1) * line_height + 0.25
+    drawn = []
     for column, words in enumerate(lines):
         tier = 1 - column % 2  # the first column's label above: room on its left
         bottom = -0.12 - tier * near
-        axis.text(
+        drawn.append(axis.text(
             column + 0.5, bottom, "\n".join(words), ha="center", va="bottom",
-            fontsize=display.SMALL_FONT_SIZE - 1, linespacing=1.05, clip_on=False,
-        )  # fmt: skip
+            fontsize=COLUMN_LABEL_SIZE, linespacing=1.05, clip_on=False,
+        ))  # fmt: skip
         if tier:
-            axis.plot(
+            drawn += axis.plot(
                 [column + 0.5, column + 0.5], [bottom + 0.05, -0.04],
                 color=display.MUTED_COLOUR, linewidth=0.6, clip_on=False,
             )  # fmt: skip
+    return drawn
+
+
+def labels_collide(figure, axis, drawn: list) -> bool:
+    """True when two of the column labels `drawn` overlap, or a label covers another's
+    leader line (less than COLUMN_LABEL_GAP apart), as laid out in `figure`."""
+    from matplotlib.lines import Line2D
+
+    renderer = figure.canvas.get_renderer()
+    gap = COLUMN_LABEL_GAP * figure.dpi / 72
+    boxes = [a.get_window_extent(renderer) for a in drawn if not isinstance(a, Line2D)]
+    leaders = [a.get_window_extent(renderer) for a in drawn if isinstance(a, Line2D)]
+    if any(
+        a.x0 < b.x1 + gap and b.x0 < a.x1 + gap and a.y0 < b.y1 and b.y0 < a.y1
+        for a, b in combinations(boxes, 2)
+    ):
+        return True
+    return any(
+        box.x0 - gap < line.x0 < box.x1 + gap and box.y0 < line.y1 and line.y0 < box.y1
+        for box in boxes
+        for line in leaders
+    )
+
+
+def upright_column_labels(axis, names: list[str]) -> list:
+    """Labels over the columns of a grid that read upwards, each in at most two lines (a
+    column's width holds two): for names too long to lie across two columns."""
+    drawn = []
+    for column, name in enumerate(names):
+        width = max(14, (len(str(name)) + 1) // 2)
+        text = display.wrap_label(name, width)
+        while text.count("\n") > 1:
+            width += 1
+            text = display.wrap_label(name, width)
+        drawn.append(axis.text(
+            column + 0.5, -0.12, text, rotation=90, ha="center", va="bottom",
+            multialignment="left", fontsize=COLUMN_LABEL_SIZE, linespacing=1.05,
+            clip_on=False,
+        ))  # fmt: skip
+    return drawn
 
 
 def band_conflicts(ds: Dataset) -> pd.DataFrame:
@@ -808,7 +877,8 @@ def rfo_support_table(ds: Dataset) -> pd.DataFrame:
     frame["level_label"] = frame["level"].map(support_names()).fillna(not_available())
     ranks = {level: i for i, level in enumerate(SUPPORT_LEVELS)}
     frame["_rank"] = frame["level"].map(ranks).fillna(len(ranks))
-    frame = frame.sort_values(["_rank", "region_name"]).drop(columns="_rank")
+    frame = frame.sort_values(["_rank", "region_name"], key=common.by_name("region_name"))
+    frame = frame.drop(columns="_rank")
     return frame.reset_index(drop=True)
 
 
@@ -1160,11 +1230,12 @@ def rfo_support_text(result: AreasResult) -> str:
 # --- indicators, discrepancies and variables ------------------------------------------------
 
 
-def indicators(ds: Dataset) -> list[Indicator]:
-    """Headline indicators of chapter 3: total hours, hours per area, development activities."""
-    total = national_hours(ds)
+def indicators(ds: Dataset, result: AreasResult) -> list[Indicator]:
+    """Headline indicators of chapter 3: total hours, hours per area, development activities
+    (from `compute(ds)`)."""
+    total = result.hours
     source = total.source or not_available()
-    result = [
+    found = [
         Indicator(
             "hours_total",
             term("Volunteer hours recorded by the RFO"),
@@ -1175,14 +1246,14 @@ def indicators(ds: Dataset) -> list[Indicator]:
             total.qualifier,
         )
     ]
-    frame = hours_by_area_table(ds).set_index("area")
+    frame = result.hours_by_area.set_index("area")
     names = area_names(ds)
     for area in area_order(ds):
         value = _optional(frame["hours"].get(area)) if area in frame.index else None
         area_status = str(frame.at[area, "status"]) if value is not None else "missing"
         qualifier = str(frame.at[area, "qualifier"]) if value is not None else "exact"
         area_source = _row_source(ds, "hours", area)
-        result.append(
+        found.append(
             Indicator(
                 f"hours_{area}",
                 term("Volunteer hours: {area}").format(area=names[area]),
@@ -1198,7 +1269,7 @@ def indicators(ds: Dataset) -> list[Indicator]:
         "development_volunteers": "persons",
         "development_hours": "hours",
     }
-    development = development_totals(ds)
+    development = result.development_totals
     labels = {
         "development_events": term("Volunteering-development activities: events"),
         "development_volunteers": term("Volunteering-development activities: volunteers"),
@@ -1208,7 +1279,7 @@ def indicators(ds: Dataset) -> list[Indicator]:
         value, qualifier = development[indicator]
         rows = ds.obs(indicator, region=NATIONAL, category="")
         status = str(rows["status"].iloc[0]) if value is not None else "missing"
-        result.append(
+        found.append(
             Indicator(
                 indicator,
                 labels[indicator],
@@ -1219,7 +1290,7 @@ def indicators(ds: Dataset) -> list[Indicator]:
                 qualifier,
             )
         )
-    return result
+    return found
 
 
 def _row_source(ds: Dataset, indicator: str, category: str = "") -> str:
@@ -1236,7 +1307,7 @@ def _discrepancy_text(kind: str, **context: Any) -> tuple[str, str, str]:
     return published, recomputed, explanation
 
 
-def discrepancies(ds: Dataset) -> list[Discrepancy]:
+def discrepancies(ds: Dataset, result: AreasResult) -> list[Discrepancy]:
     """Where chapter 3 of the published report disagrees with itself.
 
     Only a vintage transcribed from a published report has any: from then on the
@@ -1244,7 +1315,6 @@ def discrepancies(ds: Dataset) -> list[Discrepancy]:
     """
     if not ds.edition.published:
         return []
-    result = compute(ds)
     found = []
     frame = result.hours_by_area
     if frame["hours"].notna().all() and result.hours_total is not None:
@@ -1305,10 +1375,10 @@ def discrepancies(ds: Dataset) -> list[Discrepancy]:
     return found
 
 
-def variables(ds: Dataset) -> dict[str, str]:
+def variables(ds: Dataset, result: AreasResult) -> dict[str, str]:
     """`{{< var >}}` values for the commentary: `areas_share_<area>`, each area's share of the
     national hours recomputed from its hours ('38.35%'), 'not available' when it cannot be."""
-    frame = hours_by_area_table(ds).set_index("area")
+    frame = result.hours_by_area.set_index("area")
     found = {}
     for area in area_order(ds):
         share = _value(frame["share_recomputed_pct"].get(area)) if area in frame.index else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from volreport.core import fmt
+from volreport.core import fmt, i18n
 from volreport.data.dataset import Dataset, names
 
 
@@ -31,6 +31,19 @@ def area_short_names(ds: Dataset) -> dict[str, str]:
         area: str(name) if pd.isna(programme) else str(programme).removeprefix("Birgemiz: ")
         for area, name, programme in zip(areas["id"], names(areas), areas["programme"], strict=True)
     }
+
+
+def by_name(*columns: str):
+    """A `sort_values` key that puts the text columns `columns` (names) in the alphabetical
+    order of the current language (`i18n.sort_key`: Қ after К in Kazakh, not after Я) and
+    leaves the other columns to sort by their values; a missing name stays missing."""
+
+    def key(column: pd.Series) -> pd.Series:
+        if column.name in columns:
+            return column.map(i18n.sort_key, na_action="ignore")
+        return column
+
+    return key
 
 
 def area_order(ds: Dataset) -> list[str]:

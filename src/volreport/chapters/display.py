@@ -18,7 +18,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from itertools import combinations, pairwise
 from pathlib import Path
 
@@ -47,6 +47,7 @@ SMALL_FONT_SIZE = 12.5
 CHART_GAP = "not available"  # in a chart, where a value has no bar (English; see chart_gap)
 LABEL_ROOM = 1.25  # a value axis this much longer than the longest bar holds its label
 GRID_COLOUR = "#d8dee4"
+BACKING = {"facecolor": "white", "edgecolor": "none", "pad": 0.6}  # a label over a line
 TEXT_COLOUR = "#1f2328"
 MUTED_COLOUR = "#59636e"
 _LABEL = re.compile(r"^(fig|tbl)-[a-z0-9-]+$")
@@ -131,6 +132,24 @@ def text_on(colour: str) -> str:
     return "white" if luminance < 0.2 else TEXT_COLOUR
 
 
+def number(value, decimals: int = 0, *, grouped: bool = True) -> str:
+    """A number as tables and charts show it: as the prose writes it (`fmt.number`, in the
+    current language), a negative one with a minus sign ('−46', as the prose's '−46 %'),
+    never an ASCII hyphen; `grouped=False` without thousands separators (a year). A
+    missing value is the gap mark. The CSV downloads keep plain numbers ('-46')."""
+    if value is None or pd.isna(value):
+        return GAP_MARK
+    value = float(value)
+    if round(value, decimals) == 0:
+        value = 0.0  # no '−0'
+    if grouped:
+        text = fmt.number(value, decimals)
+    else:
+        group, decimal = fmt.separators()
+        text = f"{value:.{decimals}f}".replace(".", decimal)
+    return text.replace("-", fmt.MINUS, 1) if text.startswith("-") else text
+
+
 def bar_chart(rows: int, *, per_row: float = 0.36, extra: float = 0.9):
     """A new figure and axes for horizontal bars: FIGURE_WIDTH wide, `per_row` inches per
     category, value gridlines only."""
@@ -143,9 +162,12 @@ def bar_chart(rows: int, *, per_row: float = 0.36, extra: float = 0.9):
     return figure, axis
 
 
-def label_bars(axis, bars, texts, *, inside_from: float | None = None) -> None:
+def label_bars(
+    axis, bars, texts, *, inside_from: float | None = None, backed: bool = False
+) -> None:
     """Write `texts` at the end of horizontal `bars`: beyond a bar, or inside its end in
-    white when the bar is longer than `inside_from` (in data units)."""
+    white when the bar is longer than `inside_from` (in data units). `backed`: on a white
+    ground, over a line drawn across the bars (a reference value's)."""
     for bar, text in zip(bars, texts, strict=True):
         if not text:
             continue
@@ -161,14 +183,17 @@ def label_bars(axis, bars, texts, *, inside_from: float | None = None) -> None:
             va="center",
             fontsize=SMALL_FONT_SIZE,
             color=text_on(bar.get_facecolor()) if inside else TEXT_COLOUR,
+            **({"bbox": BACKING, "zorder": 4} if backed and not inside else {}),
         )
 
 
-def grouped_bars(axis, categories, series: dict, *, texts=None, height: float = 0.8) -> None:
+def grouped_bars(
+    axis, categories, series: dict, *, texts=None, height: float = 0.8, backed: bool = False
+) -> None:
     """Horizontal bars of several series per category, first category at the top, each
     series in its `series_colours` colour and each bar labelled with its value (`texts`:
     value -> text). A value that is not available gets no bar but the words CHART_GAP."""
-    texts = texts or (lambda value: fmt.number(value))
+    texts = texts or (lambda value: number(value))
     colours = series_colours(series)
     width = height / len(series)
     positions = range(len(categories))
@@ -178,7 +203,7 @@ def grouped_bars(axis, categories, series: dict, *, texts=None, height: float = 
         bars = axis.barh(
             rows, values.fillna(0), height=width * 0.92, color=colours[name], label=name
         )
-        label_bars(axis, bars, [None if pd.isna(v) else texts(v) for v in values])
+        label_bars(axis, bars, [None if pd.isna(v) else texts(v) for v in values], backed=backed)
         for row, value in zip(rows, values, strict=True):
             if pd.isna(value):
                 gap_label(axis, row)
@@ -209,10 +234,13 @@ def gap_label(axis, row: float) -> None:
     )
 
 
-def legend_above(axis, columns: int = 2) -> None:
+def legend_above(axis, columns: int = 2, handles: list | None = None) -> None:
     """The series legend in one row above the plot, aligned with its right edge (it may
-    reach over the category labels, never beyond the figure)."""
+    reach over the category labels, never beyond the figure); `handles`: its entries in
+    their order (default: every labelled artist)."""
+    extra = {} if handles is None else {"handles": handles}
     axis.legend(
+        **extra,
         loc="lower right",
         bbox_to_anchor=(1, 1.0),
         ncol=columns,
@@ -228,24 +256,88 @@ def values_only(axis) -> None:
     axis.grid(False)
 
 
+SHORT_WORD = 2  # letters of a word that does not end a line ('по', 'и', 'ең', 'of')
+SHORT_WORD_ROOM = 3  # characters a line may run over its width to keep one with the next
+_SPACES = re.compile(r"[ \t\r\n]+")  # where a label may break: not at a no-break space
+
+
 def wrap_label(name: str, width: int = 24) -> str:
-    """A label in lines of at most about `width` characters, as even as the words allow;
-    a word longer than that is hyphenated."""
+    """A label in lines of at most about `width` characters: the fewest lines, as even as
+    the words allow; a word longer than that is hyphenated.
+
+    Of the breaks that are as even, the label takes one that leaves no short word
+    (SHORT_WORD letters: a preposition, a conjunction) at the end of a line and that keeps
+    a parenthesis on one line, then the most even ('Самая низкая / по регионам', not
+    'Самая / низкая по регионам'); to keep a short word with the next, a line may run
+    SHORT_WORD_ROOM characters over. A no-break space (a figure's '1 088 387') never breaks.
+    """
     words: list[str] = []
-    for word in str(name).split():
+    for word in _SPACES.split(str(name).strip()):
         while len(word) > width + 1:
             cut = (len(word) + 1) // 2
             words.append(word[:cut] + "-")
             word = word[cut:]
         words.append(word)
+
+    def splits(count: int):
+        for cuts in combinations(range(1, len(words)), count - 1):
+            yield [" ".join(words[a:b]) for a, b in pairwise((0, *cuts, len(words)))]
+
     lines = [" ".join(words)]
     while max(len(line) for line in lines) > width and len(lines) < len(words):
-        splits = (
-            [" ".join(words[a:b]) for a, b in pairwise((0, *cuts, len(words)))]
-            for cuts in combinations(range(1, len(words)), len(lines))
-        )
-        lines = min(splits, key=lambda parts: max(map(len, parts)))  # the first most even
+        lines = min(splits(len(lines) + 1), key=lambda parts: max(map(len, parts)))
+    if len(lines) > 1:
+        longest = max(width, max(map(len, lines)))
+        fitting = [parts for parts in splits(len(lines)) if max(map(len, parts)) <= longest]
+        lines = min(fitting, key=_break_cost)
+        if _break_cost(lines)[0]:  # a short word ends a line: a little longer line, if need be
+            roomier = [
+                parts
+                for parts in splits(len(lines))
+                if max(map(len, parts)) <= longest + SHORT_WORD_ROOM and not _break_cost(parts)[0]
+            ]
+            lines = min(roomier, key=_break_cost, default=lines)
     return "\n".join(line.replace("- ", "-") for line in lines)
+
+
+def _break_cost(lines: list[str]) -> tuple[int, int, int, int]:
+    """How well `lines` break a label (lower is better): lines that end with a short word,
+    breaks inside a parenthesis, the longest line, the unevenness of the lines."""
+    short = sum(
+        len(re.sub(r"\W", "", line.rsplit(" ", 1)[-1])) <= SHORT_WORD for line in lines[:-1]
+    )
+    inside, depth = 0, 0
+    for line in lines[:-1]:
+        depth += line.count("(") - line.count(")")
+        inside += depth > 0
+    return short, inside, max(map(len, lines)), sum(len(line) ** 2 for line in lines)
+
+
+LABEL_SHARE = 0.45  # of FIGURE_WIDTH: a category label at most this wide (`fit_label`)
+
+
+def text_width(text: str, size: float = FONT_SIZE) -> float:
+    """The width of `text` (its longest line) in the charts' font at `size` points, in inches."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    font = FontProperties(family=chart_style()["font.family"], size=size)
+    measure = TextToPath().get_text_width_height_descent
+    return max(measure(line, font, ismath=False)[0] for line in str(text).split("\n")) / 72
+
+
+def fit_label(name: str, share: float = LABEL_SHARE, size: float = FONT_SIZE) -> str:
+    """A category label on one line when it takes at most `share` of the chart's width,
+    else wrapped (`wrap_label`) to fit it: the longer names of some languages ('Другое
+    социальное волонтерство') leave the bars their room."""
+    room = share * FIGURE_WIDTH
+    if text_width(name, size) <= room:
+        return str(name)
+    for width in range(len(str(name)) - 1, 7, -1):
+        wrapped = wrap_label(name, width)
+        if text_width(wrapped, size) <= room:
+            return wrapped
+    return wrap_label(name, 8)
 
 
 def value_limits(values, *, step: float, room: float = 0.0) -> tuple[float, float]:
@@ -262,8 +354,37 @@ def thousands_axis(axis, which: str = "x") -> None:
     """Tick labels with thousands separators (1,000) on the value axis."""
     import matplotlib.ticker as ticker
 
-    formatter = ticker.FuncFormatter(lambda value, _: fmt.number(value))
+    formatter = ticker.FuncFormatter(lambda value, _: number(value))
     (axis.xaxis if which == "x" else axis.yaxis).set_major_formatter(formatter)
+
+
+TICK_GAP = 0.5  # in ems of the tick labels: the least space between two (twice with spaces)
+
+
+def spaced_ticks(figure) -> None:
+    """Fewer ticks on a value axis whose tick labels run into each other (the wider
+    numbers of some languages, '40 %' against '40%'): every other tick, as often as needed."""
+    import matplotlib.ticker as ticker
+
+    renderer = figure.canvas.get_renderer()
+    for axis in figure.axes:
+        for _ in range(3):
+            low, high = sorted(axis.get_xlim())
+            ticks = [t for t in axis.xaxis.get_major_ticks() if low <= t.get_loc() <= high]
+            labels = [t.label1 for t in ticks if t.label1.get_visible() and t.label1.get_text()]
+            if len(labels) < 3:
+                break
+            boxes = sorted(
+                (label.get_window_extent(renderer) for label in labels), key=lambda b: b.x0
+            )
+            # Labels with a space in them ('40 %') need more between them to read apart.
+            spaced = any(any(c.isspace() for c in label.get_text()) for label in labels)
+            least = TICK_GAP * (2 if spaced else 1) * labels[0].get_fontsize() * figure.dpi / 72
+            if all(b.x0 - a.x1 >= least for a, b in pairwise(boxes)):
+                break
+            kept = [tick.get_loc() for tick in ticks][::2]  # the first tick stays
+            axis.xaxis.set_major_locator(ticker.FixedLocator(kept))
+            figure.canvas.draw()
 
 
 def output_data_dir(year: int, output_dir: Path | str | None) -> Path:
@@ -419,7 +540,7 @@ def qualified_cells(
             continue
         places = column_decimals(pd.Series([float(value)])) if decimals is None else decimals
         cells.append(
-            fmt.qualified(float(value), "exact" if pd.isna(qualifier) else qualifier, places)
+            fmt.qualified(number(value, places), "exact" if pd.isna(qualifier) else qualifier)
         )
     return cells
 
@@ -427,18 +548,16 @@ def qualified_cells(
 def table_style(frame: pd.DataFrame):
     """A table for display: no index, gaps as a dash, numbers at the decimals they carry.
 
-    Numbers from 1,000 up get thousands separators, except in year columns.
-    The CSV keeps the raw values and empty cells.
+    Numbers are written as the prose writes them (`number`: the language's separators, a
+    minus sign for a negative number); from 1,000 up with thousands separators, except in
+    year columns. The CSV keeps the raw values and empty cells.
     """
     # Text from data files (one day from returned spreadsheets) is shown, never run as HTML.
     styler = frame.style.hide(axis="index").format(na_rep=GAP_MARK, escape="html")
-    group, decimal = fmt.separators()
     for column in frame.select_dtypes("number").columns:
         is_year = any("year" in str(name).lower() for name in (column, english_header(column)))
         styler = styler.format(
-            precision=column_decimals(frame[column]),
-            thousands=None if is_year else group,
-            decimal=decimal,
+            partial(number, decimals=column_decimals(frame[column]), grouped=not is_year),
             na_rep=GAP_MARK,
             subset=[column],
         )
@@ -554,8 +673,9 @@ def table_notes(shown: Shown) -> str:
 
 
 def source_line(sources: list[str]) -> str:
-    """The line under a chart naming the sources of its data, as Markdown."""
-    text = prose.render("display/source", sources=sources)
+    """The line under a chart naming the sources of its data, as Markdown; a source named
+    twice is named once (`distinct_sources`)."""
+    text = prose.render("display/source", sources=distinct_sources(sources))
     return f"::: {{.{SOURCE_CLASS}}}\n{text}\n:::"
 
 
@@ -598,7 +718,53 @@ def sources(
             found.append(str(entry["source"]))
     # Each source in the current language (the vintage's sources.csv), then joined.
     texts = [ds.source_text(source) for source in dict.fromkeys(found)]
-    return regional_sources_joined(list(dict.fromkeys(texts)), region_names(ds))
+    return regional_sources_joined(distinct_sources(texts), region_names(ds))
+
+
+SECTION_MARK = "§"  # a source's part that names a section of a document
+
+
+def source_parts(source: str) -> list[str]:
+    """The parts of a source that names several ('A; B'), split at the semicolons that are
+    not inside parentheses."""
+    parts, depth, start = [], 0, 0
+    for position, character in enumerate(source):
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if depth == 0 and source.startswith("; ", position):
+            parts.append(source[start:position])
+            start = position + 2
+    return [part for part in (*parts, source[start:]) if part.strip()]
+
+
+def distinct_sources(sources: list[str]) -> list[str]:
+    """`sources` in order, each part of a source named once.
+
+    A source may name several parts of one document, the document once: 'Report 2022,
+    §A, text; §B, text'. A part named by an earlier source is left out of a later one (its
+    other parts keep the document's name: 'Report 2022, §B, text'), and a source all of
+    whose parts were named already is left out.
+    """
+    seen: set[str] = set()
+    result: list[str] = []
+    for source in sources:
+        kept: list[str] = []
+        document = None
+        for part in source_parts(source):
+            if part.startswith(SECTION_MARK) and document is not None:
+                whole = f"{document}, {part}"
+            else:
+                stem, mark, _ = part.partition(f", {SECTION_MARK}")
+                document = stem if mark else None
+                whole = part
+            if whole in seen:
+                continue
+            seen.add(whole)
+            # A part after the first kept one may leave the document's name unsaid again.
+            same = document is not None and kept and kept[0].startswith(f"{document}, ")
+            kept.append(whole.removeprefix(f"{document}, ") if same else whole)
+        if kept:
+            result.append("; ".join(kept))
+    return result
 
 
 def region_names(ds) -> set[str]:
@@ -704,6 +870,7 @@ def show_figure(
         raise ValueError(f"{label}: a chart needs the source of its data")
     if not wide:
         fit_width(figure)
+    spaced_ticks(figure)
     write_csv(data, label, output_data_dir(year, output_dir))
     display(figure)
     plt.close(figure)

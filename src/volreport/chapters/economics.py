@@ -363,7 +363,7 @@ def plot_hours(frame: pd.DataFrame):
     left = 0.0
     for label, width, colour in segments:
         axis.barh([0], [width], left=left, height=0.6, color=colour,
-                  label=f"{label}: {fmt.number(width)}")  # fmt: skip
+                  label=f"{label}: {display.number(width)}")  # fmt: skip
         left += width
     axis.set_yticks([])
     axis.set_xlim(0, left * 1.02 if left else 1)
@@ -373,19 +373,20 @@ def plot_hours(frame: pd.DataFrame):
     axis.spines["left"].set_visible(False)
     axis.set_xlabel(term("Hours"))
     display.legend_above(axis, columns=1)
-    fit_legend(figure, axis, {label: fmt.number(width) for label, width, _ in segments})
+    fit_legend(figure, axis, {label: display.number(width) for label, width, _ in segments})
     figure.tight_layout()
     return figure
 
 
 LEGEND_SHARE = 0.95  # of the figure's width: a wider legend has its labels wrapped
-LEGEND_LABEL_WIDTH = 28  # characters of a wrapped legend label's lines
+LEGEND_LABEL_WIDTH = 32  # characters of a wrapped legend entry's lines, its figure included
+BASIS_LABEL_WIDTH = 22  # characters of the lines of a wage basis's label (`plot_sensitivity`)
 
 
 def fit_legend(figure, axis, figures: dict[str, str]) -> None:
     """Wrap the words of the legend's labels ('label: figure') when the legend is wider
     than the figure (the longer words of some languages), so that the plot keeps its width;
-    the figure stays on the last line, whole."""
+    the figure stays on the last line, whole, and counts in the lines' length."""
     legend = axis.get_legend()
     renderer = figure.canvas.get_renderer()
     if legend.get_window_extent(renderer).width <= LEGEND_SHARE * figure.bbox.width:
@@ -393,8 +394,8 @@ def fit_legend(figure, axis, figures: dict[str, str]) -> None:
     for container in axis.containers:
         label, _, figure_text = str(container.get_label()).rpartition(": ")
         if label in figures:
-            wrapped = display.wrap_label(label, LEGEND_LABEL_WIDTH)
-            container.set_label(f"{wrapped}: {figure_text}")
+            whole = figure_text.replace(" ", "\u00a0")  # the figure stays on one line
+            container.set_label(display.wrap_label(f"{label}: {whole}", LEGEND_LABEL_WIDTH))
     display.legend_above(axis, columns=1)
 
 
@@ -577,7 +578,7 @@ def sensitivity_display(frame: pd.DataFrame, with_net: bool = True) -> pd.DataFr
 
 def plot_sensitivity(frame: pd.DataFrame, published_value: float | None, with_net: bool = True):
     """Horizontal bars of the value per wage basis in billions of KZT, each labelled with
-    its value; a published figure (if any) as a dashed line.
+    its value; a published figure (if any) as a dashed line, named in the legend.
 
     `with_net=False` (no hours counted twice) draws one bar per wage: both are the same.
     """
@@ -585,25 +586,33 @@ def plot_sensitivity(frame: pd.DataFrame, published_value: float | None, with_ne
     keys = ["as_counted", "net"] if with_net else ["as_counted"]
     legend = hours_basis_names()
     series = {legend[key]: data[f"value_{key}_kzt"].astype("float64") / BILLION for key in keys}
-    names = [display.wrap_label(name, 22) for name in data["basis"]]
+    names = [display.wrap_label(name, BASIS_LABEL_WIDTH) for name in data["basis"]]
     figure, axis = display.bar_chart(len(data), per_row=0.45 * len(keys) + 0.25, extra=1.2)
-    display.grouped_bars(axis, names, series, texts=lambda value: fmt.number(value, 2))
+    display.grouped_bars(
+        axis, names, series, texts=lambda value: display.number(value, 2), backed=True
+    )
     longest = max((values.max() for values in series.values()), default=1)
+    handles = axis.get_legend_handles_labels()[0]
     if published_value is not None:
+        # The published figure is a dashed line across the bars, named in the legend.
         stated = published_value / BILLION
-        axis.axvline(stated, color=display.TEXT_COLOUR, linestyle="--", linewidth=1)
-        axis.annotate(
-            term("published: {value}").format(value=fmt.number(stated, fmt.shown_decimals(stated))),
-            xy=(stated, 0),
-            xycoords=("data", "axes fraction"),
-            xytext=(4, 4),
-            textcoords="offset points",
-            fontsize=display.SMALL_FONT_SIZE,
+        words = term("published: {value}").format(
+            value=display.number(stated, fmt.shown_decimals(stated))
+        )
+        handles.append(
+            axis.axvline(
+                stated,
+                color=display.TEXT_COLOUR,
+                linestyle="--",
+                linewidth=1,
+                label=fmt.capitalize_first(words),
+                zorder=3,
+            )  # fmt: skip
         )
         longest = max(longest, stated)
     axis.set_xlim(0, longest * 1.25)
     axis.set_xlabel(term("Replacement value, billion KZT"))
-    display.legend_above(axis, columns=1)
+    display.legend_above(axis, columns=1, handles=handles)
     figure.tight_layout()
     return figure
 
@@ -864,14 +873,13 @@ def fte_text(result: EconomicsResult) -> str:
 # --- indicators, discrepancies and variables ---------------------------------------------------
 
 
-def indicators(ds: Dataset) -> list[Indicator]:
+def indicators(ds: Dataset, result: EconomicsResult) -> list[Indicator]:
     """Headline indicators of chapter 5, computed by the documented method (status derived).
 
     Each carries the qualifier of the hours it is computed from: the sum of the
     initiatives' hours is qualified by its parts (`sum_qualifier`), and the value and the
     full-time equivalents scale the adjusted hours by exact parameters, keeping its qualifier.
     """
-    result = compute(ds)
     source = term(
         "computed: recorded and unrecorded hours at replacement cost (methodology appendix)"
     )
@@ -916,10 +924,9 @@ def indicators(ds: Dataset) -> list[Indicator]:
     ]
 
 
-def discrepancies(ds: Dataset) -> list[Discrepancy]:
+def discrepancies(ds: Dataset, result: EconomicsResult) -> list[Discrepancy]:
     """Where chapter 5 of the published report disagrees with itself or with official
     statistics; none when the vintage declares no published source."""
-    result = compute(ds)
     if not result.published:
         return []
     found = []
@@ -940,12 +947,11 @@ def discrepancies(ds: Dataset) -> list[Discrepancy]:
     return found
 
 
-def variables(ds: Dataset) -> dict[str, str]:
+def variables(ds: Dataset, result: EconomicsResult) -> dict[str, str]:
     """`{{< var >}}` values for the chapter's commentary and the method notes.
 
     Names start with `economics_`; a value the data do not give is 'not available'.
     """
-    result = compute(ds)
     values = context(result)
     gap = gap_text()
 

@@ -161,7 +161,9 @@ def plot_project_hours(frame: pd.DataFrame):
     data = frame.dropna(subset=["hours_shown"]).astype({"hours_shown": "float64"})
     data = data.sort_values("hours_shown", ascending=False).reset_index(drop=True)
     colour = display.PALETTE[0]
-    figure, axis = display.bar_chart(len(data), per_row=0.42)
+    names = [display.fit_label(name) for name in data["project"]]
+    wrapped = any("\n" in name for name in names)
+    figure, axis = display.bar_chart(len(data), per_row=0.5 if wrapped else 0.42)
     bars = axis.barh(range(len(data)), data["hours_shown"], height=0.7, color=colour)
     labels = []
     for bar, row in zip(bars, data.itertuples(), strict=True):
@@ -170,11 +172,11 @@ def plot_project_hours(frame: pd.DataFrame):
             bar.set_facecolor("white")
             bar.set_edgecolor(colour)
             bar.set_linewidth(1)
-            labels.append(term("{hours} (derived)").format(hours=fmt.number(row.hours_shown)))
+            labels.append(term("{hours} (derived)").format(hours=display.number(row.hours_shown)))
         else:
-            labels.append(fmt.qualified(row.hours_shown, row.hours_qualifier))
+            labels.append(fmt.qualified(display.number(row.hours_shown), row.hours_qualifier))
     display.label_bars(axis, bars, labels)
-    axis.set_yticks(range(len(data)), data["project"])
+    axis.set_yticks(range(len(data)), names)
     axis.set_ylim(len(data) - 0.5, -0.5)
     axis.set_xlim(0, data["hours_shown"].max() * 1.5)
     display.values_only(axis)
@@ -371,13 +373,14 @@ def feedback_text(result: GrantsResult) -> str:
 # --- what the build collects -------------------------------------------------------------
 
 
-def indicators(ds: Dataset) -> list[Indicator]:
-    """Headline indicators of chapter 4: the grant projects' hours, volunteers and events."""
-    result = []
+def indicators(ds: Dataset, result: GrantsResult) -> list[Indicator]:
+    """Headline indicators of chapter 4: the grant projects' hours, volunteers and events
+    (from `compute(ds)`)."""
+    found = []
     names = total_names()
     for indicator, unit in TOTALS.items():
-        value = published(ds, indicator)
-        result.append(
+        value = result.totals[indicator]
+        found.append(
             Indicator(
                 indicator,
                 names[indicator],
@@ -388,10 +391,10 @@ def indicators(ds: Dataset) -> list[Indicator]:
                 value.qualifier,
             )
         )
-    return result
+    return found
 
 
-def variables(ds: Dataset) -> dict[str, str]:
+def variables(ds: Dataset, result: GrantsResult) -> dict[str, str]:
     """`{{< var >}}` values for the chapter's commentary and method notes.
 
     - grants_projects: number of grant projects listed;
@@ -402,7 +405,6 @@ def variables(ds: Dataset) -> dict[str, str]:
       the qualifier that follows from the totals' ('at least 2.1').
     Each is 'not available' when the data do not allow it.
     """
-    result = compute(ds)
     frame = result.projects
     hours = result.totals["grant_hours_total"]
     volunteers = result.totals["grant_volunteers_total"]
@@ -427,11 +429,10 @@ def variables(ds: Dataset) -> dict[str, str]:
     }
 
 
-def discrepancies(ds: Dataset) -> list[Discrepancy]:
+def discrepancies(ds: Dataset, result: GrantsResult) -> list[Discrepancy]:
     """Where chapter 4 of the published report disagrees with itself (none without one)."""
     if not ds.edition.published:
         return []
-    result = compute(ds)
     difference = _difference(result)
     if difference is None or abs(difference) < HALF_UNIT:
         return []

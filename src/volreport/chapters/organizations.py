@@ -47,6 +47,7 @@ COUNT_COLUMNS = {
     "initiative_groups": term("Initiative groups", HEADER),
 }
 MIX_LABEL_FROM = 15  # percent: a narrower part of a bar is too short to hold its share
+MIX_LABEL_MARGIN = 2.5  # points between a share and each end of its part of the bar
 # A region's name in the chart of the mix is wrapped beyond this many characters (the
 # longer names of some languages), and a chart with a wrapped name gets taller rows.
 REGION_LABEL_WIDTH = 24
@@ -312,12 +313,14 @@ def plot_mix(frame: pd.DataFrame) -> plt.Figure:
     display.values_only(axis)
     display.legend_above(axis)
     figure.tight_layout()
-    # A share written wider than its part of the bar (a narrower plot, a wider number) is
-    # left out, as the parts under MIX_LABEL_FROM are.
+    # A share written wider than its part of the bar, with a little room at both ends (a
+    # narrower plot, a wider number: '19 %'), is left out, as the parts under
+    # MIX_LABEL_FROM are.
     renderer = figure.canvas.get_renderer()
+    margin = 2 * MIX_LABEL_MARGIN * figure.dpi / 72
     for bars, texts in zip(parts, labels, strict=True):
         for bar, text in zip(bars, texts, strict=True):
-            room = bar.get_window_extent(renderer).width
+            room = bar.get_window_extent(renderer).width - margin
             if text.get_text() and text.get_window_extent(renderer).width > room:
                 text.set_text("")
     return figure
@@ -409,9 +412,8 @@ def regions_text(result: OrganizationsResult) -> str:
     return render("regions", **context(result), **regions_context(result))
 
 
-def indicators(ds: Dataset) -> list[Indicator]:
-    """Chapter 2's headline indicators with their provenance."""
-    result = compute(ds)
+def indicators(ds: Dataset, result: OrganizationsResult) -> list[Indicator]:
+    """Chapter 2's headline indicators with their provenance, from `compute(ds)`."""
     share = result.groups_share_published
     if not quotes_published_share(result):
         share = Published(
@@ -443,10 +445,9 @@ def discrepancy(topic: str, template: str, values: dict) -> Discrepancy:
 DISCREPANCY_PARTS = ("published", "recomputed", "explanation")
 
 
-def discrepancies(ds: Dataset) -> list[Discrepancy]:
+def discrepancies(ds: Dataset, result: OrganizationsResult) -> list[Discrepancy]:
     """Where chapter 2's published figures disagree with each other (none unless the vintage
     was transcribed from a published report)."""
-    result = compute(ds)
     if result.published_source is None:
         return []
     values = context(result)

@@ -9,7 +9,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from volreport.chapters import compare, display
+from volreport.chapters import common, compare, display
 from volreport.core import fmt, prose
 from volreport.core.i18n import SOURCE_LANGUAGE, term
 from volreport.data.categories import (
@@ -532,9 +532,9 @@ def volunteers_by_region_table(ds: Dataset) -> pd.DataFrame:
             "Volunteers per 1,000 population": (frame["value"] / people * 1000).round(1).to_numpy(),
         }
     )
-    return frame.sort_values(["Volunteers", "Region"], ascending=[False, True]).reset_index(
-        drop=True
-    )[columns]
+    return frame.sort_values(
+        ["Volunteers", "Region"], ascending=[False, True], key=common.by_name("Region")
+    ).reset_index(drop=True)[columns]
 
 
 def volunteers_by_region_display(frame: pd.DataFrame) -> pd.DataFrame:
@@ -900,9 +900,8 @@ def rate_status(rate: PerCapita) -> str:
     return "missing" if rate.persons_per_volunteer is None else "derived"
 
 
-def indicators(ds: Dataset) -> list[Indicator]:
-    """Chapter 1's headline indicators with their provenance."""
-    result = compute(ds)
+def indicators(ds: Dataset, result: PortraitResult) -> list[Indicator]:
+    """Chapter 1's headline indicators with their provenance, from `compute(ds)`."""
     recorded, estimate = result.recorded_per_capita, result.estimate_per_capita
     population_source = (
         national_population(ds).set_index("date").loc[recorded.population_date, "source"]
@@ -950,7 +949,7 @@ def discrepancy_words(kind: str, **context: Any) -> dict[str, str]:
     }
 
 
-def discrepancies(ds: Dataset) -> list[Discrepancy]:
+def discrepancies(ds: Dataset, result: PortraitResult) -> list[Discrepancy]:
     """Where chapter 1's published figures disagree with the recorded count or each other.
 
     Only a vintage transcribed from a published report has any: from then on the pipeline's
@@ -958,7 +957,6 @@ def discrepancies(ds: Dataset) -> list[Discrepancy]:
     """
     if not ds.edition.published:
         return []
-    result = compute(ds)
     found = []
     recorded = result.recorded_per_capita
     stated = result.published_persons_per_volunteer.value
@@ -999,7 +997,7 @@ def discrepancies(ds: Dataset) -> list[Discrepancy]:
     return found
 
 
-def variables(ds: Dataset) -> dict[str, str]:
+def variables(ds: Dataset, result: PortraitResult) -> dict[str, str]:
     """`{{< var >}}` values chapter 1 offers to commentary, as display text.
 
     - portrait_undercount_low, portrait_undercount_high: the ends of the stated range by

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from volreport.chapters import display
+from volreport.chapters import common, display
 from volreport.core import fmt, prose
 from volreport.core.i18n import SOURCE_LANGUAGE, term
 from volreport.data import contract
@@ -234,7 +234,7 @@ def region_shares(ds: Dataset) -> RegionShares:
     """Each region's share of the inquiries that give a region, largest first, and the gaps."""
     rows = regional(ds, REGION_INDICATOR)
     given = rows.dropna(subset=["value"]).sort_values(
-        ["value", "region_name"], ascending=[False, True]
+        ["value", "region_name"], ascending=[False, True], key=common.by_name("region_name")
     )
     frame = pd.DataFrame(
         {
@@ -363,15 +363,14 @@ def countries_text(result: PublicInterestResult) -> str:
     return prose.render("public_interest/abroad", **context(result))
 
 
-def variables(ds: Dataset) -> dict[str, str]:
+def variables(ds: Dataset, result: PublicInterestResult) -> dict[str, str]:
     """Values the chapter's commentary may quote with `{{< var >}}`:
     public_interest_foreign_countries, how many foreign countries sent inquiries."""
-    return {"public_interest_foreign_countries": fmt.number(len(countries_table(ds)))}
+    return {"public_interest_foreign_countries": fmt.number(len(result.countries))}
 
 
-def indicators(ds: Dataset) -> list[Indicator]:
+def indicators(ds: Dataset, result: PublicInterestResult) -> list[Indicator]:
     """Chapter 7's headline indicators with their provenance and the published qualifier."""
-    result = compute(ds)
     labels = {
         "volunteering": term("Inquiries about volunteering received by the information centre"),
         "other": term("Inquiries not related to volunteering received by the information centre"),
@@ -390,7 +389,7 @@ def indicators(ds: Dataset) -> list[Indicator]:
     ]
 
 
-def discrepancies(ds: Dataset) -> list[Discrepancy]:
+def discrepancies(ds: Dataset, result: PublicInterestResult) -> list[Discrepancy]:
     """Chapter 7 states the counts and shares as the data give them and derives nothing that
     a published figure could contradict: no discrepancies, for any vintage."""
     return []

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import string
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -158,6 +159,48 @@ def label(kind: str, key: str, language: str | None = None) -> str:
     if not isinstance(value, dict) or value.get(key) is None:
         raise MissingTranslation(language, kind, key)
     return str(value[key])
+
+
+# --- alphabetical order ------------------------------------------------------------------
+# Each language's alphabet, in its order (Babel has no collation): names sort by it, so
+# that in Kazakh Қ follows К and Ә follows А rather than coming after Я.
+ALPHABETS = {
+    "en": "abcdefghijklmnopqrstuvwxyz",
+    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    "kk": "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя",
+}
+_OTHER_LETTERS = 0xF0000  # above every non-letter; a language's own letters come first
+
+
+@cache
+def _weights(language: str) -> dict[str, str]:
+    return {
+        letter: chr(_OTHER_LETTERS - 0x1000 + i) for i, letter in enumerate(ALPHABETS[language])
+    }
+
+
+def sort_key(text: object, language: str | None = None) -> str:
+    """A key that puts texts in the alphabetical order of the current language (or
+    `language`): `sorted(names, key=i18n.sort_key)`, `frame.sort_values("name",
+    key=lambda column: column.map(i18n.sort_key))`.
+
+    Letters compare by their place in the language's alphabet (ALPHABETS), whatever their
+    case, before letters of other scripts (compared by their base letter: 'Ú' as 'u');
+    spaces, digits and punctuation come before letters. Texts that differ only in case or
+    accents keep a fixed order (the text itself decides).
+    """
+    weights = _weights(check(language or current()))
+    primary = []
+    for character in str(text).lower():
+        weight = weights.get(character)
+        if weight is None:
+            base = unicodedata.normalize("NFKD", character)
+            base = "".join(c for c in base if not unicodedata.combining(c)) or character
+            weight = weights.get(base[0]) or (
+                chr(_OTHER_LETTERS + min(ord(base[0]), 0xFFFF)) if base[0].isalpha() else base[0]
+            )
+        primary.append(weight)
+    return "".join(primary) + "\0" + str(text)
 
 
 def placeholders(text: str) -> set[str]:
