@@ -53,6 +53,12 @@ def set_cell(folder: Path, table: str, row: int, column: str, value: str) -> Non
     write(folder / f"{table}.csv", rows)
 
 
+def line_of(name: str, text: str) -> int:
+    """The line of the 2022 vintage's file `name` that holds `text` (1-based)."""
+    lines = (paths.year_data_dir(2022) / name).read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if text in line)
+
+
 def edit_text(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
@@ -243,7 +249,7 @@ CASES = [
         'params.yml value "lots"',
         lambda f: edit_text(f / "params.yml", "value: 163.3", "value: lots"),
         "params.yml",
-        16,
+        line_of("params.yml", "value: 163.3"),
         "monthly_hours_norm",
         "must be a number more than 0 and at most 744 hours",
     ),
@@ -251,7 +257,7 @@ CASES = [
         "params.yml value 0",
         lambda f: edit_text(f / "params.yml", "value: 1960", "value: 0"),
         "params.yml",
-        23,
+        line_of("params.yml", "value: 1960"),
         "annual_hours_norm",
         "must be a number more than 0",
     ),
