@@ -20,8 +20,8 @@ from pathlib import Path
 
 from volreport.core import i18n, paths
 
-TARGET_COLD_RATIO = 0.60
-TARGET_NO_CHANGE_SECONDS = 1.5
+TARGET_COLD_RATIO = 0.45  # issue 11: a cold build at most 45% of the naive route
+TARGET_NO_CHANGE_SECONDS = 0.5  # issue 11
 
 
 def naive_route(
