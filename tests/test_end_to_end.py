@@ -313,6 +313,16 @@ def test_every_language_has_every_page_its_pdf_and_its_own_search(built):
     assert "Портрет волонтера" in ru_index and "Portrait of a volunteer" not in ru_index
 
 
+def test_indicators_json_is_the_same_in_every_language_with_a_label_in_each(built):
+    _, book, _, _ = built
+    files = [(edition(book, language) / "indicators.json").read_bytes() for language in LANGUAGES]
+    assert all(data == files[0] for data in files), "indicators.json differs between languages"
+    for item in json.loads(files[0])["indicators"]:
+        assert set(item["labels"]) == set(LANGUAGES), item["id"]
+        assert item["labels"]["en"] == item["label"]
+        assert item["labels"]["ru"] != item["label"], item["id"]  # a Russian label, not a copy
+
+
 SWITCHER = re.compile(r'<nav class="languages" aria-label="[^"]+"><ul>(.*?)</ul></nav>', re.S)
 SWITCHER_ITEM = re.compile(
     r'<a href="([^"]+)" hreflang="([a-z]+)" lang="([a-z]+)"( aria-current="true")?>'

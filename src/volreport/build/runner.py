@@ -13,6 +13,7 @@ temporary folder: English at its top, the others in `ru/` and `kk/`. That folder
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import multiprocessing
@@ -31,6 +32,7 @@ from pathlib import Path
 import yaml
 
 from volreport.core import paths
+from volreport.core.i18n import SOURCE_LANGUAGE
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 CACHE_VERSION = 1
@@ -361,12 +363,30 @@ class ChapterRunner:
 
 @dataclass(frozen=True)
 class Generated:
-    """What the book computes outside the notebooks, straight from the data."""
+    """What the book computes outside the notebooks, from the chapters' saved outputs."""
 
     indicators: list
     pages: dict[str, str]
     variables: dict[str, str]
     synthetic: bool
+    # Each indicator's label in every language built (indicators.json): id -> language -> label.
+    labels: dict[str, dict[str, str]] | None = None
+
+
+def language_neutral(generated: dict[str, Generated]) -> Generated:
+    """What indicators.json holds in every language: the English indicators, each with its
+    label in every language built (`generated`: language -> that language's Generated)."""
+    labels = {
+        language: {indicator.id: indicator.label for indicator in found.indicators}
+        for language, found in generated.items()
+    }
+    return dataclasses.replace(
+        generated[SOURCE_LANGUAGE],
+        labels={
+            indicator.id: {language: labels[language][indicator.id] for language in generated}
+            for indicator in generated[SOURCE_LANGUAGE].indicators
+        },
+    )
 
 
 def load_dataset(year: int, data_dir: Path | None, language: str = "en"):
@@ -722,6 +742,7 @@ def stage_book(
     generated: Generated,
     report_dir: Path | None = None,
     language: str = "en",
+    neutral: Generated | None = None,
 ) -> Path:
     """Assemble the book in `language` as `_quarto.yml` describes it in
     `<build_dir>/stage/<language>/`.
@@ -771,11 +792,15 @@ def stage_book(
 
     with i18n.speaking(language):
         downloads.stage_downloads(stage, pages, generated.variables)  # the Data page's list
+        # indicators.json is language-neutral: the English indicators of `neutral` (when
+        # several languages are built) with the label in each language.
+        written = neutral or generated
         indicators.write_json(
-            generated.indicators,
+            written.indicators,
             stage / "indicators.json",
             year=year,
             synthetic=generated.synthetic,
+            labels=written.labels,
         )
     (stage / "_variables.yml").write_text(
         yaml.safe_dump(generated.variables, allow_unicode=True, sort_keys=True), encoding="utf-8"
@@ -784,6 +809,22 @@ def stage_book(
 
 
 QUARTO_FORMATS = {"html": "html", "pdf": "typst"}
+
+
+def stage_books(
+    year: int,
+    pages: list[str],
+    build_dir: Path,
+    generated: dict[str, Generated],
+    report_dir: Path | None,
+) -> dict[str, Path]:
+    """`stage_book` in each language of `generated`, all with one language-neutral
+    indicators.json."""
+    neutral = language_neutral(generated)
+    return {
+        language: stage_book(year, pages, build_dir, found, report_dir, language, neutral)
+        for language, found in generated.items()
+    }
 
 
 def quarto_command() -> str | None:
@@ -1092,12 +1133,7 @@ def build(
             language: generate(year, data_dir, build_dir, notebooks, language, datasets[language])
             for language in chosen
         }
-        stages = {
-            language: stage_book(
-                year, pages, build_dir, generated[language], report_folder, language
-            )
-            for language in chosen
-        }
+        stages = stage_books(year, pages, build_dir, generated, report_folder)
         book_dir.parent.mkdir(parents=True, exist_ok=True)
         tmp = book_dir.with_name(f".{book_dir.name}.tmp")
         shutil.rmtree(tmp, ignore_errors=True)

@@ -38,17 +38,28 @@ class Indicator:
             raise ValueError(f"indicator {self.id}: value must be None exactly when missing")
 
 
-def write_json(indicators: list[Indicator], path: Path, *, year: int, synthetic: bool) -> None:
-    """Write indicators as `{"year", "synthetic", "indicators": [...]}`, ids unique."""
+def write_json(
+    indicators: list[Indicator],
+    path: Path,
+    *,
+    year: int,
+    synthetic: bool,
+    labels: dict[str, dict[str, str]] | None = None,
+) -> None:
+    """Write indicators as `{"year", "synthetic", "indicators": [...]}`, ids unique.
+
+    The file is the same in every language of the edition: values, sources and `label` as
+    the data and English give them, and `labels`, the label in each language built
+    (`labels[id][language]`), when given."""
     ids = [i.id for i in indicators]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise ValueError(f"duplicate indicator ids: {duplicates}")
-    payload = {
-        "year": year,
-        "synthetic": synthetic,
-        "indicators": [asdict(i) for i in indicators],
-    }
+    entries = [asdict(i) for i in indicators]
+    if labels:
+        for entry in entries:
+            entry["labels"] = dict(labels.get(entry["id"], {}))
+    payload = {"year": year, "synthetic": synthetic, "indicators": entries}
     # Strict JSON: a non-finite value is an error here, never `Infinity` in the file.
     text = json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False)
     path.write_text(text + "\n", encoding="utf-8")
