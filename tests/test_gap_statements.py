@@ -242,7 +242,9 @@ class Readings:
 def readings(request, tmp_path_factory, year_before):
     """Every reading the session's tests need, READERS_AT_ONCE patterns at a time, each in
     a process of its own, while the complete pattern is built end to end beside them."""
-    items = [item for item in request.session.items if item.module is request.module]
+    items = [
+        item for item in request.session.items if getattr(item, "module", None) is request.module
+    ]
     wanted = {
         (item.callspec.params["edition"][0]["kind"], item.callspec.params["edition"][1])
         for item in items
