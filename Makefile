@@ -1,6 +1,10 @@
 # volreport: `make help` lists the targets. Everything runs inside .venv, created on first use.
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
+# Python keeps the bytecode it compiles (in .venv/ and src/, both git-ignored) even where the
+# environment says not to: otherwise every kernel and test process compiles pandas and
+# matplotlib from source again, several seconds each.
+unexport PYTHONDONTWRITEBYTECODE
 YEAR ?= 2022
 VENV := .venv
 PY := $(VENV)/bin/python

@@ -38,13 +38,13 @@ def strip_outputs(notebook, executed=None) -> None:
 
 def refresh(path: Path) -> None:
     """Execute `path` with papermill and store only the headline outputs back into it."""
-    from volreport.build.runner import import_papermill, kernel_config
+    from volreport.build.runner import import_papermill, private_kernel_config
 
     papermill = import_papermill()
     notebook = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory() as scratch:
         executed_path = Path(scratch) / path.name
-        with kernel_config() as config:
+        with private_kernel_config() as config:
             papermill.execute_notebook(
                 str(path),
                 str(executed_path),
