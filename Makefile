@@ -22,11 +22,15 @@ LOCK := requirements.lock
 UV := uv==0.13.9
 
 $(STAMP): pyproject.toml $(LOCK)
-	@test -x $(PY) || python3 -m venv $(VENV)
-	@if $(PY) -m pip install --quiet --disable-pip-version-check "$(UV)" >/dev/null 2>&1; then \
+	@test -x $(PY) || python3 -m venv --without-pip $(VENV)
+	@# uv comes from the system's pip (a venv's own pip takes longer to install than uv);
+	@# without either, the venv gets pip and installs the lock itself.
+	@if python3 -m pip --python $(PY) install --quiet --disable-pip-version-check "$(UV)" >/dev/null 2>&1 \
+		|| { $(PY) -m ensurepip --upgrade >/dev/null 2>&1 && $(PY) -m pip install --quiet --disable-pip-version-check "$(UV)" >/dev/null 2>&1; }; then \
 		$(VENV)/bin/uv pip install --quiet --python $(PY) --require-hashes -r $(LOCK) && \
 		$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -e . ; \
 	else \
+		$(PY) -m ensurepip --upgrade >/dev/null && \
 		$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK) && \
 		$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e . ; \
 	fi
