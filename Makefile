@@ -63,7 +63,9 @@ quarto: $(STAMP) ## install the offline Quarto CLI into .quarto/ (from ../shared
 	@if [ -f $(QUARTO_KIT) ]; then bash $(QUARTO_KIT) .quarto $(PY) >/dev/null && echo "Quarto kit ready in .quarto/"; \
 	else echo "no Quarto kit at $(QUARTO_KIT): the Quarto route tests will be skipped"; fi
 
-test: lint quarto ## lint, unit tests, back-tests, end-to-end builds (both engines), nbval
+test: $(STAMP) ## lint, unit tests, back-tests, end-to-end builds (both engines), nbval
+	@# The Quarto kit installs (mostly waiting) while lint checks (mostly computing).
+	@$(MAKE) --no-print-directory --output-sync=target -j2 lint quarto
 	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax tests notebooks
 
 notebooks: $(STAMP) ## re-run the chapter notebooks and store their headline outputs for nbval

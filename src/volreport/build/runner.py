@@ -28,6 +28,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolE
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -208,7 +209,7 @@ class WorkerKernel:
     """
 
     def __init__(self) -> None:
-        self.manager = None
+        self.manager: Any = None  # a jupyter_client AsyncKernelManager, once started
         self.folder = ""
 
     def ready_for(self, access_log: str):
