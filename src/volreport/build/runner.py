@@ -1105,7 +1105,8 @@ def publish_languages(
     from volreport.publish import builtin, downloads
 
     chosen = tuple(stages)
-    for language, stage in stages.items():
+
+    def publish_one(language: str, stage: Path) -> None:
         target = paths.language_dir(out_dir, language)
         target.mkdir(parents=True, exist_ok=True)
         if engine == "quarto":
@@ -1126,6 +1127,12 @@ def publish_languages(
                 language=language,
                 languages=chosen,
             )
+
+    # Side by side: one language's serial steps (Typst, the checks) fill another's gaps.
+    with ThreadPoolExecutor(max_workers=len(stages)) as pool:
+        published = [pool.submit(publish_one, *item) for item in stages.items()]
+        for future in published:
+            future.result()
     if "html" in formats:
         if engine == "quarto":
             builtin.add_language_links(out_dir, chosen)
