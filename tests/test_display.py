@@ -68,7 +68,15 @@ def test_qualified_cells_put_the_words_before_the_number_and_keep_gaps_plain():
     assert display.qualified_cells(values[:3], qualifiers[:3]) == [
         "at least 16,155", "about 2,200", "—",
     ]  # fmt: skip
-    assert display.qualified_cells(values[3:], qualifiers[3:], None) == ["49.9", "25.23"]
+    assert display.qualified_cells(values[3:], qualifiers[3:], None) == ["49.90", "25.23"]
+
+
+def test_qualified_cells_write_a_column_at_one_number_of_decimals():
+    values = pd.Series([36, 16.96, None, 1])
+    qualifiers = pd.Series(["exact", "approx", "exact", "at_most"])
+    assert display.qualified_cells(values, qualifiers, None) == [
+        "36.00", "about 16.96", "—", "up to 1.00",
+    ]  # fmt: skip
 
 
 def test_show_table_if_any_shows_and_saves_only_a_table_with_rows(tmp_path, monkeypatch):
@@ -354,7 +362,6 @@ def test_a_russian_table_shows_translated_headers_and_russian_numbers_but_csv_st
 ):
     outputs = shown_outputs(monkeypatch)
     words = {"Region": "Регион", "Hours": "Часы", "Year": "Год"}
-    monkeypatch.setattr(display, "_code_terms", lambda: frozenset(words))
     monkeypatch.setattr(i18n, "term_catalogue", lambda language=None: words)
     frame = pd.DataFrame(
         {"Region": ["Астана", "Шымкент"], "Hours": [12345.5, None], "Year": [2022, 2022]}

@@ -72,6 +72,39 @@ def test_kazakh_formats():
 
 
 @pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ("−1,234", "−5.2%", "−12.5 billion KZT")),
+        ("ru", (f"−1{NBSP}234", f"−5,2{NBSP}%", "−12,5 млрд тенге")),
+        ("kk", (f"−1{NBSP}234", "−5,2%", "−12,5 млрд теңге")),
+    ],
+)
+def test_a_negative_number_has_the_minus_sign_of_print_in_every_language(language, expected):
+    """CLDR writes an ASCII hyphen-minus in en, ru and kk; the report prints U+2212."""
+    number, percent, billions = expected
+    with i18n.speaking(language):
+        assert fmt.number(-1234) == number
+        assert fmt.percent(-5.2) == percent
+        assert fmt.billions(-12.5e9, None) == billions
+        assert fmt.qualified(-1234, "approx").endswith(number)
+        assert fmt.number(-2022, grouped=False) == "−2022"
+        texts = [fmt.number(-1234), fmt.percent(-5.2), fmt.signed_percent(-46)]
+        assert not any("-" in text for text in texts)
+
+
+def test_a_missing_value_of_a_data_frame_is_a_gap():
+    import pandas as pd
+
+    assert fmt.number(pd.NA) == fmt.GAP and fmt.percent(pd.NA) == fmt.GAP
+    assert fmt.qualified(pd.Series([None], dtype="Float64")[0], "exact") == fmt.GAP
+
+
+def test_a_value_that_rounds_to_zero_has_no_sign():
+    assert fmt.number(-0.04) == "0" and fmt.number(-0.04, 1) == "0.0"
+    assert fmt.percent(-0.04) == "0.0%" and fmt.number(-0.06, 1) == "−0.1"
+
+
+@pytest.mark.parametrize(
     ("text", "dative"),
     [
         (f"174{NBSP}000", f"174{NBSP}000-ға дейін"),

@@ -147,7 +147,9 @@ def test_extremes_table_groups_in_category_order_and_words_qualifiers(result):
     assert list(table["As published"]) == ["72%", "0.9%", "7.7%", "up to 1%"]
     shown = portrait.extremes_display(table)
     assert shown.columns.tolist() == ["Group", "Region", "Share of the region's volunteers"]
-    assert list(shown["Share of the region's volunteers"]) == ["72%", "0.9%", "7.7%", "up to 1%"]
+    assert list(shown["Share of the region's volunteers"]) == [
+        "72.0%", "0.9%", "7.7%", "up to 1.0%",
+    ]  # fmt: skip
 
 
 def test_cohorts_show_definitions_and_missing_shares(result):
@@ -271,6 +273,22 @@ def test_extremes_table_keeps_only_the_extremes_when_every_region_is_given():
     table = portrait.age_extremes_table(make_dataset(rows))
     names = region_names(make_dataset([]))
     assert list(table["Region"]) == [names[REPORTING_2022[-1]], names[REPORTING_2022[0]]]
+
+
+def test_extremes_table_shows_every_share_at_the_columns_decimals():
+    """A computed share (16.96) and a whole one (36) read '17.0%' and '36.0%' in the table;
+    the wording as published, which the text quotes, keeps each value's own ('36%')."""
+    rows = [
+        {"indicator": "volunteers_share_by_age", "region": "KZ-71", "category": "under_18",
+         "value": 36.0},
+        {"indicator": "volunteers_share_by_age", "region": "KZ-75", "category": "under_18",
+         "value": 16.96, "qualifier": "approx"},
+    ]  # fmt: skip
+    table = portrait.age_extremes_table(make_dataset(rows))
+    assert list(table["As published"]) == ["36%", "about 17.0%"]
+    assert list(table["qualifier"]) == ["exact", "approx"]
+    shown = portrait.extremes_display(table)
+    assert list(shown["Share of the region's volunteers"]) == ["36.0%", "about 17.0%"]
 
 
 def test_volunteers_by_year_takes_the_previous_count_the_chapter_uses():

@@ -18,7 +18,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import partial
 from itertools import combinations, pairwise
 from pathlib import Path
 
@@ -134,20 +134,12 @@ def text_on(colour: str) -> str:
 
 def number(value, decimals: int = 0, *, grouped: bool = True) -> str:
     """A number as tables and charts show it: as the prose writes it (`fmt.number`, in the
-    current language), a negative one with a minus sign ('−46', as the prose's '−46 %'),
-    never an ASCII hyphen; `grouped=False` without thousands separators (a year). A
-    missing value is the gap mark. The CSV downloads keep plain numbers ('-46')."""
+    current language: a negative one with a minus sign, '−46'); `grouped=False` without
+    thousands separators (a year). A missing value (pd.NA too) is the gap mark. The CSV
+    downloads keep plain numbers ('-46')."""
     if value is None or pd.isna(value):
         return GAP_MARK
-    value = float(value)
-    if round(value, decimals) == 0:
-        value = 0.0  # no '−0'
-    if grouped:
-        text = fmt.number(value, decimals)
-    else:
-        group, decimal = fmt.separators()
-        text = f"{value:.{decimals}f}".replace(".", decimal)
-    return text.replace("-", fmt.MINUS, 1) if text.startswith("-") else text
+    return fmt.number(float(value), decimals, grouped=grouped)
 
 
 def bar_chart(rows: int, *, per_row: float = 0.36, extra: float = 0.9):
@@ -530,15 +522,16 @@ def qualified_cells(
 
     For a table that shows a qualified number in one cell instead of a number column
     beside an "as published" column (the CSV keeps them apart: `show_table(data=...)`).
-    `decimals=None` writes each value at the decimals it carries (49.9, 25.23, 50). A gap
-    is an em dash, without qualifier words.
+    `decimals=None` writes every value at the decimals the column needs (`column_decimals`:
+    49.90, 25.23, 50.00), as `table_style` writes a number column. A gap is an em dash,
+    without qualifier words.
     """
+    places = column_decimals(values) if decimals is None else decimals
     cells = []
     for value, qualifier in zip(values, qualifiers, strict=True):
         if pd.isna(value):
             cells.append(fmt.number(None))
             continue
-        places = column_decimals(pd.Series([float(value)])) if decimals is None else decimals
         cells.append(
             fmt.qualified(number(value, places), "exact" if pd.isna(qualifier) else qualifier)
         )
@@ -564,17 +557,13 @@ def table_style(frame: pd.DataFrame):
     return styler
 
 
-@cache
-def _code_terms() -> frozenset[str]:
-    return frozenset(i18n.code_terms())
-
-
 def shown_header(name: object) -> object:
     """A column header as readers see it: a term of the code (`term("Volunteers")`) in the
     current language; a name from the data (in the current language already) or a number
-    (a year) as it is."""
-    if isinstance(name, str) and i18n.current() != i18n.SOURCE_LANGUAGE and name in _code_terms():
-        return i18n.term(name)
+    (a year) as it is. Every code term is in the language's terms.yml (a test checks), so
+    the catalogue's keys are the code's terms."""
+    if isinstance(name, str) and i18n.current() != i18n.SOURCE_LANGUAGE:
+        return i18n.term_catalogue().get(name, name)
     return name
 
 
@@ -582,8 +571,8 @@ def english_header(name: object) -> object:
     """The English header a shown header translates (`shown_header`), else `name`."""
     if not isinstance(name, str) or i18n.current() == i18n.SOURCE_LANGUAGE:
         return name
-    for english in _code_terms():
-        if i18n.term_catalogue().get(english) == name:
+    for english, shown in i18n.term_catalogue().items():
+        if shown == name:
             return english
     return name
 

@@ -58,6 +58,7 @@ COUNT_INDICATORS = {
     "cohort": "volunteers_by_cohort",
 }
 
+EXTREME_SHARE = "Share of the region's volunteers, %"  # the extremes tables' share column
 PARITY = 50  # percent women: the dashed line of the chart by region
 # A region's name in the chart by region is wrapped beyond this many characters (the
 # longer names of some languages), and a chart with a wrapped name gets taller rows.
@@ -335,6 +336,8 @@ def extremes_table(ds: Dataset, indicator: str, labels: dict[str, str]) -> pd.Da
 
     One row per published value when the report gives only the extremes; the extremes
     alone when every region is given. Grouped in category order, highest share first.
+    Each share also as the report words it ('72%', '0.9%', 'up to 1%'; the text quotes
+    it), and its qualifier.
     """
     rows = regional(ds, indicator).dropna(subset=["value"])
     rows = only_extremes(rows, len(reporting_regions(ds)))
@@ -344,23 +347,30 @@ def extremes_table(ds: Dataset, indicator: str, labels: dict[str, str]) -> pd.Da
         {
             "Group": rows["category"].map(labels).to_numpy(),
             "Region": rows["region_name"].to_numpy(),
-            "Share of the region's volunteers, %": rows["value"].to_numpy(),
+            EXTREME_SHARE: rows["value"].to_numpy(),
             "As published": [
                 fmt.qualify(fmt.percent(v, 0 if float(v).is_integer() else 1), q)
                 for v, q in zip(rows["value"], rows["qualifier"], strict=True)
             ],
+            "qualifier": rows["qualifier"].to_numpy(),
         }
     )
 
 
 def extremes_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """`extremes_table` as shown: each share as published ('up to 1%') in one column, not a
-    number beside its wording. The table itself is the CSV."""
+    """`extremes_table` as shown: each share with its qualifier's words ('up to 1.0%') in
+    one column, every share at the column's decimals ('72.0%' beside '0.9%'), as a table
+    prints figures. The table itself is the CSV."""
+    shares = frame[EXTREME_SHARE]
+    decimals = display.column_decimals(shares, most=1)
     return pd.DataFrame(
         {
             term("Group", HEADER): frame["Group"],
             term("Region", HEADER): frame["Region"],
-            term("Share of the region's volunteers", HEADER): frame["As published"],
+            term("Share of the region's volunteers", HEADER): [
+                fmt.qualify(fmt.percent(value, decimals), qualifier)
+                for value, qualifier in zip(shares, frame["qualifier"], strict=True)
+            ],
         }
     )
 
@@ -797,7 +807,7 @@ def extremes_records(frame: pd.DataFrame) -> list[dict]:
     """Per group: the regions with the highest and the lowest share, as worded in the table."""
     records = []
     for group, rows in frame.groupby("Group", sort=False):
-        share = rows["Share of the region's volunteers, %"]
+        share = rows[EXTREME_SHARE]
         highest = rows[share == share.max()]
         lowest = rows[share == share.min()] if len(rows) > len(highest) else rows.iloc[:0]
         records.append(

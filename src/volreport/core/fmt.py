@@ -3,16 +3,18 @@
 Every function writes in the current language (`volreport.core.i18n.current()`), by its
 CLDR conventions through Babel: '139,671', '54.0%', '1 January 2023' in English;
 '139 671', '19,7 %', '1 января 2023 г.' in Russian (the spaces are no-break spaces, as
-CLDR has them). Rounding is Python's, the same in every language, so a figure never
-differs between two editions by its last digit. The words around numbers (qualifiers,
-'billion KZT', 'and') are in `templates/<language>/labels.yml`: all number wording of the
-report is here, no other module formats billions or qualifier words.
+CLDR has them). A negative number has the minus sign of print, '−46' (MINUS; CLDR has an
+ASCII hyphen-minus in these languages); the number columns of the CSV downloads and the
+data files keep a plain '-46' (they are not written here). Rounding is Python's, the same
+in every language, so a figure never differs between two editions by its last digit. The
+words around numbers (qualifiers, 'billion KZT', 'and') are in
+`templates/<language>/labels.yml`: all number wording of the report is here, no other
+module formats billions or qualifier words.
 """
 
 from __future__ import annotations
 
 import datetime
-import math
 import re
 import string
 from functools import cache
@@ -52,17 +54,38 @@ def _localize(text: str) -> str:
 
 
 def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN, or pandas' NA (a missing value of a nullable column, as data frames give
+    them): the values that are not equal to themselves."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except TypeError:  # pandas' NA: its comparisons are NA, which has no truth value
+        return True
 
 
-def number(value: float | int | None, decimals: int = 0) -> str:
-    """Thousands grouped, `decimals` places: 139671 -> '139,671' ('139 671' in Russian).
+def _signed(text: str) -> str:
+    """A formatted number with the minus sign of print: '-46' -> '−46'. CLDR's en, ru and
+    kk have the ASCII hyphen-minus; the report prints U+2212 in every language."""
+    return text.replace("-", MINUS, 1) if text.startswith("-") else text
+
+
+def _rounded(value: float | int, decimals: int) -> float | int:
+    """`value`, or 0 when it rounds to zero at `decimals` places: never '−0' or '−0.0'."""
+    return 0 if round(value, decimals) == 0 else value
+
+
+def number(value: float | int | None, decimals: int = 0, *, grouped: bool = True) -> str:
+    """Thousands grouped, `decimals` places: 139671 -> '139,671' ('139 671' in Russian);
+    `grouped=False` without separators (a year). A negative number has a minus sign:
+    -46 -> '−46'.
 
     A missing value is written as an em dash, so gaps stay visible.
     """
-    if _missing(value):
+    if value is None or _missing(value):
         return GAP
-    return _localize(f"{value:,.{decimals}f}")
+    group = "," if grouped else ""
+    return _signed(_localize(f"{_rounded(value, decimals):{group}.{decimals}f}"))
 
 
 def _percent_sign(text: str) -> str:
@@ -72,17 +95,18 @@ def _percent_sign(text: str) -> str:
 
 
 def percent(value: float | None, decimals: int = 1) -> str:
-    """A percentage already on the 0-100 scale: 54.0 -> '54.0%' ('54,0 %' in Russian)."""
-    if _missing(value):
+    """A percentage already on the 0-100 scale: 54.0 -> '54.0%' ('54,0 %' in Russian),
+    -5.2 -> '−5.2%'."""
+    if value is None or _missing(value):
         return GAP
-    return _percent_sign(_localize(f"{value:.{decimals}f}"))
+    return _percent_sign(_signed(_localize(f"{_rounded(value, decimals):.{decimals}f}")))
 
 
 def signed_percent(value: float | None, decimals: int = 0) -> str:
     """A change in percent with its sign: 19.7 -> '+20%', -46 -> '−46%'."""
     if _missing(value):
         return GAP
-    return _percent_sign(_localize(f"{value:+.{decimals}f}").replace("-", MINUS))
+    return _percent_sign(_signed(_localize(f"{value:+.{decimals}f}")))
 
 
 def words(key: str) -> str:

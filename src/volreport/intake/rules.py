@@ -198,6 +198,19 @@ class Rows:
             }
         )
 
+    def missing(
+        self,
+        indicator: str,
+        region: str,
+        category: str,
+        source: str,
+        note: str,
+        *,
+        year: int | None = None,
+    ) -> None:
+        """A gap: a row without value whose note says why."""
+        self.add(indicator, region, category, None, "missing", source, note, year=year)
+
     def frame(self) -> pd.DataFrame:
         """The rows as observations.csv, sorted by key."""
         frame = pd.DataFrame(self.rows, columns=contract.column_names(contract.OBSERVATIONS))
@@ -272,12 +285,10 @@ def assemble(
     origin = previous_origin or f"data/{year - 1}/observations.csv"
     previous_rows(rows, year, regional, previous, reference, sources, origin)
     for indicator, category in NOT_COLLECTED:
-        rows.add(
+        rows.missing(
             indicator,
             NATIONAL,
             category,
-            None,
-            "missing",
             sources.derived,
             "not collected by the return forms; the analysts add it or chapter 5 computes it",
         )
@@ -304,14 +315,8 @@ def national_form_rows(
             continue
         figure = ret.figures.get((indicator, category)) if ret else None
         if ret is None or figure is None:
-            rows.add(
-                indicator,
-                NATIONAL,
-                category,
-                None,
-                "missing",
-                sources.derived,
-                "the national form was not returned",
+            rows.missing(
+                indicator, NATIONAL, category, sources.derived, "the national form was not returned"
             )
             continue
         note = "" if figure.value is not None else f"cell left empty ({figure.where})"
@@ -344,12 +349,10 @@ def previous_rows(
     for indicator in PREVIOUS_NATIONAL:
         found = previous_row(previous, indicator, NATIONAL, year - 1)
         if found is None:
-            rows.add(
+            rows.missing(
                 indicator,
                 NATIONAL,
                 "",
-                None,
-                "missing",
                 sources.derived,
                 f"no data/{year - 1} vintage with this figure",
                 year=year - 1,
