@@ -781,3 +781,17 @@ def test_the_matrixs_column_labels_never_run_into_each_other(language):
     assert upright == (language != "en")
     top = max(t.get_window_extent(figure.canvas.get_renderer()).y1 for t in texts)
     assert top <= figure.bbox.height  # inside the figure
+
+
+def test_the_matrix_is_no_wider_in_any_language_than_in_english():
+    from volreport.core import i18n
+    from volreport.data import dataset as datasets
+
+    widths = {}
+    for language in ("en", "ru", "kk"):
+        with i18n.speaking(language):
+            figure = areas.plot_representation(
+                areas.representation_matrix(datasets.load_year(2022))
+            )
+        widths[language] = figure.get_tightbbox(figure.canvas.get_renderer()).width
+    assert max(widths["ru"], widths["kk"]) <= widths["en"] + 0.05

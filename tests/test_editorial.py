@@ -1051,3 +1051,26 @@ def test_methodology_tables_in_russian():
         "Нет данных",
         "Всего",
     ]
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+def test_appendix_tables_list_names_in_the_alphabet_of_their_language(language):
+    from volreport.core import i18n
+
+    with i18n.speaking(language):
+        ds = dataset.load_year(2022)
+        sources = editorial.sources_table(ds)
+        gaps = editorial.gaps_table(ds).data
+
+    def key(text: str) -> str:
+        return i18n.sort_key(text, language)
+
+    # Most values first; sources with as many values in the order of the words shown.
+    shown = zip(sources.data["values"], sources.shown.iloc[:, 0], strict=True)
+    order = [(-values, key(words)) for values, words in shown]
+    assert order == sorted(order)
+    # Gaps by reason, then by indicator: Kazakh Ө after О, not after Я.
+    order = [
+        (key(note), key(label)) for note, label in zip(gaps["note"], gaps["label"], strict=True)
+    ]
+    assert order == sorted(order)

@@ -105,3 +105,32 @@ def test_ratio_qualifier_turns_the_divisors_bound_round():
     assert ratio_qualifier("at_least", "at_least") == "approx"
     assert ratio_qualifier("exact", "approx") == "approx"
     assert ratio_qualifier("exact", "exact") == "exact"
+
+
+def test_rows_are_filtered_as_the_data_hold_them():
+    ds = make_dataset(
+        [{"indicator": "hours", "value": 10},
+         {"indicator": "hours", "category": "social", "value": 4},
+         {"indicator": "hours", "region": "KZ-75", "value": 3},
+         {"indicator": "hours", "year": 2021, "value": 8},
+         {"indicator": "volunteers", "value": 5}]
+    )  # fmt: skip
+    assert ds.obs("hours")["value"].tolist() == [10, 4, 3]
+    assert ds.obs("hours", category="")["value"].tolist() == [10, 3]
+    assert ds.obs("hours", region="KZ", category="")["value"].tolist() == [10]
+    assert ds.obs("hours", region="KZ", category="social").index.tolist() == [1]
+    assert ds.obs("hours", year=2021)["value"].tolist() == [8]
+    assert ds.obs("hours", region="KZ-11").empty and ds.obs("absent").empty
+    assert list(ds.obs("absent").columns) == list(ds.observations.columns)
+
+
+def test_what_is_derived_once_per_dataset_is_the_callers_own_to_change():
+    ds = make_dataset([{"indicator": "volunteers", "value": 5}])
+    rows = ds.obs("volunteers")
+    rows.loc[rows.index[0], "value"] = 99
+    assert ds.obs("volunteers")["value"].tolist() == [5]
+    regions = reporting_regions(ds)
+    regions.loc[0, "region_name"] = "Changed"
+    names = region_names(ds)
+    names.iloc[0] = "Changed"
+    assert "Changed" not in set(reporting_regions(ds)["region_name"]) | set(region_names(ds))

@@ -35,8 +35,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from volreport.core import i18n, paths
 from volreport.data import contract
 
@@ -215,7 +213,7 @@ def edition_gaps(language: str, folder: Path) -> list[Gap]:
     english = {
         key: text
         for key, text in leaves(
-            yaml.safe_load(english_path.read_text(encoding="utf-8")) or {}
+            i18n.parse_yaml(english_path.read_text(encoding="utf-8")) or {}
         ).items()
         if key not in EDITION_KEYS_NOT_TEXT and text.strip()
     }
@@ -224,7 +222,7 @@ def edition_gaps(language: str, folder: Path) -> list[Gap]:
     path = folder / f"edition.{language}.yml"
     if not path.is_file():
         return [Gap("edition", path.name)]
-    have = leaves(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    have = leaves(i18n.parse_yaml(path.read_text(encoding="utf-8")) or {})
     return [
         Gap("edition", f"{path.name}: {key}")
         for key in sorted(english)

@@ -22,7 +22,7 @@ from volreport.chapters.common import (
     area_short_names,
     qualifier_words,
 )
-from volreport.core import fmt, prose
+from volreport.core import fmt, i18n, prose
 from volreport.core.i18n import SOURCE_LANGUAGE, term
 from volreport.data import contract
 from volreport.data.contract import HALF_UNIT, NATIONAL
@@ -361,6 +361,12 @@ def leader_coverage(ds: Dataset) -> pd.DataFrame:
     value), missing (names of the reporting regions without one). Areas in the reference
     order, measures as in LEADER_MEASURES.
     """
+    # Wanted by `compute` and by `area_leaders_table`: computed once per language.
+    coverage = ds.kept(("leader coverage", i18n.current()), lambda: _leader_coverage(ds))
+    return coverage.copy(deep=False)
+
+
+def _leader_coverage(ds: Dataset) -> pd.DataFrame:
     units = len(reporting_regions(ds))
     names = area_names(ds)
     records = []
@@ -500,11 +506,12 @@ def plot_representation(frame: pd.DataFrame):
         Patch(facecolor=colour, label=names[band])
         for band, colour in zip(BANDS, colours, strict=True)
     ]
-    axis.legend(
+    legend = axis.legend(
         handles=handles, title=term("Share of the region's events"), loc="upper left",
         bbox_to_anchor=(0, -0.01), ncol=3, alignment="left", handlelength=1.2,
     )  # fmt: skip
     figure.tight_layout()
+    legend_within_grid(figure, axis, legend)
     if labels_collide(figure, axis, labels):
         # The names are too long for two tiers (the longer words of some languages):
         # upright labels, one column wide each, the grid's cells as they were.
@@ -512,6 +519,19 @@ def plot_representation(frame: pd.DataFrame):
             artist.remove()
         room_above(figure, axis, upright_column_labels(axis, list(wide.columns)))
     return figure
+
+
+def legend_within_grid(figure, axis, legend) -> None:
+    """Move `legend`, under the grid from its left edge, left by as much as it reaches
+    beyond the grid's right edge (at most to the figure's left edge, under the row labels):
+    the longer band names of some languages leave the chart as wide as the grid."""
+    renderer = figure.canvas.get_renderer()
+    box = legend.get_window_extent(renderer)
+    grid = axis.get_window_extent(renderer)
+    beyond = min(box.x1 - grid.x1, box.x0)
+    if beyond > 0:
+        x, y = legend.get_bbox_to_anchor().transformed(axis.transAxes.inverted()).p0
+        legend.set_bbox_to_anchor((x - beyond / grid.width, y), transform=axis.transAxes)
 
 
 def room_above(figure, axis, texts: list, pad: float = 0.1) -> None:

@@ -17,11 +17,17 @@ def area_label(name: str, programme: object) -> str:
 
 def area_names(ds: Dataset) -> dict[str, str]:
     """Area id -> label ("Birgemiz: Úmit (emergencies)", "Other social volunteering")."""
-    areas = ds.reference["areas"]
-    return {
-        area: area_label(str(name), programme)
-        for area, name, programme in zip(areas["id"], names(areas), areas["programme"], strict=True)
-    }
+
+    def compute() -> dict[str, str]:
+        areas = ds.reference["areas"]
+        return {
+            area: area_label(str(name), programme)
+            for area, name, programme in zip(
+                areas["id"], names(areas), areas["programme"], strict=True
+            )
+        }
+
+    return dict(ds.kept(("area names", i18n.current()), compute))
 
 
 def area_short_names(ds: Dataset) -> dict[str, str]:

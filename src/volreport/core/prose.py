@@ -18,13 +18,17 @@ of edition.yml) is printed with `|safe`.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import html
 import re
 from collections.abc import Callable
 from functools import cache, partial
+from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 from markupsafe import Markup
 
 from volreport.core import fmt, i18n, markdown
@@ -95,12 +99,37 @@ def spoken_in(language: str, function: Callable[..., object]) -> Callable[..., o
     return bound
 
 
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Templates compiled once per machine rather than once per process (every chapter's
+    kernel renders a score of them): Jinja's cache in the user's temporary folder, each
+    template kept under its path and the digest of its text. The file names also carry the
+    digest of this module, which sets how templates compile (`environment`). A cache that
+    cannot be written is no cache, not an error."""
+
+    def __init__(self) -> None:
+        digest = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+        super().__init__(pattern=f"__volreport_{digest}_%s.cache")
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def compiled_templates() -> jinja2.BytecodeCache | None:
+    """The machine's `CompiledTemplates`; None where there is no safe temporary folder."""
+    try:
+        return CompiledTemplates()
+    except (OSError, RuntimeError):
+        return None
+
+
 @cache
 def environment(language: str = DEFAULT_LANGUAGE) -> jinja2.Environment:
     """The template environment of one language, its filters formatting in that language;
     an undefined name is an error, not ''."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR / i18n.check(language)),
+        bytecode_cache=compiled_templates(),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

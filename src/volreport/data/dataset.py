@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
+import numpy as np
 import pandas as pd
-import yaml
 
 from volreport.core import i18n, paths
 from volreport.data import contract
@@ -22,6 +23,7 @@ REFERENCE_TABLES = ("regions", "region_mapping", "areas", "cohorts", "event_form
 # When set, every data file a chapter reads is appended to this file, so the build
 # re-runs a chapter only when a file it actually read has changed.
 ACCESS_LOG_ENV = "VOLREPORT_ACCESS_LOG"
+Kept = TypeVar("Kept")
 
 
 def record_access(path: Path) -> None:
@@ -62,6 +64,19 @@ def read_csv(path: Path) -> pd.DataFrame:
     )
 
 
+NO_ROWS = np.array([], dtype=np.intp)
+
+
+@dataclass(frozen=True)
+class ObservationIndex:
+    """Where `Dataset.obs` finds rows: the positions of each indicator and year's rows (in
+    file order), and every row's region and category ('' for none) to narrow them."""
+
+    positions: dict[tuple[str, int], np.ndarray]
+    regions: np.ndarray
+    categories: np.ndarray
+
+
 class LazyTables(Mapping):
     """Record tables by resource name, each read from disk on first use."""
 
@@ -93,6 +108,16 @@ class Dataset:
     params: dict
     descriptor: dict = field(repr=False)
     edition: Edition = field(default_factory=Edition)
+    # What `kept` computed, by key: a Dataset is never changed once loaded.
+    _kept: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def kept(self, key: Hashable, compute: Callable[[], Kept]) -> Kept:
+        """`compute()` the first time `key` is asked for, the same value after: for what
+        the chapters derive from the data again and again (the reporting regions, ...).
+        `key` names what else the value depends on, such as the language written."""
+        if key not in self._kept:
+            self._kept[key] = compute()
+        return self._kept[key]
 
     @property
     def synthetic(self) -> bool:
@@ -108,13 +133,27 @@ class Dataset:
         year: int | None = None,
     ) -> pd.DataFrame:
         """Rows of `observations` for one indicator, filtered; year defaults to this one."""
+        year = year or self.year
+
+        def rows() -> pd.DataFrame:
+            index = self.kept("observation index", self._observation_index)
+            positions = index.positions.get((indicator, year), NO_ROWS)
+            if region is not None:
+                positions = positions[index.regions[positions] == region]
+            if category is not None:
+                positions = positions[index.categories[positions] == category]
+            return self.observations.iloc[positions]
+
+        # A copy of its own for the caller (a cheap one: pandas copies on write).
+        return self.kept(("observations", indicator, year, region, category), rows).copy(deep=False)
+
+    def _observation_index(self) -> ObservationIndex:
         frame = self.observations
-        mask = (frame["indicator"] == indicator) & (frame["year"] == (year or self.year))
-        if region is not None:
-            mask &= frame["region"] == region
-        if category is not None:
-            mask &= frame["category"].fillna("") == category
-        return frame[mask]
+        return ObservationIndex(
+            positions=frame.groupby(["indicator", "year"], sort=False).indices,
+            regions=frame["region"].to_numpy(dtype=object, na_value=None),
+            categories=frame["category"].fillna("").to_numpy(dtype=object, na_value=None),
+        )
 
     def value(
         self, indicator: str, region: str = NATIONAL, category: str = "", year: int | None = None
@@ -153,13 +192,26 @@ class Dataset:
         language = i18n.check(language or i18n.current())
         if language == i18n.SOURCE_LANGUAGE:
             return source
+        translations = self.kept(
+            ("source translations", language), lambda: self.source_translations(language)
+        )
+        found = translations.get(source)
+        if found is None or not found.strip():
+            raise i18n.MissingTranslation(language, "sources", source)
+        return found
+
+    def source_translations(self, language: str) -> dict[str, str]:
+        """Source -> its translation into `language` in `sources` (the first row that gives
+        one); {} when `sources` has no column for the language."""
         table = self.sources
         column = contract.translation_column("source", language)
-        if column in table.columns:
-            found = table.loc[table["source"].astype("string") == source, column].dropna()
-            if len(found) and str(found.iloc[0]).strip():
-                return str(found.iloc[0])
-        raise i18n.MissingTranslation(language, "sources", source)
+        if column not in table.columns:
+            return {}
+        found: dict[str, str] = {}
+        for source, text in zip(table["source"].astype("string"), table[column], strict=True):
+            if not (pd.isna(source) or pd.isna(text)):
+                found.setdefault(str(source), str(text))
+        return found
 
 
 def name_column(column: str = "name", language: str | None = None) -> str:
@@ -239,7 +291,7 @@ def load_year(year: int, data_dir: Path | str | None = None) -> Dataset:
     if params_path.exists() or params_path.is_symlink():
         regular_file(params_path, folder)
         record_access(params_path)
-        params = yaml.safe_load(params_path.read_text(encoding="utf-8")) or {}
+        params = i18n.parse_yaml(params_path.read_text(encoding="utf-8")) or {}
     return Dataset(
         edition=read_edition_in(folder, i18n.current()),
         year=year,

@@ -15,7 +15,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from volreport.core import i18n
 
 EDITION_FILE = "edition.yml"
 # The edition's texts in another language: the same keys, only the texts (cite_as, title,
@@ -132,4 +132,4 @@ def read_raw(path: Path) -> dict | None:
     """The parsed YAML of an edition file (None when there is none)."""
     if not path.is_file():
         return None
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return i18n.parse_yaml(path.read_text(encoding="utf-8"))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from volreport.core import fmt
+from volreport.core import fmt, i18n
 from volreport.data.contract import NATIONAL
 from volreport.data.dataset import Dataset, names, text_column
 
@@ -81,22 +81,32 @@ def published(
     Raises KeyError when there is not exactly one such row: an absent row is a contract
     error, a missing value is a gap the report shows.
     """
-    rows = ds.obs(indicator, region=region, category=category, year=year)
-    if len(rows) != 1:
-        raise KeyError(
-            f"observations.csv: {len(rows)} rows for indicator={indicator}, "
-            f"year={year or ds.year}, region={region}, category={category!r}; expected 1"
+
+    def compute() -> Published:
+        rows = ds.obs(indicator, region=region, category=category, year=year)
+        if len(rows) != 1:
+            raise KeyError(
+                f"observations.csv: {len(rows)} rows for indicator={indicator}, "
+                f"year={year or ds.year}, region={region}, category={category!r}; expected 1"
+            )
+        row = rows.iloc[0]
+        value = None if pd.isna(row["value"]) else float(row["value"])
+        return Published(
+            value, qualifier_of(row["qualifier"]), str(row["status"]), str(row["source"])
         )
-    row = rows.iloc[0]
-    value = None if pd.isna(row["value"]) else float(row["value"])
-    return Published(value, qualifier_of(row["qualifier"]), str(row["status"]), str(row["source"]))
+
+    return ds.kept(("published", indicator, region, category, year or ds.year), compute)
 
 
 def region_names(ds: Dataset) -> pd.Series:
     """Region code -> short name as people write it, in the current language ('Astana',
     'Akmola region'; 'Акмолинская область')."""
-    regions = ds.reference["regions"]
-    return pd.Series(names(regions, "short_name").to_numpy(), index=regions["code"])
+
+    def compute() -> pd.Series:
+        regions = ds.reference["regions"]
+        return pd.Series(names(regions, "short_name").to_numpy(), index=regions["code"])
+
+    return ds.kept(("region names", i18n.current()), compute).copy(deep=False)
 
 
 def _flag(regions: pd.DataFrame, column: str) -> pd.Series:
@@ -110,12 +120,16 @@ def current_boundaries(ds: Dataset) -> bool:
     The observations of the reporting year decide: any unit that exists only in the current
     boundaries (Abai, Zhetisu, Ulytau) means the current 20.
     """
-    regions = ds.reference["regions"]
-    new_units = set(
-        regions.loc[_flag(regions, "current") & ~_flag(regions, "reporting_2022"), "code"]
-    )
-    this_year = ds.observations[ds.observations["year"] == ds.year]
-    return bool(new_units & set(this_year["region"].dropna()))
+
+    def compute() -> bool:
+        regions = ds.reference["regions"]
+        new_units = set(
+            regions.loc[_flag(regions, "current") & ~_flag(regions, "reporting_2022"), "code"]
+        )
+        this_year = ds.observations[ds.observations["year"] == ds.year]
+        return bool(new_units & set(this_year["region"].dropna()))
+
+    return ds.kept("current boundaries", compute)
 
 
 def split_units(ds: Dataset) -> set[str]:
@@ -132,15 +146,19 @@ def reporting_regions(ds: Dataset) -> pd.DataFrame:
     The 17 units of 2022 (before the June 2022 split), unless the year's observations use a
     unit that exists only in the current 20 (Abai, Zhetisu, Ulytau): then the current 20.
     """
-    regions = ds.reference["regions"]
-    column = "current" if current_boundaries(ds) else "reporting_2022"
-    reporting = regions[_flag(regions, column) & (regions["code"] != NATIONAL)]
-    return pd.DataFrame(
-        {
-            "region": reporting["code"].to_numpy(),
-            "region_name": text_column(reporting, "short_name_en"),
-        }
-    ).reset_index(drop=True)
+
+    def compute() -> pd.DataFrame:
+        regions = ds.reference["regions"]
+        column = "current" if current_boundaries(ds) else "reporting_2022"
+        reporting = regions[_flag(regions, column) & (regions["code"] != NATIONAL)]
+        return pd.DataFrame(
+            {
+                "region": reporting["code"].to_numpy(),
+                "region_name": text_column(reporting, "short_name_en"),
+            }
+        ).reset_index(drop=True)
+
+    return ds.kept(("reporting regions", i18n.current()), compute).copy(deep=False)
 
 
 def regional(ds: Dataset, indicator: str, year: int | None = None) -> pd.DataFrame:

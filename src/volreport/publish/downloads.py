@@ -91,7 +91,7 @@ def _cell_options(source: str) -> dict:
             break
         lines.append(line[2:].strip())
     try:
-        options = yaml.safe_load("\n".join(lines)) if lines else {}
+        options = i18n.parse_yaml("\n".join(lines)) if lines else {}
     except yaml.YAMLError:
         return {}
     return options if isinstance(options, dict) else {}

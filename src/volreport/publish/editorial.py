@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from volreport.chapters import display
+from volreport.chapters.common import by_name
 from volreport.core import fmt, i18n, prose
 from volreport.core.i18n import term
 from volreport.core.markdown import escape as escape_markdown
@@ -413,6 +414,7 @@ def sources_table(ds: Dataset) -> Table:
         for name, frame in tables_with(ds, "source").items()
     ]
     by_table = pd.concat(counts, axis=1).fillna(0).astype(int)
+    known = data_sources(ds)
     rows = pd.DataFrame(
         {
             "source": by_table.index,
@@ -421,16 +423,25 @@ def sources_table(ds: Dataset) -> Table:
                 for s in by_table.index
             ],
             "values": by_table.sum(axis=1).to_numpy(),
+            "words": [source_words(ds, source, known) for source in by_table.index],
         }
-    ).sort_values(["values", "source"], ascending=[False, True], ignore_index=True)
+    )
+    # Most values first; ties in the alphabetical order of the language of the table.
+    rows = rows.sort_values(
+        ["values", "words", "source"],
+        ascending=[False, True, True],
+        key=by_name("words"),
+        ignore_index=True,
+    )
     shown = pd.DataFrame(
         {
-            term("Source"): rows["source"].map(lambda source: source_words(ds, source)),
+            term("Source"): rows["words"],
             term("Files"): rows["tables"],
             term("Values"): rows["values"].map(fmt.number),
         }
     )
-    return Table("tbl-sources", term("Values by source"), shown, rows, (6, 3, 1), "llr")
+    return Table("tbl-sources", term("Values by source"), shown, rows.drop(columns="words"),
+                 (6, 3, 1), "llr")  # fmt: skip
 
 
 NO_SOURCE = "(no source)"  # a value whose row names no source (in the CSV as it is)
@@ -575,7 +586,9 @@ def regions_without_rows(ds: Dataset) -> list[dict]:
 
 def gaps_table(ds: Dataset) -> Table:
     """Missing observations by indicator and reason (the note of the rows)."""
-    groups = observation_groups(ds, "missing").sort_values(["note", "label"], ignore_index=True)
+    groups = observation_groups(ds, "missing").sort_values(
+        ["note", "label"], key=by_name("note", "label"), ignore_index=True
+    )
     shown = pd.DataFrame(
         {
             term("Indicator"): groups["label"],
