@@ -166,6 +166,37 @@ def test_csv_defuses_formulas_in_text_but_not_negative_numbers(tmp_path):
     ]
 
 
+def test_csv_defuses_text_of_every_text_dtype_and_leaves_the_frame_as_it_was():
+    frame = pd.DataFrame(
+        {
+            "Typed": pd.Series(["=1+1", None, "ok"], dtype="string"),
+            "Mixed": pd.Series(["+7", -3.5, None], dtype=object),
+            "n": [-1.0, 2.0, None],
+        }
+    )
+    safe = display.csv_safe(frame)
+    assert safe["Typed"].tolist()[::2] == ["'=1+1", "ok"] and pd.isna(safe["Typed"][1])
+    assert safe["Mixed"].tolist()[:2] == ["'+7", -3.5]
+    assert safe["n"].tolist()[:2] == [-1.0, 2.0]
+    assert frame["Typed"][0] == "=1+1" and frame["Mixed"][0] == "+7"  # a copy is defused
+
+
+def test_gaps_are_missing_values_blank_text_and_the_gap_mark_in_any_column():
+    frame = pd.DataFrame(
+        {
+            "Text": ["a", " ", None],
+            "Category": pd.Categorical(["—", "b", "b"]),
+            "Typed": pd.Series(["", "c", None], dtype="string"),
+            "n": [1.0, None, 0.0],
+        }
+    )
+    assert display.gaps(frame).to_numpy().tolist() == [
+        [False, True, True, False],
+        [True, False, False, True],
+        [True, False, True, False],
+    ]
+
+
 def test_no_csv_of_the_2022_edition_writes_a_float_for_a_whole_number(tmp_path):
     from volreport.chapters import collect
     from volreport.data import dataset

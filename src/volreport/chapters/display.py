@@ -22,6 +22,7 @@ from functools import partial
 from itertools import combinations, pairwise
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from volreport.core import fmt, i18n, paths, prose
@@ -376,7 +377,7 @@ def spaced_ticks(figure) -> None:
                 break
             kept = [tick.get_loc() for tick in ticks][::2]  # the first tick stays
             axis.xaxis.set_major_locator(ticker.FixedLocator(kept))
-            figure.canvas.draw()
+            figure.draw_without_rendering()  # the new ticks placed, no pixels drawn
 
 
 def output_data_dir(year: int, output_dir: Path | str | None) -> Path:
@@ -396,10 +397,12 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
         return value
 
     # pandas 3 reads text as a string dtype, not object: both must be defused.
-    def is_text(column: pd.Series) -> bool:
-        return column.dtype == object or isinstance(column.dtype, pd.StringDtype)
-
-    return frame.apply(lambda column: column.map(defuse) if is_text(column) else column)
+    safe = frame.copy(deep=False)
+    for position in range(frame.shape[1]):
+        column = frame.iloc[:, position]
+        if is_text(column):
+            safe.isetitem(position, column.map(defuse))
+    return safe
 
 
 def csv_header(name: object) -> str:
@@ -430,14 +433,17 @@ def csv_decimals(numbers: pd.Series) -> int:
     computed values (19.689958352614532) get two, or three significant digits when
     they are small (0.000238).
     """
-    numbers = numbers.dropna().astype(float)
-    fractional = numbers[(numbers.round(0) - numbers).abs() > contract.FLOAT_SLACK]
-    if fractional.empty:
+    values = numbers.dropna().astype(float).to_numpy()
+    fractional = values[np.abs(np.round(values) - values) > contract.FLOAT_SLACK]
+    if not fractional.size:
         return 0
-    typed = column_decimals(fractional, most=4)
-    if typed <= 3 and ((fractional.round(typed) - fractional).abs() < contract.FLOAT_SLACK).all():
+    typed = column_decimals(pd.Series(fractional), most=4)
+    if (
+        typed <= 3
+        and (np.abs(np.round(fractional, typed) - fractional) < contract.FLOAT_SLACK).all()
+    ):
         return typed
-    smallest = fractional.abs().min()
+    smallest = np.abs(fractional).min()
     return max(CSV_DECIMALS, min(6, 2 - math.floor(math.log10(smallest))))
 
 
@@ -459,9 +465,12 @@ def csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
         column = safe.iloc[:, position]
         is_float = pd.api.types.is_float_dtype(column.dtype)
         is_mixed = column.dtype == object
-        floats = column.map(lambda v: isinstance(v, float) and not math.isnan(v))
-        if is_float or (is_mixed and floats.any()):
-            numbers = column[floats] if is_mixed else column
+        # Only a mixed column needs its numbers found cell by cell.
+        floats = (
+            column.map(lambda v: isinstance(v, float) and not math.isnan(v)) if is_mixed else None
+        )
+        if is_float or (floats is not None and floats.any()):
+            numbers = column if floats is None else column[floats]
             decimals = csv_decimals(numbers.astype(float))
             column = column.map(
                 lambda v, d=decimals: (
@@ -508,9 +517,9 @@ def markdown(text: str) -> None:
 
 def column_decimals(values: pd.Series, most: int = 3) -> int:
     """Fewest decimals that show every value of a numeric column as it is (at most `most`)."""
-    numbers = values.dropna().astype(float)
+    numbers = values.dropna().astype(float).to_numpy()
     for decimals in range(most + 1):
-        if ((numbers.round(decimals) - numbers).abs() < contract.FLOAT_SLACK).all():
+        if (np.abs(np.round(numbers, decimals) - numbers) < contract.FLOAT_SLACK).all():
             return decimals
     return most
 
@@ -547,13 +556,18 @@ def table_style(frame: pd.DataFrame):
     """
     # Text from data files (one day from returned spreadsheets) is shown, never run as HTML.
     styler = frame.style.hide(axis="index").format(na_rep=GAP_MARK, escape="html")
-    for column in frame.select_dtypes("number").columns:
-        is_year = any("year" in str(name).lower() for name in (column, english_header(column)))
-        styler = styler.format(
-            partial(number, decimals=column_decimals(frame[column]), grouped=not is_year),
-            na_rep=GAP_MARK,
-            subset=[column],
+    numbers = {
+        column: partial(
+            number,
+            decimals=column_decimals(frame[column]),
+            grouped=not any(
+                "year" in str(name).lower() for name in (column, english_header(column))
+            ),
         )
+        for column in frame.select_dtypes("number").columns
+    }
+    if numbers:  # one `format` for all of them: each call walks every cell it formats
+        styler = styler.format(numbers, na_rep=GAP_MARK, subset=list(numbers))
     return styler
 
 
@@ -588,8 +602,9 @@ def shown_headers(frame: pd.DataFrame) -> pd.DataFrame:
 
 def gaps(frame: pd.DataFrame) -> pd.DataFrame:
     """True where a cell holds no value: empty, missing, or the gap mark itself."""
-    texts = frame.astype("object").map(lambda v: isinstance(v, str) and v.strip() in GAP_TEXTS)
-    return frame.isna() | texts
+    is_gap_text = np.frompyfunc(lambda v: isinstance(v, str) and v.strip() in GAP_TEXTS, 1, 1)
+    texts = is_gap_text(frame.to_numpy(dtype=object)).astype(bool)
+    return frame.isna() | pd.DataFrame(texts, index=frame.index, columns=frame.columns)
 
 
 @dataclass(frozen=True)
@@ -626,10 +641,12 @@ def shown_part(frame: pd.DataFrame, keys: int = 1) -> Shown:
     if not kept or frame.empty:
         return Shown(frame.iloc[0:0], [], [])
     empty_rows = missing[kept].all(axis=1)
-    names = frame.iloc[:, :keys].astype("object").astype(str).agg(", ".join, axis=1)
     shown = frame.loc[~empty_rows, [*frame.columns[:keys], *kept]].reset_index(drop=True)
     if shown.empty:
         return Shown(shown, [], [])
+    # The rows left out, named by their key columns ('Astana, 2022').
+    left_out = frame.loc[empty_rows].iloc[:, :keys].astype("object").astype(str)
+    names = left_out.agg(", ".join, axis=1).tolist() if len(left_out) else []
     constant = []
     if len(shown) >= SAME_IN_EVERY_ROW:
         for column in kept:
@@ -639,7 +656,7 @@ def shown_part(frame: pd.DataFrame, keys: int = 1) -> Shown:
         if len(constant) == len(kept):
             constant = []  # the values themselves: nothing else would be left to show
         shown = shown.drop(columns=[item["column"] for item in constant])
-    return Shown(shown, [str(c) for c in empty_columns], names[empty_rows].tolist(), constant)
+    return Shown(shown, [str(c) for c in empty_columns], names, constant)
 
 
 def is_text(column: pd.Series) -> bool:
