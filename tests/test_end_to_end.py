@@ -1,8 +1,8 @@
 """End to end: `volreport build` on the real 2022 data into a temporary folder.
 
-One build of every language per test module (the slow part: 18 chapter runs and three
-editions); the tests then read what it published. Run under `--dist loadfile`, so the
-module's tests share that one build.
+One build of every language in the test session (the slow part: 18 chapter runs and three
+editions; conftest.book_2022, shared with test_quarto_route), and the tests read what it
+published.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ import html
 import json
 import re
 import shutil
-import subprocess
-import sys
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,13 +21,12 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from volreport.build import runner
+from volreport.build import notebooks, runner
 from volreport.core import i18n, paths
 from volreport.data.indicators import Indicator
 from volreport.publish import landing
 
 YEAR = 2022
-VOLREPORT = str(Path(sys.executable).with_name("volreport"))
 LANGUAGES = ("en", "ru", "kk")
 KAZAKH_LETTERS = "әғқңөұүһіӘҒҚҢӨҰҮҺІ"
 
@@ -54,21 +51,8 @@ def chapter_titles() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("e2e")
-    command = [
-        VOLREPORT,
-        "build",
-        "--year",
-        str(YEAR),
-        "--book-dir",
-        str(root / "book"),
-        "--build-dir",
-        str(root / "build"),
-    ]
-    result = subprocess.run(command, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    return root, root / "book" / str(YEAR), result.stdout, command
+def built(book_2022):
+    return book_2022.root, book_2022.book, book_2022.build.stdout
 
 
 def edition(book: Path, language: str) -> Path:
@@ -77,7 +61,7 @@ def edition(book: Path, language: str) -> Path:
 
 
 def test_build_reports_each_chapter_in_each_language_and_the_outputs(built):
-    _, book, stdout, _ = built
+    _, book, stdout = built
     assert "3 language(s) (en, ru, kk)" in stdout
     for language in LANGUAGES:
         for notebook in runner.chapter_notebooks(runner.book_pages()):
@@ -88,7 +72,7 @@ def test_build_reports_each_chapter_in_each_language_and_the_outputs(built):
 
 
 def test_every_page_is_published_with_its_title(built):
-    _, book, _, _ = built
+    _, book, _ = built
     for stem, title in chapter_titles().items():
         page = book / ("index.html" if stem == "index" else f"{stem}.html")
         assert page.exists(), page
@@ -96,7 +80,7 @@ def test_every_page_is_published_with_its_title(built):
 
 
 def test_pdf_holds_every_chapter_title(built):
-    _, book, _, _ = built
+    _, book, _ = built
     reader = PdfReader(book / f"volunteering-kz-{YEAR}-en.pdf")
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
     for title in chapter_titles().values():
@@ -104,7 +88,7 @@ def test_pdf_holds_every_chapter_title(built):
 
 
 def test_no_code_and_no_network_in_html(built):
-    _, book, _, _ = built
+    _, book, _ = built
     for page in book.glob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert "import volreport" not in html and "from volreport" not in html, page.name
@@ -115,7 +99,7 @@ def test_no_code_and_no_network_in_html(built):
 
 
 def test_data_links_resolve_and_indicators_are_published(built):
-    _, book, _, _ = built
+    _, book, _ = built
     for page in book.glob("*.html"):
         for link in re.findall(r'href="(data/[^"]+\.csv)"', page.read_text(encoding="utf-8")):
             assert (book / link).is_file(), f"{page.name}: broken link {link}"
@@ -147,7 +131,7 @@ def cell_texts(table: str, tag: str = "td") -> list[list[str]]:
 
 
 def test_every_table_on_the_site_has_a_value_and_one_legend_for_its_gaps(built):
-    _, book, _, _ = built
+    _, book, _ = built
     chapters = {Path(entry).stem for entry in runner.book_pages() if entry.endswith(".ipynb")}
     seen = 0
     for page, table, figure in site_tables(book):
@@ -167,7 +151,7 @@ def test_every_table_on_the_site_has_a_value_and_one_legend_for_its_gaps(built):
 
 
 def test_every_chart_has_a_source_line(built):
-    _, book, _, _ = built
+    _, book, _ = built
     charts = 0
     for page in sorted(book.glob("*.html")):
         text = page.read_text(encoding="utf-8")
@@ -180,7 +164,7 @@ def test_every_chart_has_a_source_line(built):
 
 
 def test_landing_page_cards_show_the_published_indicators(built):
-    _, book, _, _ = built
+    _, book, _ = built
     payload = json.loads((book / "indicators.json").read_text(encoding="utf-8"))
     by_label = {
         entry["label"]: Indicator(**{key: v for key, v in entry.items() if key != "labels"})
@@ -199,7 +183,7 @@ def test_landing_page_cards_show_the_published_indicators(built):
 
 
 def test_data_page_lists_every_csv_and_the_archives_hold_them(built):
-    _, book, _, _ = built
+    _, book, _ = built
     csvs = {path.name for path in (book / "data").glob("*.csv")}
     page = (book / "data.html").read_text(encoding="utf-8")
     assert set(re.findall(r'href="data/([^"]+\.csv)"', page)) == csvs
@@ -214,7 +198,7 @@ def test_data_page_lists_every_csv_and_the_archives_hold_them(built):
 
 
 def test_no_csv_writes_a_float_for_a_whole_number_and_all_share_one_header_style(built):
-    _, book, _, _ = built
+    _, book, _ = built
     for path in (book / "data").glob("*.csv"):
         with path.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.reader(handle))
@@ -225,7 +209,7 @@ def test_no_csv_writes_a_float_for_a_whole_number_and_all_share_one_header_style
 
 
 def test_every_csv_link_names_its_table_or_figure(built):
-    _, book, _, _ = built
+    _, book, _ = built
     texts = []
     for page in book.glob("*.html"):
         if page.name == "data.html":
@@ -241,19 +225,11 @@ def test_every_csv_link_names_its_table_or_figure(built):
     assert len(set(texts)) == len(texts)
 
 
-def test_a_second_publish_of_the_same_sources_gives_the_same_bytes(built, tmp_path):
-    root, book, _, command = built
-    again = tmp_path / "book"
-    result = subprocess.run(
-        [*command[: command.index("--book-dir") + 1], str(again), *command[-2:]],
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr
+def test_a_second_publish_of_the_same_sources_gives_the_same_bytes(book_2022):
+    book, again = book_2022.book, book_2022.root / "again" / str(YEAR)
+    assert book_2022.again.returncode == 0, book_2022.again.stderr
     first = {p.relative_to(book): p for p in book.rglob("*") if p.is_file()}
-    second = {
-        p.relative_to(again / str(YEAR)): p for p in (again / str(YEAR)).rglob("*") if p.is_file()
-    }
+    second = {p.relative_to(again): p for p in again.rglob("*") if p.is_file()}
     assert first.keys() == second.keys()
     different = [
         str(name) for name in first if first[name].read_bytes() != second[name].read_bytes()
@@ -261,14 +237,29 @@ def test_a_second_publish_of_the_same_sources_gives_the_same_bytes(built, tmp_pa
     assert not different
 
 
-def test_rebuild_without_changes_does_nothing(built):
-    _, _, _, command = built
-    result = subprocess.run(command, capture_output=True, text=True, check=True)
-    assert "nothing to do" in result.stdout
+def test_rebuild_without_changes_does_nothing(book_2022):
+    assert book_2022.rebuild.returncode == 0, book_2022.rebuild.stderr
+    assert "nothing to do" in book_2022.rebuild.stdout
+
+
+def test_the_headline_outputs_kept_in_the_notebooks_are_what_the_build_shows(book_2022):
+    """The outputs `make notebooks` keeps in each chapter's headline cells (nbval's
+    reference) are those of the build's English run of the chapter."""
+    for notebook in runner.chapter_notebooks(runner.book_pages()):
+        executed = runner.ChapterFiles.of(book_2022.root / "build" / str(YEAR), notebook).executed
+        shown = {cell.get("id"): cell for cell in nbformat.read(executed, as_version=4).cells}
+        checked = [
+            c for c in nbformat.read(notebook, as_version=4).cells if notebooks.is_checked(c)
+        ]
+        assert checked, notebook.name
+        for cell in checked:
+            kept = [(o.output_type, o.get("data"), o.get("text")) for o in cell.outputs]
+            ran = [(o.output_type, o.get("data"), o.get("text")) for o in shown[cell.id].outputs]
+            assert kept == ran, f"{notebook.name}: run `make notebooks`"
 
 
 def test_failing_chapter_stops_build_and_keeps_last_report(built, tmp_path, monkeypatch):
-    root, book, _, _ = built
+    root, book, _ = built
     before = {p.name: p.read_bytes() for p in book.iterdir() if p.is_file()}
     broken_dir = tmp_path / "notebooks"
     shutil.copytree(paths.NOTEBOOKS_DIR, broken_dir)
@@ -282,7 +273,10 @@ def test_failing_chapter_stops_build_and_keeps_last_report(built, tmp_path, monk
         runner.build(
             YEAR,
             book_root=root / "book",
-            build_root=root / "build",
+            # A build folder of its own: the shared one keeps its chapter runs whole for
+            # test_quarto_route. One job: the fewest chapters start before the failure.
+            build_root=tmp_path / "build",
+            jobs=1,
             languages=("en",),
             echo=lambda _: None,
         )
@@ -302,7 +296,7 @@ def site_pages(book: Path, language: str) -> list[Path]:
 
 
 def test_every_language_has_every_page_its_pdf_and_its_own_search(built):
-    _, book, _, _ = built
+    _, book, _ = built
     stems = {Path(entry).stem for entry in runner.book_pages()}
     for language in LANGUAGES:
         folder = edition(book, language)
@@ -317,7 +311,7 @@ def test_every_language_has_every_page_its_pdf_and_its_own_search(built):
 
 
 def test_indicators_json_is_the_same_in_every_language_with_a_label_in_each(built):
-    _, book, _, _ = built
+    _, book, _ = built
     files = [(edition(book, language) / "indicators.json").read_bytes() for language in LANGUAGES]
     assert all(data == files[0] for data in files), "indicators.json differs between languages"
     for item in json.loads(files[0])["indicators"]:
@@ -334,7 +328,7 @@ ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([a-z]+)" href="([^"]+)
 
 
 def test_every_page_links_the_same_page_in_every_language_and_the_links_resolve(built):
-    _, book, _, _ = built
+    _, book, _ = built
     checked = 0
     for language in LANGUAGES:
         for page in site_pages(book, language):
@@ -447,7 +441,7 @@ ALLOWED_LATIN = {
 
 
 def test_the_russian_site_has_no_english_words(built):
-    _, book, _, _ = built
+    _, book, _ = built
     codes = {language.upper() for language in LANGUAGES}  # the switcher's short form (RU)
     allowed = ALLOWED_LATIN | proper_names() | codes
     found = {}
@@ -466,7 +460,7 @@ def pdf_text(path: Path) -> str:
 
 
 def test_russian_pdf_numbers_follow_russian_conventions(built):
-    _, book, _, _ = built
+    _, book, _ = built
     text = pdf_text(edition(book, "ru") / paths.pdf_name(YEAR, "ru"))
     space = "[\u00a0\u202f ]"
     assert re.search(rf"139{space}671", text)  # grouping by a (no-break) space
@@ -481,7 +475,7 @@ def test_kazakh_letters_render_in_the_pdf_with_a_font_that_has_them(built):
 
     from volreport.publish import builtin
 
-    _, book, _, _ = built
+    _, book, _ = built
     path = edition(book, "kk") / paths.pdf_name(YEAR, "kk")
     text = pdf_text(path)
     assert set(KAZAKH_LETTERS.lower()) <= set(text), set(KAZAKH_LETTERS.lower()) - set(text)
@@ -500,7 +494,7 @@ def test_kazakh_letters_render_in_the_pdf_with_a_font_that_has_them(built):
 
 
 def test_each_language_has_its_own_furniture_and_csv_links(built):
-    _, book, _, _ = built
+    _, book, _ = built
     expected = {
         language: i18n.label("site", "table", language).format(n="2.1") for language in LANGUAGES
     }

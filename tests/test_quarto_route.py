@@ -2,20 +2,21 @@
 
 Runs with the real Quarto CLI: `quarto` on PATH, or the offline kit that `make test`
 installs into `.quarto/` from `../shared/quarto/`. Skipped, with the reason, without one.
-Both engines publish from one build folder, so the chapters run once. Both build English
-and Russian (Quarto's Russian profile, `quarto render --profile ru`); Kazakh, whose profile
-differs only in the words it ships, is left out to keep the test's time down.
+Both engines publish from the build folder of the session's 2022 build (conftest.book_2022),
+so the chapters run once for every test file. Both build English and Russian (Quarto's
+Russian profile, `quarto render --profile ru`); Kazakh, whose profile differs only in the
+words it ships, is left out to keep the test's time down.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import sessionwide
 from pypdf import PdfReader
 
 from volreport.build import runner
@@ -36,19 +37,28 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def editions(tmp_path_factory) -> dict[tuple[str, str], Path]:
+def editions(tmp_path_factory, book_2022) -> dict[tuple[str, str], Path]:
     """(engine, language) -> the published edition folder of 2022."""
-    root = tmp_path_factory.mktemp("engines")
+
+    def make(root: Path) -> dict:
+        made = {}
+        for engine in ("builtin", "quarto"):
+            command = [VOLREPORT, "build", "--year", str(YEAR), "--engine", engine,
+                       "--languages", ",".join(LANGUAGES),
+                       "--build-dir", str(book_2022.root / "build"),
+                       "--book-dir", str(root / engine)]  # fmt: skip
+            made[engine] = sessionwide.run(command)
+            if made[engine]["returncode"] != 0:
+                break
+        return {"root": str(root), **made}
+
+    made = sessionwide.once(tmp_path_factory, "engines", make)
     found = {}
     for engine in ("builtin", "quarto"):
-        command = [VOLREPORT, "build", "--year", str(YEAR), "--engine", engine,
-                   "--languages", ",".join(LANGUAGES),
-                   "--build-dir", str(root / "build"),
-                   "--book-dir", str(root / engine)]  # fmt: skip
-        result = subprocess.run(command, capture_output=True, text=True)
-        assert result.returncode == 0, result.stderr
+        assert made[engine]["returncode"] == 0, made[engine]["stderr"]
         for language in LANGUAGES:
-            found[engine, language] = paths.language_dir(root / engine / str(YEAR), language)
+            book = Path(made["root"]) / engine / str(YEAR)
+            found[engine, language] = paths.language_dir(book, language)
     return found
 
 
