@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
@@ -824,3 +825,54 @@ def test_the_2022_translations_are_whole() -> None:
         assert set(contract.translation_columns(name)) <= set(header), name
     for name in contract.EDITION_TRANSLATIONS:
         assert (folder / name).is_file()
+
+
+def rewrite_keeping_size_and_time(path: Path, old: str, new: str) -> None:
+    """Replace text of a file by text of the same length and give it back its time stamp,
+    so that only its content tells that it changed."""
+    assert len(old.encode()) == len(new.encode())
+    before = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+def test_a_remembered_reference_check_is_redone_when_a_reference_file_changes(
+    vintage: Path,
+) -> None:
+    reference = vintage.parent / "reference"
+    assert check(vintage) == []
+    rewrite_keeping_size_and_time(reference / "region_mapping.csv", "KZ-33", "KZ-34")
+    assert [str(p) for p in check(vintage)] == [
+        f"{validate.display_path(reference / 'region_mapping.csv')}:2: column 'current_code' "
+        "= 'KZ-34': unknown code; not in regions.csv"
+    ]
+    rewrite_keeping_size_and_time(reference / "region_mapping.csv", "KZ-34", "KZ-33")
+    assert check(vintage) == []
+    rewrite_keeping_size_and_time(reference / "regions.csv", "true", "ture")
+    assert [(p.file, p.row, p.column, p.value, p.rule) for p in check(vintage)] == [
+        (
+            validate.display_path(reference / "regions.csv"),
+            2,
+            "reporting_2022",
+            "ture",
+            "not true or false",
+        )
+    ]
+    (reference / "notes.txt").write_text("a stray file", encoding="utf-8")
+    assert [p.rule for p in check(vintage)][0] == (
+        "unexpected file: not a resource of the data package (move it out)"
+    )
+
+
+def test_copies_of_a_table_share_its_findings_under_their_own_names(
+    vintage: Path, tmp_path: Path
+) -> None:
+    set_cell(vintage, "observations", 2, "year", "20x2")
+    copy = tmp_path / "copy" / "2022"
+    shutil.copytree(vintage.parent, copy.parent)
+    for folder in (vintage, copy):
+        found = [p for p in check(folder) if p.rule == "not a whole number"]
+        assert [(p.file, p.row, p.column, p.value) for p in found] == [
+            (validate.display_path(folder / "observations.csv"), 2, "year", "20x2")
+        ]

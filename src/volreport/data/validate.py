@@ -23,6 +23,10 @@ one run:
 
 Rows are numbered as a spreadsheet shows them: the header is row 1.
 
+A process remembers what it found in content it has checked (Frictionless's findings per
+table, the reference tables, parsed YAML), keyed by that content's digest, never by a path
+or a time stamp: unchanged files are not checked twice, a changed one always is.
+
 Tolerances: a complete split of n published percentages (every category, or every
 reporting unit, with status reported) may miss 100 by 0.1 x n points, because each share
 is published rounded; a share worded "up to v" counts as 0..v and "at least v" as v..100.
@@ -35,13 +39,15 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import copy
 import csv
+import hashlib
 import json
 import math
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -85,6 +91,23 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]")
 MAX_SHOWN_CHARS = 80  # of a cell's value in a message
 MAX_CONTROL_PROBLEMS = 20  # per file; the rest are counted
+# Findings remembered per process, keyed by the content of what was checked (never by a
+# path or a time stamp alone), so a changed file is always checked again.
+MAX_REMEMBERED = 256  # findings kept per kind; the oldest is forgotten first
+MAX_REMEMBERED_PROBLEMS = 1_000  # a table with more problems is checked anew each time
+
+
+def remember(memo: dict, key: object, findings: object) -> None:
+    """Keep `findings` under `key`, forgetting the oldest beyond MAX_REMEMBERED."""
+    if len(memo) >= MAX_REMEMBERED:
+        memo.pop(next(iter(memo)))
+    memo[key] = findings
+
+
+def content_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 @dataclass(frozen=True)
@@ -520,10 +543,42 @@ def problem_from_error(error, file: str, table_schema: dict) -> Problem:
 STRUCTURAL_ERRORS = ("extra-cell", "missing-cell", "source-error", "scheme-error", "format-error")
 
 
+@dataclass(frozen=True)
+class RowFindings:
+    """What Frictionless found in a table's rows; `of_rows_only` when every problem is about
+    a row's cells (none about the file as a whole, whose message may name its folder)."""
+
+    problems: list[Problem]
+    broken: bool
+    of_rows_only: bool
+
+
+ROW_FINDINGS: dict[tuple[str, str, str, str], RowFindings] = {}
+
+
 def row_problems(path: Path, table_schema: dict, encoding: str) -> tuple[list[Problem], bool]:
     """Types, constraints and keys of every row, checked by Frictionless; and whether the
     rows are broken (a row with more or fewer cells than columns), so that the table cannot
-    be read column by column."""
+    be read column by column. Findings about rows only are remembered by file name, schema
+    and content: copies of a vintage share the findings of their unchanged tables."""
+    digest = content_digest(path)
+    key = (path.name, encoding, json.dumps(table_schema, sort_keys=True), digest)
+    findings = ROW_FINDINGS.get(key)
+    if findings is None:
+        findings = frictionless_findings(path, table_schema, encoding)
+        unchanged = content_digest(path) == digest  # not changed while it was checked
+        if (
+            findings.of_rows_only
+            and len(findings.problems) <= MAX_REMEMBERED_PROBLEMS
+            and unchanged
+        ):
+            remember(ROW_FINDINGS, key, findings)
+    file = display_path(path)
+    return [replace(problem, file=file) for problem in findings.problems], findings.broken
+
+
+def frictionless_findings(path: Path, table_schema: dict, encoding: str) -> RowFindings:
+    """The rows of a table as Frictionless validates them (see `row_problems`)."""
     from volreport.core.fastimport import skip_iri_grammar
 
     skip_iri_grammar()
@@ -557,7 +612,10 @@ def row_problems(path: Path, table_schema: dict, encoding: str) -> tuple[list[Pr
     problems = [problem_from_error(error, file, table_schema) for error in errors]
     problems += [Problem(file, None, None, None, error.message) for error in report.errors]
     broken = bool(report.errors) or any(error.type in STRUCTURAL_ERRORS for error in errors)
-    return problems, broken
+    of_rows_only = not report.errors and all(
+        getattr(error, "row_number", None) is not None for error in errors
+    )
+    return RowFindings(problems, broken, of_rows_only)
 
 
 def read_table(path: Path, encoding: str) -> pd.DataFrame:
@@ -757,46 +815,45 @@ def unknown_codes(
 def category_problems(obs: pd.DataFrame, category_sets: dict[str, str], file: str) -> list[Problem]:
     """Categories must come from the indicator's category set (empty = a total)."""
     problems = []
-    for row, record in obs.dropna(subset=["category", "indicator"]).iterrows():
-        if record["indicator"] not in category_sets:
+    rows = obs.dropna(subset=["category", "indicator"])
+    for row, indicator, category in zip(
+        rows.index, rows["indicator"], rows["category"], strict=True
+    ):
+        if indicator not in category_sets:
             continue  # unknown indicator: reported on its own
-        set_name = category_sets[record["indicator"]]
+        set_name = category_sets[indicator]
         members = contract.CATEGORY_SETS.get(set_name, ())
-        if record["category"] not in members:
+        if category not in members:
             rule = (
-                f"not in the category set '{set_name}' of {record['indicator']}"
+                f"not in the category set '{set_name}' of {indicator}"
                 if set_name
-                else f"{record['indicator']} has no categories; leave category empty"
+                else f"{indicator} has no categories; leave category empty"
             )
-            problems.append(Problem(file, row, "category", record["category"], rule))
+            problems.append(Problem(file, row, "category", category, rule))
     return problems
 
 
 def unit_problems(obs: pd.DataFrame, units: dict[str, str], file: str) -> list[Problem]:
     """The unit of a row must be its indicator's unit."""
+    rows = obs.dropna(subset=["unit"])
     return [
-        Problem(
-            file,
-            row,
-            "unit",
-            record["unit"],
-            f"{record['indicator']} is in {units[record['indicator']]}",
-        )
-        for row, record in obs.dropna(subset=["unit"]).iterrows()
-        if record["indicator"] in units and record["unit"] != units[record["indicator"]]
+        Problem(file, row, "unit", unit, f"{indicator} is in {units[indicator]}")
+        for row, indicator, unit in zip(rows.index, rows["indicator"], rows["unit"], strict=True)
+        if indicator in units and unit != units[indicator]
     ]
 
 
 def status_value_problems(obs: pd.DataFrame, file: str) -> list[Problem]:
     """A value is empty exactly when the status is missing."""
     problems = []
-    for row, record in obs.dropna(subset=["status"]).iterrows():
-        has_value = isinstance(record["value"], str)
-        if has_value and record["status"] == "missing":
+    rows = obs.dropna(subset=["status"])
+    for row, status, value in zip(rows.index, rows["status"], rows["value"], strict=True):
+        has_value = isinstance(value, str)
+        if has_value and status == "missing":
             rule = "a value is given but status is 'missing'; give its status or drop the value"
-            problems.append(Problem(file, row, "value", record["value"], rule))
-        if not has_value and record["status"] != "missing":
-            rule = f"value is empty but status is '{record['status']}'; a gap has status missing"
+            problems.append(Problem(file, row, "value", value, rule))
+        if not has_value and status != "missing":
+            rule = f"value is empty but status is '{status}'; a gap has status missing"
             problems.append(Problem(file, row, "value", None, rule))
     return problems
 
@@ -849,20 +906,54 @@ def members_of(indicator: str, category_sets: dict[str, str]) -> set[str]:
     return set(contract.CATEGORY_SETS.get(category_sets.get(indicator, ""), ()))
 
 
+# The columns of observations.csv the sums read (fewer columns: cheaper groups).
+SUMMED_COLUMNS = ["indicator", "year", "region", "category", "value", "qualifier", "status"]
+
+
+def groups(frame: pd.DataFrame, keys: list[str], column: str) -> Iterable[tuple[tuple, set]]:
+    """(key, the values of `column` in its rows) of each group of `frame` by `keys`, in the
+    order of DataFrame.groupby; cheap to test before a group's rows are taken."""
+    found: dict[tuple, set] = {}
+    rows = frame.dropna(subset=keys)
+    for *key, value in zip(*(rows[k] for k in keys), rows[column], strict=True):
+        found.setdefault(tuple(key), set()).add(value)
+    return sorted(found.items(), key=lambda item: item[0])
+
+
+def group_rows(frame: pd.DataFrame, keys: list[str], key: tuple) -> pd.DataFrame:
+    """The rows of `frame` whose `keys` columns hold `key`."""
+    import numpy as np
+
+    mask = np.logical_and.reduce(
+        [frame[k].to_numpy() == value for k, value in zip(keys, key, strict=True)]
+    )
+    return frame[mask]
+
+
 def split_problems(
     obs: pd.DataFrame, category_sets: dict[str, str], units_sets: list[set[str]], file: str
 ) -> list[Problem]:
-    """Complete category splits and regional splits sum to 100."""
+    """Complete category splits and regional splits sum to 100. A group's rows are taken
+    only when its categories or regions make it a complete split."""
     problems = []
+    obs = obs[SUMMED_COLUMNS]
     by_category = obs[obs["indicator"].isin(CATEGORY_SPLITS) & obs["category"].notna()]
-    for (indicator, year, region), parts in by_category.groupby(["indicator", "year", "region"]):
+    keys = ["indicator", "year", "region"]
+    for (indicator, year, region), categories in groups(by_category, keys, "category"):
         members = members_of(indicator, category_sets)
-        if members and set(parts["category"]) == members and fully_reported(parts):
+        if not members or categories != members:
+            continue
+        parts = group_rows(by_category, keys, (indicator, year, region))
+        if fully_reported(parts):
             problems.append(split_problem(parts, f"{indicator} for {region} ({year})", file))
     by_region = obs[obs["indicator"].isin(REGION_SPLITS) & (obs["region"] != NATIONAL)]
     by_region = by_region.assign(category=by_region["category"].fillna(""))
-    for (indicator, year, category), parts in by_region.groupby(["indicator", "year", "category"]):
-        if set(parts["region"]) in units_sets and fully_reported(parts):
+    keys = ["indicator", "year", "category"]
+    for (indicator, year, category), regions in groups(by_region, keys, "region"):
+        if regions not in units_sets:
+            continue
+        parts = group_rows(by_region, keys, (indicator, year, category))
+        if fully_reported(parts):
             label = f"{indicator} {category} over the regions ({year})".replace("  ", " ")
             problems.append(split_problem(parts, label, file))
     return [p for p in problems if p is not None]
@@ -891,19 +982,29 @@ def total_problem(
 def total_problems(
     obs: pd.DataFrame, category_sets: dict[str, str], units_sets: list[set[str]], file: str
 ) -> list[Problem]:
-    """Counts by category add up to the total; counts by region add up to the country."""
+    """Counts by category add up to the total; counts by region add up to the country.
+    A group's rows are taken only when its categories or regions make a complete set."""
     problems = []
+    obs = obs[[*SUMMED_COLUMNS, "unit"]]
     counts = obs[obs["unit"] != PERCENT].assign(category=obs["category"].fillna(""))
-    for (indicator, year, region), rows in counts.groupby(["indicator", "year", "region"]):
+    keys = ["indicator", "year", "region"]
+    for (indicator, year, region), categories in groups(counts, keys, "category"):
         members = members_of(indicator, category_sets)
+        if not members or categories - {""} != members:
+            continue
+        rows = group_rows(counts, keys, (indicator, year, region))
         parts = rows[rows["category"] != ""]
-        if members and set(parts["category"]) == members and fully_reported(parts):
+        if fully_reported(parts):
             total = rows[rows["category"] == ""]
             label = f"{indicator} for {region} ({year})"
             problems.append(total_problem(total, parts, label, file))
-    for (indicator, year, category), rows in counts.groupby(["indicator", "year", "category"]):
+    keys = ["indicator", "year", "category"]
+    for (indicator, year, category), regions in groups(counts, keys, "region"):
+        if regions - {NATIONAL} not in units_sets:
+            continue
+        rows = group_rows(counts, keys, (indicator, year, category))
         parts = rows[rows["region"] != NATIONAL]
-        if set(parts["region"]) in units_sets and fully_reported(parts):
+        if fully_reported(parts):
             total = rows[rows["region"] == NATIONAL]
             label = f"{indicator} {category} by region ({year})".replace("  ", " ")
             problems.append(total_problem(total, parts, label, file))
@@ -1036,14 +1137,48 @@ def reference_cross_problems(
     return problems
 
 
-def check_reference(reference_dir: Path) -> tuple[list[Problem], dict[str, pd.DataFrame]]:
-    """Validate data/reference/; also return the tables that could be read."""
+def folder_state(folder: Path) -> tuple:
+    """Every entry of a folder as a check sees it: name, shown path, kind and, for a file,
+    the digest of its content."""
+    return tuple(
+        (
+            entry.name,
+            display_path(entry),
+            entry.is_symlink(),
+            entry.is_dir(),
+            content_digest(entry) if entry.is_file() else "",
+        )
+        for entry in sorted(folder.iterdir())
+    )
+
+
+ReferenceFindings = tuple[list[Problem], dict[str, "pd.DataFrame"]]
+REFERENCE_FINDINGS: dict[tuple, ReferenceFindings] = {}
+
+
+def check_reference(reference_dir: Path) -> ReferenceFindings:
+    """Validate data/reference/; also return the tables that could be read. Remembered in
+    the process by the folder's entries and their content (`folder_state`): the same
+    reference tables are checked once, and again as soon as one of them changes."""
+    if not reference_dir.is_dir():
+        rule = "reference folder is missing"
+        return [Problem(display_path(reference_dir), None, None, None, rule)], {}
+    state = folder_state(reference_dir)
+    key = (str(reference_dir), display_path(reference_dir), state)
+    found = REFERENCE_FINDINGS.get(key)
+    if found is None:
+        found = reference_findings(reference_dir)
+        if folder_state(reference_dir) == state:  # not changed meanwhile
+            remember(REFERENCE_FINDINGS, key, found)
+    problems, tables = found
+    return list(problems), {name: frame.copy() for name, frame in tables.items()}
+
+
+def reference_findings(reference_dir: Path) -> ReferenceFindings:
+    """The problems and readable tables of an existing reference folder."""
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
-    if not reference_dir.is_dir():
-        rule = "reference folder is missing"
-        return [Problem(display_path(reference_dir), None, None, None, rule)], tables
     problems += unexpected_files(reference_dir, (f"{n}.csv" for n in contract.REFERENCE_RESOURCES))
     for name, (_, table_schema) in contract.REFERENCE_RESOURCES.items():
         path = reference_dir / f"{name}.csv"
@@ -1172,20 +1307,38 @@ class Yaml:
     problems: list[Problem]
 
 
+YAML_FINDINGS: dict[str, Yaml] = {}
+
+
 def read_yaml(path: Path) -> Yaml:
     """A YAML file (params.yml, edition.yml) read safely: no tags, anchors or aliases, no
-    control characters in its texts; a problem naming the line where it cannot be read."""
-    import yaml
-
+    control characters in its texts; a problem naming the line where it cannot be read.
+    Parsed once per text in a process (edition.yml is read by several checks)."""
     file = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        return Yaml(None, {}, [Problem(file, None, None, None, f"not valid UTF-8 YAML: {error}")])
+    key = hashlib.sha256(text.encode()).hexdigest()
+    parsed = YAML_FINDINGS.get(key)
+    if parsed is None:
+        parsed = parse_yaml(text, file)
+        remember(YAML_FINDINGS, key, parsed)
+    problems = [replace(problem, file=file) for problem in parsed.problems]
+    return Yaml(copy.deepcopy(parsed.data), dict(parsed.lines), problems)
+
+
+def parse_yaml(text: str, file: str) -> Yaml:
+    """The text of a YAML file parsed as `read_yaml` says."""
+    import yaml
+
+    try:
         if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, yaml.SafeLoader)):
             rule = "YAML aliases (*name) are not allowed; write each value out"
             return Yaml(None, {}, [Problem(file, None, None, None, rule)])
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.SafeLoader("").construct_document(node) if node is not None else None
-    except (UnicodeDecodeError, yaml.YAMLError) as error:
+    except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         row = mark.line + 1 if mark else None
         return Yaml(None, {}, [Problem(file, row, None, None, f"not valid UTF-8 YAML: {error}")])
@@ -1628,8 +1781,6 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
 
 def validation_digest(year: int, folder: Path, reference: Path) -> str:
     """Digest of a vintage, the reference tables and the rules: equal digest, equal verdict."""
-    import hashlib
-
     digest = hashlib.sha256(str(year).encode())
     rules = [Path(__file__), Path(contract.__file__)]
     for path in sorted([*folder.rglob("*"), *reference.rglob("*")]) + rules:
