@@ -11,11 +11,14 @@ routes start without remembered validation passes, so both really validate the d
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from volreport.core import i18n, paths
@@ -97,6 +100,20 @@ def timed_build(
     return time.perf_counter() - start
 
 
+@contextmanager
+def stderr_to(log: Path) -> Iterator[None]:
+    """Send this process's standard error (and its kernels') to `log`: the naive route's
+    kernels warn on every start, which would bury the table."""
+    saved = os.dup(2)
+    with open(log, "w", encoding="utf-8") as handle:
+        os.dup2(handle.fileno(), 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def forget_validations() -> None:
     """Drop remembered validation passes, so a cold run really validates the data."""
     shutil.rmtree(paths.BUILD_DIR / "validated", ignore_errors=True)
@@ -144,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
             lang for lang, gaps in found.items() if lang == "en" or completeness.publishable(gaps)
         )
         forget_validations()
-        naive = naive_route(args.year, data_dir, scratch, chosen)
+        with stderr_to(scratch / "naive-route.log"):
+            naive = naive_route(args.year, data_dir, scratch, chosen)
         forget_validations()
         cold = timed_build(args.year, data_dir, scratch, chosen)
         unchanged = timed_build(args.year, data_dir, scratch, chosen)
