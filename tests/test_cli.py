@@ -54,3 +54,14 @@ def test_build_takes_the_languages_to_build():
     args = cli.parser().parse_args(["build", "--languages", "en,ru"])
     assert args.languages == "en,ru"
     assert cli.parser().parse_args(["build"]).languages is None
+
+
+def test_ctrl_c_ends_with_one_line_and_the_shells_status(monkeypatch, capsys):
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "cmd_build", interrupted)
+    assert cli.main(["build", "--year", "2022"]) == 130
+    assert capsys.readouterr().err == (
+        "volreport: interrupted; an unfinished build or ingest changes nothing\n"
+    )

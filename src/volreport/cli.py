@@ -309,7 +309,16 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `volreport` console script."""
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print(INTERRUPTED_MESSAGE, file=sys.stderr)
+        return INTERRUPTED
+
+
+INTERRUPTED = 130  # the shell's exit status for a command stopped by Ctrl-C
+# Builds and ingests swap their output in only when complete.
+INTERRUPTED_MESSAGE = "volreport: interrupted; an unfinished build or ingest changes nothing"
 
 
 if __name__ == "__main__":
