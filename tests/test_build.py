@@ -45,7 +45,7 @@ def test_tree_digest_changes_with_content_not_with_timestamps(tmp_path):
 def test_inputs_unchanged_detects_edit_and_deletion(tmp_path):
     data = tmp_path / "wages.csv"
     data.write_text("region,wage\nKZ,1\n")
-    recorded = {str(data): runner.file_digest(data)}
+    recorded = {str(data): paths.file_digest(data)}
     assert runner.inputs_unchanged(recorded)
     data.write_text("region,wage\nKZ,2\n")
     assert not runner.inputs_unchanged(recorded)

@@ -98,18 +98,12 @@ def chapter_notebooks(pages: list[str]) -> list[Path]:
 # Content hashing -----------------------------------------------------------------
 
 
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes, read in blocks (a data file may be large)."""
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
 def tree_digest(files: Iterable[Path], root: Path = paths.PROJECT_ROOT) -> str:
     """One digest over several files: their paths (relative to `root`) and contents."""
     digest = hashlib.sha256()
     for path in sorted(set(files)):
         name = path.relative_to(root) if path.is_relative_to(root) else path
-        digest.update(f"{name}\0{file_digest(path)}\0".encode())
+        digest.update(f"{name}\0{paths.file_digest(path)}\0".encode())
     return digest.hexdigest()
 
 
@@ -132,7 +126,12 @@ def package_digest() -> str:
 def chapter_key(notebook: Path, parameters: dict, package: str) -> str:
     """Cache key of a chapter before its data inputs are considered."""
     payload = json.dumps(
-        {"v": CACHE_VERSION, "nb": file_digest(notebook), "params": parameters, "pkg": package},
+        {
+            "v": CACHE_VERSION,
+            "nb": paths.file_digest(notebook),
+            "params": parameters,
+            "pkg": package,
+        },
         sort_keys=True,
     )
     return hashlib.sha256(payload.encode()).hexdigest()
@@ -140,7 +139,7 @@ def chapter_key(notebook: Path, parameters: dict, package: str) -> str:
 
 def inputs_unchanged(recorded: dict[str, str]) -> bool:
     """True when every recorded input file still exists with the same content."""
-    return all(Path(p).is_file() and file_digest(Path(p)) == d for p, d in recorded.items())
+    return all(Path(p).is_file() and paths.file_digest(Path(p)) == d for p, d in recorded.items())
 
 
 # Chapter execution ---------------------------------------------------------------
@@ -431,7 +430,7 @@ class ChapterRunner:
         files = ChapterFiles.of(self.build_dir, notebook, language)
         log = files.access_log
         read = set(log.read_text(encoding="utf-8").splitlines()) if log.exists() else set()
-        inputs = {p: file_digest(Path(p)) for p in sorted(read) if Path(p).is_file()}
+        inputs = {p: paths.file_digest(Path(p)) for p in sorted(read) if Path(p).is_file()}
         key = chapter_key(notebook, self.parameters_for(language), self.package)
         payload = json.dumps({"key": key, "inputs": inputs}, indent=1)
         files.record.write_text(payload, encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
@@ -35,3 +36,9 @@ def language_dir(book_dir: Path, language: str) -> Path:
     the top (`_book/<year>/`), every other language in a folder of its own
     (`_book/<year>/ru/`)."""
     return book_dir if language == "en" else book_dir / language
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in blocks (a data file may be large)."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()

@@ -104,12 +104,6 @@ def remember(memo: dict, key: object, findings: object) -> None:
     memo[key] = findings
 
 
-def content_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes."""
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
 @dataclass(frozen=True)
 class Problem:
     """One breach of the contract: where it is (file, spreadsheet row, column) and the rule."""
@@ -561,12 +555,12 @@ def row_problems(path: Path, table_schema: dict, encoding: str) -> tuple[list[Pr
     rows are broken (a row with more or fewer cells than columns), so that the table cannot
     be read column by column. Findings about rows only are remembered by file name, schema
     and content: copies of a vintage share the findings of their unchanged tables."""
-    digest = content_digest(path)
+    digest = paths.file_digest(path)
     key = (path.name, encoding, json.dumps(table_schema, sort_keys=True), digest)
     findings = ROW_FINDINGS.get(key)
     if findings is None:
         findings = frictionless_findings(path, table_schema, encoding)
-        unchanged = content_digest(path) == digest  # not changed while it was checked
+        unchanged = paths.file_digest(path) == digest  # not changed while it was checked
         if (
             findings.of_rows_only
             and len(findings.problems) <= MAX_REMEMBERED_PROBLEMS
@@ -1146,7 +1140,7 @@ def folder_state(folder: Path) -> tuple:
             display_path(entry),
             entry.is_symlink(),
             entry.is_dir(),
-            content_digest(entry) if entry.is_file() else "",
+            paths.file_digest(entry) if entry.is_file() else "",
         )
         for entry in sorted(folder.iterdir())
     )
@@ -1785,9 +1779,7 @@ def validation_digest(year: int, folder: Path, reference: Path) -> str:
     rules = [Path(__file__), Path(contract.__file__)]
     for path in sorted([*folder.rglob("*"), *reference.rglob("*")]) + rules:
         if path.is_file() and not path.is_symlink():
-            digest.update(f"{path.name}\0{path.stat().st_size}\0".encode())
-            with path.open("rb") as handle:  # in blocks: a record log may be large
-                digest.update(hashlib.file_digest(handle, "sha256").digest())
+            digest.update(f"{path.name}\0{paths.file_digest(path)}\0".encode())
     return digest.hexdigest()
 
 
