@@ -382,14 +382,14 @@ def test_kazakh_commentary_not_written_yet_is_the_russian_one_with_the_notice(tm
     (report / "ru" / "commentary" / "01_portrait.md").write_text(
         "Вступление.\n\n## Сколько {#sec-portrait-count}\n\nО численности.\n", encoding="utf-8"
     )
-    staged = tmp_path / "01_portrait.ipynb"
     notebook = notebook_with(
         {"cell_type": "markdown", "source": "# Portrait {#sec-portrait}"},
         {"cell_type": "markdown", "source": "## How many {#sec-portrait-count}"},
     )
-    staged.write_text(json.dumps(notebook), encoding="utf-8")
-    runner.commentary_placer(report, ["01_portrait.ipynb"], "kk")(staged)
-    cells = [cell["source"] for cell in json.loads(staged.read_text(encoding="utf-8"))["cells"]]
+    placed_kk = runner.commentary_placer(report, ["01_portrait.ipynb"], "kk")(
+        notebook, "01_portrait"
+    )
+    cells = [cell["source"] for cell in placed_kk["cells"]]
     notice = runner.fallback_notice("kk", "ru")
     placed = [source for source in cells if "commentary" in source]
     assert len(placed) == 2
@@ -397,7 +397,8 @@ def test_kazakh_commentary_not_written_yet_is_the_russian_one_with_the_notice(tm
     assert '{.commentary lang="ru"}' in placed[0] and "Вступление." in placed[0]
     assert notice not in placed[1] and 'lang="ru"' in placed[1] and "О численности." in placed[1]
     # Russian's own commentary: no notice, no other language.
-    staged.write_text(json.dumps(notebook), encoding="utf-8")
-    runner.commentary_placer(report, ["01_portrait.ipynb"], "ru")(staged)
-    text = staged.read_text(encoding="utf-8")
+    placed_ru = runner.commentary_placer(report, ["01_portrait.ipynb"], "ru")(
+        notebook, "01_portrait"
+    )
+    text = json.dumps(placed_ru, ensure_ascii=False)
     assert "fallback-notice" not in text and "lang=" not in text

@@ -88,9 +88,7 @@ def test_headings_inside_code_fences_are_text(tmp_path):
     assert [p.section for p in commentary.read_parts(path)] == [None]
 
 
-def test_place_in_file_without_commentary_leaves_the_notebook_alone(tmp_path):
-    staged = tmp_path / "03_areas.ipynb"
-    staged.write_text(json.dumps(CHAPTER), encoding="utf-8")
-    before = staged.read_bytes()
-    commentary.place_in_file(staged, tmp_path / "absent.md")
-    assert staged.read_bytes() == before
+def test_place_file_without_commentary_leaves_the_notebook_alone(tmp_path):
+    before = json.dumps(CHAPTER)
+    placed = commentary.place_file(json.loads(before), tmp_path / "absent.md")
+    assert json.dumps(placed) == before

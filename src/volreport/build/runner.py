@@ -724,24 +724,17 @@ def download_links_detached(notebook: dict) -> dict:
     return {**notebook, "cells": cells}
 
 
-def localize_notebook(staged: Path, language: str) -> None:
-    """Rewrite a staged chapter notebook with its own words in `language` (`Localizer`)."""
-    notebook = json.loads(staged.read_text(encoding="utf-8"))
-    localized = localized_notebook(notebook, language, staged.name)
-    staged.write_text(json.dumps(localized, ensure_ascii=False, indent=1), encoding="utf-8")
-
-
-def stage_notebook(staged: Path, variables: dict[str, str]) -> None:
-    """Rewrite a staged chapter notebook for both engines: computed headings, CSV links
-    outside figure cells, sources as lists of lines."""
-    notebook = download_links_detached(json.loads(staged.read_text(encoding="utf-8")))
+def staged_notebook(notebook: dict, variables: dict[str, str]) -> dict:
+    """A chapter notebook as both engines read it: computed headings, CSV links outside
+    figure cells, sources as lists of lines."""
+    notebook = download_links_detached(notebook)
     for cell in notebook["cells"]:
         source = _text(cell.get("source", ""))
         if cell.get("cell_type") == "markdown":
             source = headings_expanded(source, variables)
         # As lines, the form Jupyter saves: Quarto runs a one-string source's lines together.
         cell["source"] = source.splitlines(keepends=True)
-    staged.write_text(json.dumps(notebook, ensure_ascii=False, indent=1), encoding="utf-8")
+    return notebook
 
 
 def fallback_notice(language: str, shown: str) -> str:
@@ -781,9 +774,10 @@ def with_fallback(text: str, notice: str, shown: str) -> str:
 
 def commentary_placer(
     report_dir: Path, pages: list[str], language: str = "en"
-) -> Callable[[Path], None]:
-    """A function that places the edition commentary in `language` in one staged chapter
-    notebook (a Kazakh file not written yet: the Russian one, with the notice).
+) -> Callable[[dict, str], dict]:
+    """A function that gives a chapter notebook (and its stem, `01_portrait`) with the
+    edition commentary in `language` placed (a Kazakh file not written yet: the Russian
+    one, with the notice).
 
     `report_dir` is the year's folder of editorial pages (English; the others' below it).
     Raises BuildError for a commentary file that belongs to no chapter of the book, so
@@ -801,12 +795,12 @@ def commentary_placer(
             f"(commentary files are named after the notebooks: {', '.join(sorted(stems))})"
         )
 
-    def place(staged: Path) -> None:
-        name = f"{commentary.COMMENTARY_DIR}/{staged.stem}.md"
+    def place(notebook: dict, stem: str) -> dict:
+        name = f"{commentary.COMMENTARY_DIR}/{stem}.md"
         source, shown = languages.page_source(report_dir, language, name)
         notice = fallback_notice(language, shown) if shown else None
         try:
-            commentary.place_in_file(staged, source, notice=notice, language=shown)
+            return commentary.place_file(notebook, source, notice=notice, language=shown)
         except commentary.CommentaryError as error:
             raise BuildError(str(error)) from None
 
@@ -847,23 +841,23 @@ def stage_book(
         staged = stage / entry
         staged.parent.mkdir(parents=True, exist_ok=True)
         if entry.endswith(".ipynb"):
-            shutil.copy2(build_dir / "notebooks" / language / Path(entry).name, staged)
-            localize_notebook(staged, language)
-            place_commentary(staged)
-            stage_notebook(staged, generated.variables)
+            executed = build_dir / "notebooks" / language / staged.name
+            notebook = json.loads(executed.read_text(encoding="utf-8"))
+            notebook = localized_notebook(notebook, language, staged.name)
+            notebook = place_commentary(notebook, staged.stem)
+            notebook = staged_notebook(notebook, generated.variables)
+            staged.write_text(json.dumps(notebook, ensure_ascii=False, indent=1), encoding="utf-8")
             continue
-        if entry not in generated.pages:
+        if entry in generated.pages:
+            text = generated.pages[entry]
+        else:
             source, shown = languages.page_source(report_dir, language, entry)
             if not source.exists():
                 raise BuildError(f"{source}: editorial page missing (see report/template/)")
             text = source.read_text(encoding="utf-8")
             if shown:
                 text = with_fallback(text, fallback_notice(language, shown), shown)
-            staged.write_text(text, encoding="utf-8")
-        staged.write_text(
-            headings_expanded(staged.read_text(encoding="utf-8"), generated.variables),
-            encoding="utf-8",
-        )
+        staged.write_text(headings_expanded(text, generated.variables), encoding="utf-8")
     for chapter_data in (build_dir / "chapters" / language).glob("*/data"):
         shutil.copytree(chapter_data, stage / "data", dirs_exist_ok=True)
     from volreport.publish import downloads

@@ -18,7 +18,6 @@ opened by a one-line notice in Kazakh (`place`'s `notice` and `language`).
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -165,17 +164,15 @@ def place(
     return {**notebook, "cells": cells}
 
 
-def place_in_file(
-    notebook_path: Path,
+def place_file(
+    notebook: dict,
     commentary: Path,
     *,
     notice: str | None = None,
     language: str | None = None,
-) -> None:
-    """Rewrite the staged notebook at `notebook_path` with the commentary of `commentary`
-    (in another `language` than the edition's: with the `notice`, see `place`)."""
+) -> dict:
+    """`notebook` with the commentary of the file `commentary` placed (`place`); the notebook
+    as it is when there is no such file."""
     if not commentary.is_file():
-        return
-    notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
-    placed = place(notebook, read_parts(commentary), commentary, notice=notice, language=language)
-    notebook_path.write_text(json.dumps(placed, ensure_ascii=False, indent=1), encoding="utf-8")
+        return notebook
+    return place(notebook, read_parts(commentary), commentary, notice=notice, language=language)
