@@ -20,7 +20,6 @@ The current language is a context variable: `use("ru")` sets it (a notebook's se
 from __future__ import annotations
 
 import ast
-import re
 import string
 import unicodedata
 from collections.abc import Iterator
@@ -231,30 +230,19 @@ def flatten(mapping: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return found
 
 
-# The package's source read as a sequence of comments, string literals and `term(` calls
-# whose first argument is a string literal (one, or several implicitly joined): a call
-# inside a comment or a docstring is skipped with it. As exact as parsing every module with
-# `ast` (a test compares the two) at a fraction of its cost: the build runs it every time.
-_QUOTED = (  # triple-quoted first; a backslash escapes the next character
-    r'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'
-    r"|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"
-    r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
-    r"|'[^'\\\n]*(?:\\.[^'\\\n]*)*'"
-)
-_TEXT = rf"[rRuU]?(?:{_QUOTED})"  # a str literal: no bytes, no f-string
-_SOURCE_PARTS = re.compile(
-    r"(?=[t#rRbBuUfF\"'])"  # where a part can start: spares trying each one elsewhere
-    rf"(?:(?<!\w)term\s*\(\s*(?P<literal>{_TEXT}(?:\s*{_TEXT})*)\s*(?=[,)])"
-    r"|#[^\n]*"
-    rf"|[rRbBuUfF]{{0,2}}(?:{_QUOTED}))",
-    re.DOTALL,
-)
-
-
-def _term_literals(source: str) -> Iterator[str]:
-    for match in _SOURCE_PARTS.finditer(source):
-        if match["literal"] is not None:
-            yield ast.literal_eval(f"({match['literal']})")
+def _term_literals(tree: ast.AST) -> Iterator[str]:
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        function = node.func
+        name = function.id if isinstance(function, ast.Name) else getattr(function, "attr", "")
+        argument = node.args[0]
+        if (
+            name == "term"
+            and isinstance(argument, ast.Constant)
+            and isinstance(argument.value, str)
+        ):
+            yield argument.value
 
 
 def code_terms(package_dir: Path | None = None) -> set[str]:
@@ -262,5 +250,5 @@ def code_terms(package_dir: Path | None = None) -> set[str]:
     terms.yml must have."""
     found: set[str] = set()
     for path in sorted(Path(package_dir or PACKAGE_DIR).rglob("*.py")):
-        found.update(_term_literals(path.read_text(encoding="utf-8")))
+        found.update(_term_literals(ast.parse(path.read_text(encoding="utf-8"), str(path))))
     return found
