@@ -686,3 +686,20 @@ def test_numbers_with_the_languages_qualifier_words_are_numbers(language, cells,
 
     assert alignment(list(cells)) == "AlignRight"
     assert alignment([*cells, "не число"]) == "AlignDefault"
+
+
+def test_pdf_fonts_are_matplotlibs_found_without_importing_it():
+    import subprocess
+    import sys
+
+    import matplotlib
+
+    assert publish_module._font_dir() == Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    assert (publish_module._font_dir() / "DejaVuSans.ttf").is_file()
+    # The publisher alone (a fresh process) finds them with matplotlib left unimported.
+    probe = (
+        "import sys; from volreport.publish import builtin; builtin._font_dir(); "
+        "print('matplotlib' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr
