@@ -237,6 +237,37 @@ def test_hours_by_region_names_the_extremes_and_exactly_the_missing_regions():
     assert shown["Region"].iloc[0] == "Turkistan region" and shown["Hours"].iloc[0] == "1,030"
 
 
+def test_regions_with_total_hours_but_none_by_area_are_named_as_such():
+    # Astana and Almaty city gave their hours only by format: their totals are known (in the
+    # national total of 1,300) but not their hours by area (in the areas' 1,000).
+    rows = hours_rows(total=1300, parts=ALL_PARTS)
+    for code, total in (("KZ-71", 100), ("KZ-75", 200), ("KZ-79", 1000)):
+        rows.append({"indicator": "hours", "region": code, "value": total})
+        rows += [
+            {
+                "indicator": "hours",
+                "region": code,
+                "category": area,
+                "value": None if code != "KZ-79" else ALL_PARTS[area],
+            }
+            for area in AREAS
+        ]
+    result = areas.compute(dataset(rows))
+    assert result.regional_area_hours_missing == ["Astana", "Almaty city"]
+    text = flat(areas.hours_text(result))
+    assert text.startswith(
+        "Hours by area are not available for 2 of the 17 regions (Astana and Almaty city), only "
+        "their total hours; the areas' hours add up to 1,000 of the national 1,300 hours, and "
+        "each area's share is of that sum."
+    )
+    assert "do not match" not in text
+    # The areas' shares are of the hours they cover, not of a total with more regions.
+    shares = result.hours_by_area.set_index("area")["share_recomputed_pct"]
+    assert shares["other_social"] == pytest.approx(60.0)
+    # Regions that give both, or neither, are not named: 2022 gives no hours by region.
+    assert areas.compute(dataset(complete_rows())).regional_area_hours_missing == []
+
+
 def test_systematic_coverage_is_stated_only_when_the_data_give_it():
     assert "work of such organizations" not in flat(areas.hours_text(areas.compute(dataset())))
     rows = hours_rows() + [
@@ -795,3 +826,86 @@ def test_the_matrix_is_no_wider_in_any_language_than_in_english():
             )
         widths[language] = figure.get_tightbbox(figure.canvas.get_renderer()).width
     assert max(widths["ru"], widths["kk"]) <= widths["en"] + 0.05
+
+
+def zero_development_rows(hours_value=0, missing="KZ-63"):
+    """Development figures every region gave as zero (but `missing`, which gave none), the
+    national totals "at least" zero as ingest sums them; the hours `hours_value` where not
+    zero."""
+    rows = hours_rows()
+    for indicator in ("development_events", "development_volunteers", "development_hours"):
+        value = hours_value if indicator == "development_hours" else 0
+        rows.append({"indicator": indicator, "value": value, "qualifier": "at_least"})
+        rows += [
+            {
+                "indicator": indicator,
+                "region": code,
+                "value": None if code == missing else (value and 5 + (code == "KZ-71")),
+            }
+            for code in REPORTING_2022
+        ]
+    return rows
+
+
+def test_development_no_region_recorded_any_is_said_plainly_and_names_no_extremes():
+    result = areas.compute(dataset(zero_development_rows()))
+    assert result.development.empty  # no region leads a measure no region recorded
+    text = flat(areas.development_text(result))
+    assert text.startswith(
+        "No region recorded any activities that develop volunteering itself, such as "
+        "training, team building and motivation."
+    )
+    assert "The regional figure for events, volunteers and hours is not available for 1 of " \
+        "the 17 regions (East Kazakhstan region)." in text  # fmt: skip
+    headline = flat(areas.headline(result))
+    assert "No region recorded any activities to develop volunteering." in headline
+    for said in (text, headline):
+        assert "most" not in said.replace("most hours", "") and "fewest" not in said
+        assert "at least 0" not in said and "(0)" not in said and "extremes" not in said
+
+
+def test_development_a_measure_no_region_recorded_is_said_and_left_out_of_the_table():
+    result = areas.compute(dataset(zero_development_rows(hours_value=80)))
+    assert set(result.development["measure"]) == {"hours"}
+    text = flat(areas.development_text(result))
+    assert "0 activities, 0 volunteers and at least 80 hours" in text
+    assert "- Events: no region recorded any events." in text
+    assert "- Volunteers: no region recorded any volunteers." in text
+    assert "- Hours: most in Astana (6); fewest in " in text
+    assert "at least 0" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "lead", "bullet"),
+    [
+        ("ru", "Ни один регион не зафиксировал мероприятий по развитию самого волонтерства",
+         "- Мероприятия: ни один регион не зафиксировал мероприятий."),
+        ("kk", "Бірде-бір өңір волонтерліктің өзін дамытуға арналған іс-шараларды",
+         "- Іс-шаралар саны: бірде-бір өңір іс-шараларды тіркемеді."),
+    ],
+)  # fmt: skip
+def test_development_none_recorded_in_every_language(language, lead, bullet):
+    from volreport.core import i18n
+
+    with i18n.speaking(language):
+        nothing = areas.compute(dataset(zero_development_rows()))
+        some = areas.compute(dataset(zero_development_rows(hours_value=80)))
+        texts = [flat(areas.development_text(r)) for r in (nothing, some)]
+        headline = flat(areas.headline(nothing))
+    assert texts[0].startswith(lead) and bullet not in texts[0]
+    assert bullet in texts[1]
+    assert headline.count(lead.split(" ")[0]) == 1
+    assert not any(" 0 " in t for t in (texts[0], headline))
+
+
+def test_hours_by_region_names_every_region_tied_at_an_extreme_in_the_reference_order():
+    values = {"KZ-61": 2_000, "KZ-75": 2_000, "KZ-79": 990, "KZ-71": 990}
+    rows = [
+        {**row, "value": values[row["region"]]}
+        if row["indicator"] == "hours" and row.get("region") in values and not row.get("category")
+        else row
+        for row in complete_rows()
+    ]
+    text = flat(areas.hours_text(areas.compute(dataset(rows, **complete_tables()))))
+    assert "Almaty city and Turkistan region recorded the most hours (2,000 each," in text
+    assert "and Astana and Shymkent the fewest (990 each," in text

@@ -402,3 +402,22 @@ def test_kazakh_commentary_not_written_yet_is_the_russian_one_with_the_notice(tm
     )
     text = json.dumps(placed_ru, ensure_ascii=False)
     assert "fallback-notice" not in text and "lang=" not in text
+
+
+def test_staging_computes_captions_for_both_engines():
+    # Quarto may leave a shortcode in a cell option unexpanded; staging expands it for both.
+    notebook = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": '#| label: tbl-x\n#| tbl-cap: "Per head: {{< var parts >}}"\nshow()',
+                "metadata": {},
+                "outputs": [],
+            },
+            {"cell_type": "markdown", "source": "Text {{< var parts >}}", "metadata": {}},
+        ]
+    }
+    staged = runner.staged_notebook(notebook, {"parts": "count and estimate"})
+    code, text = ("".join(cell["source"]) for cell in staged["cells"])
+    assert '#| tbl-cap: "Per head: count and estimate"' in code
+    assert text == "Text {{< var parts >}}"  # the engine expands shortcodes in the text

@@ -77,7 +77,9 @@ def test_national_changes_from_the_vintages_own_prior_year_rows_only():
 
 def test_without_any_earlier_figure_everything_is_missing_and_said_so():
     ds = make_dataset([{"indicator": "volunteers", "value": 10}])
-    changes = compare.changes(ds, None, "portrait")
+    # A previous vintage without any figure (with no previous vintage at all, the gap is
+    # said in one sentence: test_without_any_earlier_figure_the_gap_is_said_once).
+    changes = compare.changes(ds, make_dataset([], year=2021), "portrait")
     assert changes.national["change_pct"].isna().all()
     assert len(changes.regional) == 17 and changes.regional["status"].eq("missing").all()
     assert "No national figure for 2021 is available, so no national change is shown." in (
@@ -264,3 +266,128 @@ def test_measures_and_bases_are_worded_in_the_current_language():
     assert list(shown["Measure"]) == ["Волонтерские НКО", "Инициативные группы"]
     assert set(shown["Basis"]) == {"вычислено по данным обоих лет"}
     assert set(changes.national["basis"]) == {compare.BASIS_COMPUTED}  # ids stay English
+
+
+def partial_vintages(current_regions, previous_regions=None):
+    """A 2022 vintage whose national volunteers are the sum of `current_regions` (a lower
+    bound when some of the 17 regions lack a figure) and a 2021 vintage with every region."""
+    regions = compare.reporting_regions(make_dataset([]))["region"].tolist()
+    now = {code: 100 + i for i, code in enumerate(regions) if code in current_regions}
+    rows = [{"indicator": "volunteers", "region": code, "value": v} for code, v in now.items()]
+    rows += [{"indicator": "volunteers", "region": code, "value": None}
+             for code in regions if code not in now]  # fmt: skip
+    qualifier = "exact" if len(now) == len(regions) else "at_least"
+    rows.append({"indicator": "volunteers", "value": sum(now.values()), "qualifier": qualifier})
+    before_regions = regions if previous_regions is None else previous_regions
+    then = {code: 100 for code in before_regions}
+    earlier = [{"indicator": "volunteers", "region": code, "year": 2021, "value": v}
+               for code, v in then.items()]  # fmt: skip
+    earlier.append({"indicator": "volunteers", "year": 2021, "value": 100 * len(regions)})
+    return make_dataset(rows), make_dataset(earlier, year=2021), regions, now
+
+
+def test_partial_total_change_is_over_the_same_regions_and_says_so():
+    regions = compare.reporting_regions(make_dataset([]))["region"].tolist()
+    ds, previous, regions, now = partial_vintages(set(regions[:-2]))
+    changes = compare.changes(ds, previous, "portrait")
+    row = changes.national.iloc[0]
+    # The totals stay as they are: 15 regions this year, all 17 last year.
+    assert row["value"] == sum(now.values()) and row["value_prev"] == 1700
+    # The change is over the 15 regions with both figures, not total against total.
+    assert row["basis"] == compare.BASIS_SAME_REGIONS
+    assert row["change_pct"] == pytest.approx((sum(now.values()) / 1500 - 1) * 100)
+    assert (row["regions_compared"], row["regions_total"]) == (15, 17)
+    assert (
+        "The national totals of volunteers do not cover the same regions: the 2022 figures "
+        "cover 15 of the 17 regions, the 2021 figures all 17 regions. The change is therefore "
+        "computed for the 15 regions that reported in both years (1,500 in 2021, "
+    ) in changes.text
+    shown = compare.national_display(changes.national, 2022)
+    assert shown["Basis"].tolist() == ["computed for the 15 of 17 regions reported in both years"]
+    assert shown["Change, %"].iloc[0] == pytest.approx(row["change_pct"], abs=0.05)
+
+
+def test_full_totals_on_both_sides_keep_the_change_of_the_totals():
+    regions = compare.reporting_regions(make_dataset([]))["region"].tolist()
+    ds, previous, _, now = partial_vintages(set(regions))
+    row = compare.changes(ds, previous, "portrait").national.iloc[0]
+    assert row["basis"] == compare.BASIS_COMPUTED
+    assert row["change_pct"] == pytest.approx((sum(now.values()) / 1700 - 1) * 100)
+    assert pd.isna(row["regions_compared"])
+    # An exact national total (a published one) covers the country even when regions lack
+    # figures: its change stands as computed.
+    exact = make_dataset(
+        [{"indicator": "volunteers", "value": 2000},
+         {"indicator": "volunteers", "region": "KZ-71", "value": None},
+         {"indicator": "volunteers", "year": 2021, "value": 1600}]
+    )  # fmt: skip
+    row = compare.changes(exact, None, "portrait").national.iloc[0]
+    assert row["basis"] == compare.BASIS_COMPUTED and row["change_pct"] == pytest.approx(25)
+
+
+def test_partial_totals_without_figures_by_region_last_year_are_not_comparable():
+    regions = compare.reporting_regions(make_dataset([]))["region"].tolist()
+    ds, _, _, _ = partial_vintages(set(regions[:-1]))
+    # Last year's national figure only, no figures by region: nothing to compare.
+    previous = make_dataset([{"indicator": "volunteers", "year": 2021, "value": 1700}], year=2021)
+    changes = compare.changes(ds, previous, "portrait")
+    row = changes.national.iloc[0]
+    assert row["basis"] == compare.BASIS_NOT_COMPARABLE
+    assert pd.isna(row["change"]) and pd.isna(row["change_pct"])
+    assert row["value_prev"] == 1700 and row["value"] > 0
+    assert (
+        "The national totals of volunteers do not cover the same regions in 2021 and 2022, "
+        "and no figures by region allow comparing the same regions: the change is not "
+        "comparable."
+    ) in changes.text
+    shown = compare.national_display(changes.national, 2022)
+    assert len(shown) == 1
+    assert shown["Basis"].tolist() == ["not comparable: the totals cover different regions"]
+
+
+def test_without_any_earlier_figure_the_gap_is_said_once():
+    ds = make_dataset([{"indicator": "volunteers", "value": 10}])
+    text = compare.changes(ds, None, "portrait").text
+    assert text == (
+        "The data of the 2021 edition are not available, and the 2022 data give no 2021 "
+        "figure for any measure of this section: no change on 2021 is shown."
+    )
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_same_regions_sentences_render_in_every_language(language):
+    from volreport.core import i18n
+
+    regions = compare.reporting_regions(make_dataset([]))["region"].tolist()
+    ds, previous, _, _ = partial_vintages(set(regions[:-2]))
+    with i18n.speaking(language):
+        changes = compare.changes(ds, previous, "portrait")
+        shown = compare.national_display(changes.national, 2022)
+    assert "15" in changes.text and "17" in changes.text
+    assert "15" in shown.iloc[0, -1]
+    with i18n.speaking(language):
+        alone = compare.changes(make_dataset([{"indicator": "volunteers", "value": 10}]), None,
+                                "portrait").text  # fmt: skip
+    assert alone.count("2021") == 3 and "\n" not in alone
+
+
+def test_a_key_figure_card_states_no_change_of_totals_covering_different_regions():
+    from volreport.data.indicators import Indicator
+    from volreport.publish import landing
+
+    regions = compare.reporting_regions(make_dataset([]))["region"].tolist()
+    ds, previous, _, now = partial_vintages(set(regions[:-2]))
+    spec = landing.KeyFigure("volunteers_total", "sec-portrait", "volunteers")
+    value = float(sum(now.values()))
+    indicator = Indicator("volunteers_total", "Volunteers", value, "persons", "derived", "s",
+                          "at_least")  # fmt: skip
+    card = landing.card(ds, spec, indicator, previous)
+    assert card["change_pct"] is None and card["previous"]["value"] == 1700
+    assert card["same_regions"]["change_pct"] == pytest.approx((value / 1500 - 1) * 100)
+    assert (card["same_regions"]["compared"], card["same_regions"]["total"]) == (15, 17)
+    # Totals that cover the same regions keep their change.
+    full, previous, _, now = partial_vintages(set(regions))
+    whole = dataclasses.replace(indicator, value=float(sum(now.values())), qualifier="exact")
+    card = landing.card(full, spec, whole, previous)
+    assert card["change_pct"] == pytest.approx((sum(now.values()) / 1700 - 1) * 100)
+    assert card["same_regions"] is None

@@ -291,6 +291,43 @@ def test_a_national_sum_with_a_region_missing_is_at_least_and_has_no_shares():
     assert found[("volunteers_share_by_sex", "B", "male")].value is None  # a part is missing
 
 
+def test_a_region_without_hours_by_area_takes_its_total_from_its_hours_by_format():
+    # B left its hours by area empty but gave them by format: its total is known, and the
+    # national total is exact; the national hours by area stay "at least" (A's only).
+    # C gave neither: its total is missing and makes the national events "at least".
+    obs = store(
+        [
+            ("hours", "A", "umit", 30),
+            ("hours", "A", "bilim", 10),
+            ("hours_by_format", "A", "online", 15),
+            ("hours_by_format", "A", "offline", 25),
+            ("hours", "B", "umit", None),
+            ("hours", "B", "bilim", None),
+            ("hours_by_format", "B", "online", 20),
+            ("hours_by_format", "B", "offline", 40),
+            ("events", "A", "umit", 3),
+            ("events_by_format", "A", "online", 3),
+            ("events", "B", "umit", 2),
+            ("events_by_format", "B", "online", None),
+            ("events", "C", "umit", None),
+            ("events_by_format", "C", "online", None),
+        ]
+    )
+    found = derived(derive.FORM_RULES, obs)
+    hours_b = found[("hours", "B", "")]
+    assert hours_b.value == 60
+    assert hours_b.note == "sum of hours by format (hours by area not all given)"
+    assert found[("hours", "A", "")].note == "sum of hours by area"
+    national = found[("hours", "KZ", "")]
+    assert (national.value, national.qualifier) == (100, "exact")
+    assert found[("hours", "KZ", "umit")].qualifier == "at_least"
+    assert found[("hours_share", "KZ", "umit")].value is None  # of an "at least" area sum
+    assert found[("events", "B", "")].value == 2  # by area, though a format is missing
+    assert found[("events", "C", "")].value is None
+    events = found[("events", "KZ", "")]
+    assert (events.value, events.qualifier) == (5, "at_least")
+
+
 def test_regional_totals_feed_the_national_sums_and_shares():
     obs = store(
         [

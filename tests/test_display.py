@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -509,3 +510,175 @@ def test_tick_labels_that_run_into_each_other_are_thinned():
         plt.close(figure)
     finally:
         display.setup("en")
+
+
+# --- the CSVs hold plain numbers, never numbers written for readers -------------------------
+
+NUMBER_SHOWN = r"[−-]?\d{1,3}(?:[,\u00a0\u202f]\d{3})+(?:[.,]\d+)?"  # '140,529', '140 529'
+SIGNED_OR_PERCENT = r"−\d+(?:[.,]\d+)?%?|-?\d+(?:[.,]\d+)?\s?%"  # '−46' (a minus sign), '19.7 %'
+ANY_NUMBER = r"[−-]?\d+(?:[,.\u00a0\u202f]\d+)*"
+PUBLISHED_TEXT = "as_published"  # a column of text as a report printed it ('at least 120,000')
+
+
+def shown_number_patterns() -> list[re.Pattern]:
+    """What a cell holding a number written for readers looks like, in every language: with
+    thousands separators, a minus sign or a percent sign, or with a qualifier's words."""
+    patterns = [re.compile(NUMBER_SHOWN), re.compile(SIGNED_OR_PERCENT)]
+    for language in i18n.LANGUAGES:
+        for key in ("at_least", "at_most", "approx"):
+            template = i18n.label("qualifiers", key, language)
+            before, after = re.split(r"\{n(?::\w+)?\}", template)
+            patterns.append(
+                re.compile(re.escape(before) + ANY_NUMBER + r"(?:-[^\W\d_]+)?" + re.escape(after))
+            )
+    return patterns
+
+
+def shown_numbers(text: str) -> list[tuple[str, str]]:
+    """(column, cell) of each cell of a CSV that is a number written for readers (see
+    `shown_number_patterns`), outside columns of text as published."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(text)))
+    patterns = shown_number_patterns()
+    found = []
+    for row in rows[1:]:
+        for header, cell in zip(rows[0], row, strict=False):
+            if header.endswith(PUBLISHED_TEXT):
+                continue
+            if any(pattern.fullmatch(cell.strip()) for pattern in patterns):
+                found.append((header, cell))
+    return found
+
+
+def test_the_scan_finds_numbers_written_for_readers_in_any_language():
+    text = (
+        "region,hours,share,note\n"
+        'A,"140,529",15,Return forms 2025\n'
+        "B,at least 3,19.7%,1 January 2025\n"
+        "C,140\u00a0529,−4,\n"
+        "D,140\u00a0529-ға дейін,12.5,\n"
+        "E,3600,-4.5,about 2 regions\n"
+    )
+    assert shown_numbers(text) == [
+        ("hours", "140,529"),
+        ("hours", "at least 3"),
+        ("share", "19.7%"),
+        ("hours", "140\u00a0529"),
+        ("share", "−4"),
+        ("hours", "140\u00a0529-ға дейін"),
+    ]
+
+
+def test_a_table_of_qualified_cells_writes_the_numbers_and_their_qualifier_as_csv(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "region": ["Almaty city", "Abai region", "Astana"],
+            "hours": [140529.0, None, 3600.0],
+            "qualifier": ["at_least", "exact", None],
+        }
+    )
+    shown = pd.DataFrame(
+        {
+            "Region": frame["region"],
+            "Hours": display.qualified_cells(frame["hours"], frame["qualifier"]),
+            "Share of national hours, %": [15.0, None, 0.4],
+        }
+    )
+    assert shown["Hours"].tolist() == ["at least 140,529", "—", "3,600"]  # as the table shows
+    display.show_table(shown, label="tbl-hours", year=2022, output_dir=tmp_path)
+    assert (tmp_path / "data" / "tbl-hours.csv").read_text(encoding="utf-8").splitlines() == [
+        "region,hours,qualifier,share_of_national_hours_pct",
+        "Almaty city,140529,at_least,15",
+        "Abai region,,,",
+        "Astana,3600,exact,0.4",
+    ]
+    with i18n.speaking("ru"):  # the CSV is the same in every language
+        shown_ru = shown.assign(Hours=display.qualified_cells(frame["hours"], frame["qualifier"]))
+        assert shown_ru["Hours"].iloc[0] != shown["Hours"].iloc[0]
+        assert display.csv_text(shown_ru) == display.csv_text(shown)
+
+
+def test_two_qualified_columns_each_get_their_own_qualifier_column():
+    values = pd.Series([16155.0, 2200.0])
+    shown = pd.DataFrame(
+        {
+            "Initiative": ["NVN events", "Zhenis"],
+            "Volunteers": display.qualified_cells(values / 10, pd.Series(["exact", "approx"])),
+            "Hours": display.qualified_cells(values, pd.Series(["at_least", "exact"])),
+        }
+    )
+    assert display.csv_text(shown).splitlines() == [
+        "initiative,volunteers,volunteers_qualifier,hours,hours_qualifier",
+        "NVN events,1615.5,exact,16155,at_least",
+        "Zhenis,220,approx,2200,exact",
+    ]
+
+
+def test_the_regional_hours_table_writes_plain_hours_and_their_qualifier():
+    from volreport.chapters import areas
+
+    frame = pd.DataFrame(
+        {
+            "region": ["KZ-75", "KZ-61"],
+            "region_name": ["Almaty city", "Turkistan region"],
+            "hours": [140529.0, 107411.0],
+            "qualifier": ["at_least", "exact"],
+            "share_pct": [15.0, 11.46],
+        }
+    )
+    text = display.csv_text(areas.regional_hours_display(frame))
+    assert shown_numbers(text) == []
+    assert text.splitlines()[:2] == [
+        "region,hours,qualifier,share_of_national_hours_pct",
+        "Almaty city,140529,at_least,15",
+    ]
+
+
+@pytest.fixture(scope="module")
+def synthetic_csvs(tmp_path_factory) -> dict[str, str]:
+    """Every CSV the chapters of a synthetic year (with the year before, for the changes)
+    write, run in this process as the build runs them (`notebook_text.execute`), and the
+    CSVs of its generated pages: file name -> text."""
+    import notebook_text
+
+    from volreport.build import runner
+    from volreport.chapters import collect
+    from volreport.data import dataset
+    from volreport.intake import synth
+    from volreport.publish import editorial
+
+    root = tmp_path_factory.mktemp("synthetic")
+    year = 2031
+    for each in (year - 1, year):
+        synth.synth(each, 7, 600, data_dir=root / "data" / str(each), report_dir=root / "report")
+    data_dir = root / "data" / str(year)
+    build_dir = root / "build" / str(year)
+    parameters = runner.ChapterRunner(year, build_dir, data_dir, lambda *_: None).parameters
+    output_dir = root / "out"
+    for notebook in runner.chapter_notebooks(runner.book_pages()):
+        notebook_text.execute(notebook, parameters | {"output_dir": str(output_dir)})
+    csvs = {p.name: p.read_text(encoding="utf-8") for p in (output_dir / "data").glob("*.csv")}
+    ds = dataset.load_year(year, data_dir)
+    computed = collect.computed(ds)
+    pages = editorial.generated_pages(
+        ds, collect.headline_indicators(computed), collect.discrepancies(computed)
+    )
+    csvs |= {Path(p).name: text for p, text in pages.items() if p.endswith(".csv")}
+    return csvs
+
+
+def test_no_csv_of_a_synthetic_year_holds_a_number_written_for_readers(synthetic_csvs):
+    assert "tbl-areas-regions.csv" in synthetic_csvs  # regional hours: qualified cells
+    assert "tbl-areas-change-regions.csv" in synthetic_csvs  # the year before is there
+    found = {
+        name: shown_numbers(text)
+        for name, text in synthetic_csvs.items()
+        if name != "tbl-parameters.csv"  # the test below
+    }
+    assert {name: cells for name, cells in found.items() if cells} == {}
+
+
+def test_the_parameters_csv_holds_plain_numbers(synthetic_csvs):
+    assert shown_numbers(synthetic_csvs["tbl-parameters.csv"]) == []

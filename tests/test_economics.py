@@ -357,8 +357,8 @@ def test_missing_regional_hours_are_named_exactly_and_bound_the_total():
     )
     text = economics.unrecorded_text(economics.compute(ds))
     assert text.startswith(
-        "Recorded hours are not available for 2 of the 3 regions (North Kazakhstan region and "
-        "Almaty city), so the recorded total of 10,000 hours is a lower bound"
+        "Recorded hours are not available for 2 of the 3 regions (Almaty city and North "
+        "Kazakhstan region), so the recorded total of 10,000 hours is a lower bound"
     )
     assert "Astana" not in text.split(".")[0]
 
@@ -636,3 +636,44 @@ def test_a_legend_entry_keeps_its_figure_whole_on_its_last_line():
     assert "Добавлено: неучтенные\nинициативы: 197\u00a0991" in entries
     assert "Добавлено, но уже учтено: 61\u00a0000" in entries  # short enough for one line
     matplotlib.pyplot.close(figure)
+
+
+def lower_bound_dataset(unrecorded=None):
+    """Regions without hours: the recorded total is "at least" its sum (as ingest sums it)."""
+    rows = regional_hours({"KZ-71": 100, "KZ-59": None, "KZ-75": None})
+    rows.append({"indicator": "hours", "value": 10_000, "qualifier": "at_least"})
+    ds = with_regions(rows, unrecorded=unrecorded)
+    national = ds.observations
+    exact = (
+        (national["indicator"] == "hours")
+        & (national["region"] == "KZ")
+        & (national["qualifier"] == "exact")
+    )
+    return dataclasses.replace(ds, observations=national.drop(national.index[exact]))
+
+
+def test_the_headline_carries_the_lower_bound_the_unrecorded_section_states():
+    result = economics.compute(lower_bound_dataset())
+    assert "is a lower bound, and so is every value computed from it" in (
+        economics.unrecorded_text(result)
+    )
+    headline = economics.headline(result)
+    assert "volunteers worked **at least 12,500 hours** in 2022." in headline
+    assert "that is **at least 0.03 billion KZT**, or the work of at least 7 people" in headline
+    assert "the value is at least 0.02 billion KZT and the work of at least 6 people." in (headline)
+
+
+def test_one_initiative_is_one_in_every_language():
+    from volreport.core import i18n
+
+    # The grant projects' row alone: no other row joins it.
+    one = [{**initiatives()[0], "id": "grant_projects", "name": "Grant projects"}]
+    result = economics.compute(lower_bound_dataset(unrecorded=one))
+    text = economics.unrecorded_text(result)
+    assert "Adding the hours of 1 such initiative, listed in the table below" in text
+    with i18n.speaking("ru"):  # the statements of the values computed in English
+        russian = economics.unrecorded_text(result)
+        headline = economics.headline(result)
+    assert "часов одной такой инициативы (она указана в таблице ниже) получается" in russian
+    assert "их число" not in russian
+    assert "составил **не менее " in headline

@@ -16,7 +16,7 @@ from builders import make_dataset
 
 from volreport.build import runner
 from volreport.chapters import collect
-from volreport.core import paths
+from volreport.core import paths, prose
 from volreport.data import dataset, indicators
 from volreport.data.edition import Edition, PublishedSource
 from volreport.data.indicators import Discrepancy, Indicator
@@ -169,7 +169,11 @@ def test_csv_download_defuses_formulas():
 
 @pytest.fixture(scope="module")
 def pages():
-    return editorial.generated_pages(transcribed(tiny()), HEADLINE, FOUND)
+    # The headline figures cite "R": a source of the data, as every figure's is.
+    cited = {"indicator": "volunteers", "region": "KZ-11", "value": 5, "source": "R"}
+    return editorial.generated_pages(
+        transcribed(tiny(observations=[*OBSERVATIONS, cited])), HEADLINE, FOUND
+    )
 
 
 def test_generated_pages_give_the_appendix_every_included_table_and_its_csv(pages):
@@ -1074,3 +1078,158 @@ def test_appendix_tables_list_names_in_the_alphabet_of_their_language(language):
         (key(note), key(label)) for note, label in zip(gaps["note"], gaps["label"], strict=True)
     ]
     assert order == sorted(order)
+
+
+# --- gaps of a vintage made from return forms ----------------------------------------------
+
+
+def form_vintage():
+    """A 2025 vintage as ingest writes it: forms of Abai and Mangystau region and the
+    national one declared, none from Ulytau region; empty cells, the values computed from
+    them, and a figure no form collects."""
+    from volreport.intake import provenance
+
+    def source(statement, region=None, **context):
+        return provenance.source_text(statement, "en", year=2025, region=region, **context)
+
+    forms = {"KZ-10": ("Abai region", "KZ-10_abai.xlsx"), "KZ-47": ("Mangystau region",
+             "KZ-47_mangystau.xlsx")}  # fmt: skip
+    declared = [{"title": source("return_form"), "path": "KZ_kazakhstan.xlsx"}] + [
+        {"title": source("return_form", name), "path": file} for name, file in forms.values()
+    ]
+    computed = source("derived_source")
+    rows = []
+    for code, (name, file) in forms.items():
+        form = source("return_source", name, file=file)
+        rows += [
+            {"indicator": "hours", "region": code, "category": area, "value": None,
+             "source": form, "note": f"cell left empty ({file}, hours, C{n})"}
+            for n, area in enumerate(("education", "ecology"), start=4)
+        ]  # fmt: skip
+        rows.append({"indicator": "volunteers", "region": code, "value": 10, "source": form})
+    none = source("return_source", "Ulytau region", file=None)
+    rows += [
+        {"indicator": "volunteers", "region": "KZ-62", "value": None, "source": none,
+         "note": "cell left empty (no form returned, volunteers, C4)"},
+        {"indicator": "hours", "region": "KZ-62", "value": None, "source": none,
+         "note": "cell left empty (no form returned, hours, C4)"},
+        {"indicator": "volunteers_share_by_region", "region": "KZ-62", "value": None,
+         "source": computed, "note": "region's volunteers ÷ national volunteers x 100"},
+        {"indicator": "volunteers_share_by_region", "region": "KZ-10", "value": None,
+         "source": computed, "note": "region's volunteers ÷ national volunteers x 100"},
+        {"indicator": "volunteers_share_by_region", "region": "KZ-47", "value": 5.0,
+         "status": "derived", "source": computed, "note": "region's volunteers ÷ ..."},
+        {"indicator": "economic_value_kzt", "value": None, "source": computed,
+         "note": "not collected by the return forms; the analysts add it or chapter 5 computes it"},
+    ]  # fmt: skip
+    ds = make_dataset(rows, tables={}, year=2025)
+    return dataclasses.replace(ds, descriptor={"year": 2025, "sources": declared})
+
+
+def test_gaps_of_a_form_vintage_are_one_row_per_indicator_and_reason_and_name_no_form():
+    ds = form_vintage()
+    rows = table_cells(to_html(editorial.pipe_table(editorial.gaps_table(ds))))
+    assert rows == [
+        ["Volunteer hours", "Abai region and Mangystau region", "4",
+         "cell of the return form left empty"],
+        ["Volunteers by region", "Abai region", "1", "computed from values that are missing"],
+        ["All its values", "Ulytau region", "3", "no return form came back"],
+        ["Economic contribution of volunteers", "Kazakhstan", "1",
+         "not collected by the return forms: the analysts add it, or the chapter \u201cEconomic "
+         "contribution\u201d computes it"],
+    ]  # fmt: skip
+    text = appendix_prose(ds)
+    assert (
+        "No return form for 2025 came back from Ulytau region: every value of this region" in text
+    )
+    assert "The 9 missing values of the data, by indicator and reason:" in text
+    # The notes of the rows ingest writes are not shown: no chapter number, no cell left empty
+    # where no form came back; the CSV keeps the codes of the regions.
+    page = editorial.generated_pages(ds, [], [])
+    assert "chapter 5" not in page["methodology.md"] and "no form returned," not in text
+    csv = page["data/tbl-data-gaps.csv"].splitlines()
+    assert csv[0] == "indicator,label,note,values,regions,national"
+    assert csv[1].startswith(
+        "hours,Volunteer hours,cell of the return form left empty,4,KZ-10 KZ-47,"
+    )
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_gaps_of_a_form_vintage_are_worded_in_every_language(language):
+    from volreport.core import i18n
+
+    with i18n.speaking(language):
+        ds = form_vintage()
+        # ingest writes no translations of notes: every shown reason is a word of the report
+        ds = dataclasses.replace(
+            ds, observations=ds.observations.assign(note_ru=ds.observations["note"],
+                                                    note_kk=ds.observations["note"])
+        )  # fmt: skip
+        shown = editorial.gaps_table(ds).shown
+    assert not any("cell left empty" in why or "chapter" in why for why in shown.iloc[:, 3])
+    ulytau = {"ru": "область Ұлытау", "kk": "Ұлытау облысы"}[language]
+    assert ulytau in list(shown.iloc[:, 1])
+    facts = {"missing": 9, "missing_headline": [], "absent": [], "units": 20, "year": 2025}
+    one = prose.render("methodology/gaps", language, **facts, no_form=[ulytau])
+    two = prose.render("methodology/gaps", language, **facts, no_form=[ulytau, "Астана"])
+    assert ulytau in one and "2025" in one and one != two
+
+
+def test_gaps_name_all_regions_or_all_but_the_few_without_a_gap():
+    ds = form_vintage()
+    codes = list(reporting_regions(ds)["region"])
+    assert editorial.gap_where(ds, codes, False) == "all regions"
+    assert editorial.gap_where(ds, [c for c in codes if c != "KZ-62"], True) == (
+        "Kazakhstan and all regions but Ulytau region"
+    )
+    assert editorial.gap_where(ds, ["KZ-10", "KZ-47", "KZ-62"], True) == (
+        "Kazakhstan, Abai region, Mangystau region and Ulytau region"
+    )
+
+
+def test_the_key_figures_list_only_sources_never_methods_and_keep_a_source_with_a_semicolon():
+    forms = "Return forms 2025; derived by volreport ingest"
+    ds = make_dataset(
+        [{"indicator": "volunteers", "region": "KZ-71", "value": 1, "source": forms},
+         {"indicator": "volunteers", "region": "KZ-75", "value": 2, "source": "Statistics"}],
+        tables={}, year=2025,
+    )  # fmt: skip
+    headline = [
+        Indicator("a_total", "A", 1.0, "persons", "derived", forms),
+        Indicator("b_total", "B", None, "persons", "missing", "no 2024 figure in the data"),
+        Indicator("c_pct", "C", 3.0, "percent", "derived", f"{forms}; groups ÷ (groups + NPOs)"),
+        Indicator("d_total", "D", 4.0, "persons", "derived", "computed: hours at cost"),
+        Indicator("e_total", "E", 5.0, "persons", "reported", f"Statistics; {forms}"),
+    ]
+    text = editorial.indicators_page(headline, ds)
+    assert re.findall(r"^\d+\. (.*)$", text, re.M) == [
+        "Return forms 2025; derived by volreport ingest",
+        "Statistics",
+    ]
+    assert [row[3] for row in table_cells(to_html(text))] == ["1", "", "1", "", "2, 1"]
+
+
+def test_the_per_capita_caption_names_a_stated_rate_only_when_the_data_hold_one():
+    stated = [{"indicator": "persons_per_volunteer", "value": 110, "qualifier": "exact"}]
+    none = [{"indicator": "persons_per_volunteer", "value": None},
+            {"indicator": "volunteers_share_of_population", "value": None}]  # fmt: skip
+    assert editorial.per_capita_measures(tiny({}, observations=stated)) == "per_capita_stated"
+    assert editorial.per_capita_measures(tiny({}, observations=none)) == "per_capita"
+    from volreport.core import i18n
+
+    for language in ("en", "ru", "kk"):
+        caption = i18n.label("captions", "tbl-portrait-per-capita", language)
+        assert caption.endswith(": {{< var per_capita_measures >}}")
+        assert i18n.label("caption_parts", "per_capita", language)
+
+
+def test_the_groups_share_is_labelled_by_the_regions_it_leaves_out():
+    def label(without: list[str]) -> str:
+        codes = list(reporting_regions(tiny({}, observations=[]))["region"])
+        obs = [{"indicator": "initiative_groups", "region": code, "value": 5}
+               for code in codes if code not in without]  # fmt: skip
+        return editorial.indicator_labels(tiny({}, observations=obs))[editorial.GROUPS_SHARE]
+
+    assert label(["KZ-75"]) == "Initiative groups among associations outside Almaty city"
+    assert label(["KZ-71"]) == "Initiative groups among associations outside Astana"
+    assert label([]) == "Initiative groups among associations"

@@ -163,6 +163,17 @@ def test_splits_must_add_up_to_the_total(tmp_path, reference):
     assert "adds up to 9, not the total 10" in problem.rule
 
 
+def test_hours_by_format_must_add_up_to_the_hours_by_area(tmp_path, reference):
+    # Both breakdowns of a region's hours given and different: refused, so that a region's
+    # total (its hours by area, else by format: derive.region_totals) is never ambiguous.
+    fill = {("hours", f"C{row}"): 0 for row in range(4, 18)}
+    fill |= {("hours", "C4"): 50, ("hours", "C16"): 20, ("hours", "C17"): 25}
+    ret, _ = readers.read_return(form_path(tmp_path, reference, fill=fill), YEAR, reference)
+    (problem,) = rules.split_problems(ret, reference)
+    assert (problem.sheet, problem.cell) == ("hours", "C15")
+    assert problem.rule == "hours by format add up to 45, but by area to 50"
+
+
 def test_bands_of_the_events_shares():
     assert [rules.band(v) for v in (4.9, 5, 25, 25.1)] == [
         "under_5",
@@ -487,3 +498,25 @@ def test_the_help_says_where_the_template_goes(command, capsys):
     text = " ".join(capsys.readouterr().out.split())
     assert "(default: report/ beside the data: report/ for data/<year>," in text
     assert "X/report/ for --data-dir X/data/<year> or X/<year>)" in text
+
+
+def test_a_region_that_gives_its_hours_only_by_format_has_its_total(reference):
+    # Astana leaves its hours by area empty but gives them by format: the form's formats add
+    # up to all its hours, so its total and the national sum count them.
+    ret = rules.blank_return("KZ-71", YEAR, reference)
+    ret.file = "KZ-71_astana.xlsx"
+    formats = [key for key in ret.figures if key[0] == "hours_by_format"]
+    for number, key in enumerate(formats, start=1):
+        ret.figures[key] = readers.Figure(100.0 * number, "exact", ret.figures[key].where)
+    wording = provenance.Wording(YEAR, provenance.names_by_language(reference))
+    frame = rules.assemble(YEAR, [ret], reference, wording.sources()).observations
+    rows = frame.set_index(["indicator", "region", "category"])
+    astana = rows.loc[("hours", "KZ-71", "")]
+    assert (astana["value"], astana["status"]) == (
+        str(100 * sum(range(1, len(formats) + 1))),
+        "derived",
+    )
+    assert astana["note"] == "sum of hours by format (hours by area not all given)"
+    national = rows.loc[("hours", "KZ", "")]
+    assert (national["value"], national["qualifier"]) == (astana["value"], "at_least")
+    assert rows.loc[("hours", "KZ", "umit"), "value"] == ""  # no region gave hours by area

@@ -356,3 +356,36 @@ def test_regional_table_and_charts_in_russian():
         part = next(b for b in bars if b.x0 <= x <= b.x1 and b.y0 <= y <= b.y1)
         assert box.width + 2 * margin <= part.width
     plt.close(figure)
+
+
+def test_every_region_tied_at_the_most_is_named_in_the_reference_order():
+    # Pavlodar (KZ-55) and Almaty city (KZ-75) both have 90 groups; Astana and East
+    # Kazakhstan (KZ-63) both 30 NPOs; Kostanay (KZ-39) and Shymkent the same NPO share.
+    rows = organization_rows(
+        npo={"KZ-63": 30, "KZ-39": 20}, groups={"KZ-75": 90, "KZ-63": 10, "KZ-39": 5}
+    )
+    regions = " ".join(organizations.regions_text(organizations.compute(dataset(rows))).split())
+    assert (
+        "Almaty city and Pavlodar region have the most initiative groups (90 each) and Astana "
+        "and East Kazakhstan region the most NPOs (30 each)."
+    ) in regions
+    assert "The share of NPOs is highest in Shymkent and Kostanay region (80.0% each)" in regions
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("ru", "Лидеры по числу инициативных групп — Алматы и Павлодарская область (по 90), по "
+               "числу НКО — Астана и Восточно-Казахстанская область (по 30)."),
+        ("kk", "Бастамашыл топтар ең көп өңірлер — Алматы қаласы және Павлодар облысы "
+               "(әрқайсысында 90), ал КЕҰ ең көп өңірлер — Астана және Шығыс Қазақстан облысы "
+               "(әрқайсысында 30)."),
+    ],
+)  # fmt: skip
+def test_regions_tied_at_the_most_in_every_language(language, said):
+    from volreport.core import i18n
+
+    rows = organization_rows(npo={"KZ-63": 30}, groups={"KZ-75": 90, "KZ-63": 10})
+    with i18n.speaking(language):
+        regions = organizations.regions_text(organizations.compute(dataset(rows)))
+    assert said in " ".join(regions.split())

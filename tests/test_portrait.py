@@ -725,3 +725,28 @@ def test_the_sex_chart_keeps_its_labels_clear_of_long_region_names():
         name = names[int(label.xy[1])]
         assert label.get_window_extent(renderer).x0 > name.get_window_extent(renderer).x1
     plt.close(figure)
+
+
+def test_every_region_tied_at_the_most_or_the_fewest_is_named_in_the_reference_order():
+    # Turkistan (KZ-61, 16th) and Almaty city (KZ-75, 2nd) tie at the most, Astana and
+    # Akmola (KZ-11) at the fewest.
+    counts = {15: 5_000, 1: 5_000, 0: 100, 3: 100}
+    result = complete_result(volunteers=lambda i: counts.get(i, 100 * (i + 1)))
+    text = " ".join(portrait.regions_text(result).split())
+    assert "the most volunteers in Almaty city and Turkistan region (5,000 each" in text
+    assert "and the fewest in Astana and Akmola region (100 each" in text
+
+
+def test_regions_tied_at_the_most_in_russian_and_kazakh():
+    from volreport.core import i18n
+
+    counts = {15: 5_000, 1: 5_000}
+    said = {
+        "ru": "наибольшее число волонтеров — Алматы и Туркестанская область (по 5 000",
+        "kk": "ең көп волонтерді Алматы қаласы және Түркістан облысы бойынша (әрқайсысында 5 000",
+    }
+    for language, words in said.items():
+        with i18n.speaking(language):
+            result = complete_result(volunteers=lambda i: counts.get(i, 100 * (i + 1)))
+            text = " ".join(portrait.regions_text(result).split())
+        assert words in text, text

@@ -33,6 +33,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "publish"
 YEAR = 2022
 PAGES = ("index.html", "01_demo.html", "appendix.html")
 TITLE = "Analytical report on the state of volunteering in Kazakhstan"
+SYNTHETIC = "Synthetic data — not official statistics"  # labels.yml site.synthetic, book.synthetic
 
 
 @pytest.fixture(scope="module")
@@ -163,6 +164,34 @@ def test_synthetic_banner_on_every_page_only_when_synthetic(site, tmp_path):
     publish(FIXTURE, tmp_path, year=YEAR, formats=("html",))
     assert not any(banner in (tmp_path / name).read_text(encoding="utf-8") for name in PAGES)
     assert not (tmp_path / f"volunteering-kz-{YEAR}-en.pdf").exists()
+
+
+def test_a_synthetic_editions_titles_archives_and_workbook_say_it_is_synthetic(site, tmp_path):
+    from openpyxl import load_workbook
+
+    out, _ = site
+    marked = f"{TITLE} {YEAR} ({SYNTHETIC})"
+    for name in PAGES:
+        assert re.search(rf"<title>[^<]* – {re.escape(marked)}</title>", html(site, name)), name
+    pdf = PdfReader(out / f"volunteering-kz-{YEAR}-en.pdf")
+    assert pdf.metadata.title == f"{TITLE} ({SYNTHETIC})"
+    book = load_workbook(out / ARCHIVES[1])
+    assert book.properties.title == marked
+    assert book["Contents"]["A1"].value == SYNTHETIC and book["Contents"].freeze_panes == "A3"
+    with zipfile.ZipFile(out / ARCHIVES[0]) as archive:
+        readme = archive.read(f"volunteering-kz-{YEAR}-data/README.md").decode("utf-8")
+    heading, blank, note = readme.splitlines()[:3]
+    assert heading.startswith("# ") and not blank and note == f"**{SYNTHETIC}**"
+    # Real data: the titles, the workbook and the README as they were.
+    publish(FIXTURE, tmp_path, year=YEAR, formats=("html",))
+    for name in PAGES:
+        page = (tmp_path / name).read_text(encoding="utf-8")
+        assert re.search(rf"<title>[^<]* – {TITLE} {YEAR}</title>", page), name
+    real = load_workbook(tmp_path / ARCHIVES[1])
+    assert real.properties.title == f"{TITLE} {YEAR}"
+    assert real["Contents"]["A1"].value == "sheet" and real["Contents"].freeze_panes == "A2"
+    with zipfile.ZipFile(tmp_path / ARCHIVES[0]) as archive:
+        assert SYNTHETIC not in archive.read(f"volunteering-kz-{YEAR}-data/README.md").decode()
 
 
 def test_pdf_has_title_page_contents_chapters_tables_and_kazakh_letters(site):
@@ -411,6 +440,9 @@ def test_workbook_has_a_contents_sheet_and_one_sheet_per_table_with_numbers_as_n
     book = load_workbook(out / ARCHIVES[1])
     assert book.sheetnames == ["Contents", "Table 1.1", "Figure 1.1"]
     contents = [[cell.value for cell in row] for row in book["Contents"].iter_rows()]
+    # The fixture is published as synthetic: the note heads the contents (see below).
+    assert contents[0] == [SYNTHETIC, None, None, None]
+    contents = contents[1:]
     assert contents[0] == ["sheet", "table_or_figure", "title", "csv_file"]
     assert [row[3] for row in contents[1:]] == ["tbl-demo.csv", "fig-demo.csv"]
     rows = [[cell.value for cell in row] for row in book["Table 1.1"].iter_rows()]

@@ -556,6 +556,7 @@ def stage_config(config: Path, staged: Path, year: int, language: str = "en") ->
 
 
 HEADING_LINE = re.compile(r"^#{1,6}\s.*$", re.MULTILINE)
+CAPTION_OPTION = re.compile(r"^#\|\s*(?:tbl|fig)-(?:cap|alt):.*$", re.MULTILINE)
 LABELLED_HEADING = re.compile(
     r"^(?P<marks>#{1,6})\s+(?P<text>.*?)\s*(?P<attributes>\{#(?P<id>[A-Za-z][\w-]*)[^}]*\})\s*$"
 )
@@ -563,16 +564,19 @@ CELL_OPTION = re.compile(r"^#\|\s*(?P<key>[\w-]+):\s*(?P<value>.*)$")
 CAPTION_OPTIONS = {"tbl-cap": "captions", "fig-cap": "captions", "fig-alt": "alt"}
 
 
-def headings_expanded(text: str, variables: dict[str, str]) -> str:
-    """`text` with `{{< var >}}` shortcodes in its headings replaced by their values.
+def headings_expanded(
+    text: str, variables: dict[str, str], lines: re.Pattern[str] = HEADING_LINE
+) -> str:
+    """`text` with `{{< var >}}` shortcodes in its headings (or other `lines`) replaced by
+    their values.
 
     Quarto's Typst output loses everything after a heading that holds a shortcode, and its
-    sidebar shows the heading unexpanded; a heading computed here reads the same in both
-    engines. Shortcodes elsewhere are left to the engine.
+    sidebar shows the heading unexpanded; a heading or caption computed here reads the same
+    in both engines. Shortcodes elsewhere are left to the engine.
     """
     from volreport.publish.builtin import expand_shortcodes
 
-    return HEADING_LINE.sub(
+    return lines.sub(
         lambda line: expand_shortcodes(
             line.group(0), page="heading", staging=Path("."), variables=variables
         ),
@@ -725,13 +729,15 @@ def download_links_detached(notebook: dict) -> dict:
 
 
 def staged_notebook(notebook: dict, variables: dict[str, str]) -> dict:
-    """A chapter notebook as both engines read it: computed headings, CSV links outside
-    figure cells, sources as lists of lines."""
+    """A chapter notebook as both engines read it: computed headings and captions, CSV links
+    outside figure cells, sources as lists of lines."""
     notebook = download_links_detached(notebook)
     for cell in notebook["cells"]:
         source = _text(cell.get("source", ""))
         if cell.get("cell_type") == "markdown":
             source = headings_expanded(source, variables)
+        elif cell.get("cell_type") == "code":
+            source = headings_expanded(source, variables, CAPTION_OPTION)
         # As lines, the form Jupyter saves: Quarto runs a one-string source's lines together.
         cell["source"] = source.splitlines(keepends=True)
     return notebook

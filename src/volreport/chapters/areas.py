@@ -167,6 +167,26 @@ def regions_without_value(ds: Dataset, rows: pd.DataFrame) -> list[str]:
     ]
 
 
+def regions_without_area_hours(ds: Dataset) -> list[str]:
+    """Names of the reporting regions whose total hours are given but whose hours by area
+    have gaps (a region that gave its hours only by format), in the reference order: the
+    national hours by area leave them out, the national total does not."""
+    hours = regional_rows(ds, "hours")
+    by_area = hours["category"].fillna("") != ""
+    incomplete = {
+        str(region)
+        for region, values in hours[by_area].groupby("region")["value"]
+        if values.isna().any()
+    }
+    with_total = set(hours[~by_area].dropna(subset=["value"])["region"].astype(str))
+    regions = reporting_regions(ds)
+    return [
+        str(name)
+        for code, name in zip(regions["region"], regions["region_name"], strict=True)
+        if code in with_total and code in incomplete
+    ]
+
+
 def regional_rows(ds: Dataset, indicator: str) -> pd.DataFrame:
     """The regional (not national) observations of an indicator."""
     rows = ds.obs(indicator)
@@ -186,8 +206,9 @@ def hours_by_area_table(ds: Dataset) -> pd.DataFrame:
     """National hours by area with the published share and the share recomputed from hours.
 
     Columns: area, area_name, hours, qualifier, status, share_published_pct,
-    share_recomputed_pct (hours / national total x 100), difference_pp. Sorted by hours,
-    largest first, as the report lists them.
+    share_recomputed_pct (hours / national total x 100; of the areas' sum when some regions
+    give their total hours but not by area, `regions_without_area_hours`), difference_pp.
+    Sorted by hours, largest first, as the report lists them.
     """
     total, _ = hours_total(ds)
     names = area_names(ds)
@@ -205,6 +226,8 @@ def hours_by_area_table(ds: Dataset) -> pd.DataFrame:
         }
     )
     frame["share_published_pct"] = frame["area"].map(shares).astype("Float64")
+    if regions_without_area_hours(ds) and frame["hours"].notna().all():
+        total = float(frame["hours"].sum())  # the areas leave out regions the total counts
     frame["share_recomputed_pct"] = (
         (100 * frame["hours"] / total).astype("Float64") if total else pd.NA
     )
@@ -231,14 +254,14 @@ def hours_by_area_display(frame: pd.DataFrame, published: bool = True) -> pd.Dat
         return pd.DataFrame(
             {
                 term("Area", HEADER): frame["area_name"],
-                term("Hours", HEADER): frame["hours"].round(0).astype("Int64"),
+                term("Hours", HEADER): display.qualified_cells(frame["hours"], frame["qualifier"]),
                 term("Share of national hours, %", HEADER): frame["share_recomputed_pct"].round(2),
             }
         )
     return pd.DataFrame(
         {
             term("Area", HEADER): frame["area_name"],
-            term("Hours", HEADER): frame["hours"].round(0).astype("Int64"),
+            term("Hours", HEADER): display.qualified_cells(frame["hours"], frame["qualifier"]),
             term("Share of national hours (published), %", HEADER): frame[
                 "share_published_pct"
             ].round(2),
@@ -294,7 +317,8 @@ def regional_hours_table(ds: Dataset) -> pd.DataFrame:
     """Recorded hours by region, all areas together, for the regions with a value.
 
     Columns: region, region_name, hours, qualifier, share_pct (of the national total, NaN
-    without one). Most hours first.
+    without one), position (the region's place in the reference order, which names tied
+    regions in the text). Most hours first.
     """
     total, _ = hours_total(ds)
     rows = regional_rows(ds, "hours")
@@ -308,6 +332,8 @@ def regional_hours_table(ds: Dataset) -> pd.DataFrame:
         }
     )
     frame["share_pct"] = 100 * frame["hours"] / total if total else float("nan")
+    order = common.in_reference_order(ds, frame["region"].tolist())
+    frame["position"] = frame["region"].map({code: i for i, code in enumerate(order)})
     return frame.sort_values(
         ["hours", "region_name"], ascending=[False, True], key=common.by_name("region_name")
     ).reset_index(drop=True)
@@ -721,8 +747,16 @@ def extreme_ranks(values: pd.Series, basis: str) -> pd.Series:
     return ranks.dropna()
 
 
+def recorded_none(values: pd.Series) -> bool:
+    """True when regions give values and every one is zero: no region recorded any, so
+    no region has the most or the fewest."""
+    given = values.dropna().astype(float)
+    return bool(len(given)) and bool((given == 0).all())
+
+
 def development_coverage(ds: Dataset) -> dict[str, dict]:
-    """Per development measure ('events', ...): basis, given and missing (region names)."""
+    """Per development measure ('events', ...): basis, given, missing (region names) and
+    nothing (every region with a value recorded zero, `recorded_none`)."""
     units = len(reporting_regions(ds))
     coverage = {}
     for indicator, measure in DEVELOPMENT_MEASURES.items():
@@ -731,6 +765,7 @@ def development_coverage(ds: Dataset) -> dict[str, dict]:
             "basis": breakdown_basis(ds, rows, units),
             "given": int(rows["value"].notna().sum()),
             "missing": regions_without_value(ds, rows),
+            "nothing": recorded_none(rows["value"]),
         }
     return coverage
 
@@ -739,7 +774,8 @@ def development_table(ds: Dataset) -> pd.DataFrame:
     """Regional figures on volunteering-development activities: the most and the fewest.
 
     The regions a published report names, or the regions with the most and the fewest
-    among those with a value. Columns: measure (events/volunteers/hours), region,
+    among those with a value. A measure no region recorded any of (every value zero) has
+    no rows: no region leads it. Columns: measure (events/volunteers/hours), region,
     region_name, value, rank ('most' or 'fewest'), basis (see `breakdown_basis`).
     """
     regions = region_names(ds)
@@ -747,7 +783,7 @@ def development_table(ds: Dataset) -> pd.DataFrame:
     frames = []
     for indicator, measure in DEVELOPMENT_MEASURES.items():
         rows = regional_rows(ds, indicator).dropna(subset=["value"])
-        if rows.empty:
+        if rows.empty or coverage[measure]["nothing"]:
             continue
         basis = coverage[measure]["basis"]
         ranks = extreme_ranks(rows["value"], basis)
@@ -930,6 +966,7 @@ class AreasResult:
     systematic_coverage: dict | None
     regional_hours: pd.DataFrame
     regional_hours_missing: list
+    regional_area_hours_missing: list  # regions with total hours but not hours by area
     regional_hours_charted: bool
     leaders: pd.DataFrame
     leader_coverage: pd.DataFrame
@@ -977,6 +1014,7 @@ def compute(ds: Dataset) -> AreasResult:
         systematic_coverage=systematic_coverage(ds),
         regional_hours=regional_hours_table(ds),
         regional_hours_missing=regions_without_value(ds, totals),
+        regional_area_hours_missing=regions_without_area_hours(ds),
         regional_hours_charted=charted_in_report(ds, hours),
         leaders=area_leaders_table(ds),
         leader_coverage=leader_coverage(ds),
@@ -1025,6 +1063,19 @@ def _count_records(frame: pd.DataFrame) -> list[dict]:
     ]
 
 
+def _count_qualifier(value: float | None, qualifier: str) -> str:
+    """A count's qualifier as the text words it: none for zero ("at least 0" says nothing
+    a plain zero does not)."""
+    return "exact" if value == 0 else qualifier
+
+
+def nothing_recorded(totals: dict[str, tuple[float | None, str]]) -> bool:
+    """True when the national development figures given are all zero (at least one given):
+    no region recorded any activity that develops volunteering."""
+    given = [value for value, _ in totals.values() if value is not None]
+    return bool(given) and all(value == 0 for value in given)
+
+
 def headline(result: AreasResult) -> str:
     """Key numbers of the chapter as a Markdown paragraph."""
     areas = result.hours_by_area.dropna(subset=["hours"])
@@ -1033,7 +1084,8 @@ def headline(result: AreasResult) -> str:
     for indicator, measure in DEVELOPMENT_MEASURES.items():
         value, qualifier = totals[indicator]
         development[measure] = value
-        development[f"{measure}_qualifier"] = qualifier
+        development[f"{measure}_qualifier"] = _count_qualifier(value, qualifier)
+    development["nothing"] = nothing_recorded(totals)
     return prose.render(
         "areas/headline",
         year=result.year,
@@ -1065,11 +1117,13 @@ def hours_text(result: AreasResult) -> str:
     differing = published_shares[published_shares["difference_pp"].abs() > SHARE_TOLERANCE_PP]
     regional = result.regional_hours
 
-    def regional_record(row) -> dict:
+    def regional_record(hours: float) -> dict:
+        """The regions with `hours`, every one tied at it, in the reference order."""
+        tied = regional[regional["hours"] == hours].sort_values("position")
         return {
-            "region_name": str(row.region_name),
-            "hours": _value(row.hours),
-            "share": _value(row.share_pct),
+            "region_names": tied["region_name"].astype(str).tolist(),
+            "hours": _value(hours),
+            "share": _value(tied["share_pct"].iloc[0]),
         }
 
     return prose.render(
@@ -1087,9 +1141,10 @@ def hours_text(result: AreasResult) -> str:
         differing=differing["area_name"].tolist() if len(published_shares) else None,
         coverage=result.systematic_coverage,
         regional_charted=result.regional_hours_charted,
-        regional_top=regional_record(regional.iloc[0]) if len(regional) else None,
-        regional_bottom=regional_record(regional.iloc[-1]) if len(regional) else None,
+        regional_top=regional_record(regional["hours"].max()) if len(regional) else None,
+        regional_bottom=regional_record(regional["hours"].min()) if len(regional) else None,
         regional_missing=result.regional_hours_missing,
+        area_gaps=result.regional_area_hours_missing,
         regional_share_qualifier=ratio_qualifier("exact", result.hours.qualifier),
         units=result.units,
     )
@@ -1175,13 +1230,15 @@ def development_text(result: AreasResult) -> str:
     measures = []
     for indicator, measure in DEVELOPMENT_MEASURES.items():
         value, qualifier = totals[indicator]
-        context[measure], context[f"{measure}_qualifier"] = value, qualifier
+        context[measure] = value
+        context[f"{measure}_qualifier"] = _count_qualifier(value, qualifier)
         rows = table[table["measure"] == measure]
         coverage = result.development_coverage[measure]
         measures.append(
             {
                 "label": measure,
                 "basis": coverage["basis"],
+                "nothing": coverage["nothing"],
                 "most": _count_records(rows[rows["rank"] == "most"]),
                 "fewest": _count_records(rows[rows["rank"] == "fewest"]),
                 "given": coverage["given"],
@@ -1192,17 +1249,24 @@ def development_text(result: AreasResult) -> str:
     hours = totals["development_hours"][0]
     # The ceiling the hours exceed, if they do (a contradiction in the data).
     exceeded = ceiling if ceiling is not None and hours is not None and hours > ceiling else None
-    gaps: dict[tuple[str, ...], dict] = {}
+    gaps: dict[tuple[object, ...], dict] = {}
     for m in measures:
         if m["basis"] == "given" and m["missing"]:
             group = gaps.setdefault(
-                tuple(m["missing"]), {"labels": [], "missing": m["missing"], "given": m["given"]}
+                (*m["missing"], m["nothing"]),
+                {
+                    "labels": [],
+                    "missing": m["missing"],
+                    "given": m["given"],
+                    "nothing": m["nothing"],
+                },
             )
             group["labels"].append(m["label"])
     return prose.render(
         "areas/development",
         **context,
         measures=measures,
+        nothing=nothing_recorded(totals),
         gaps=list(gaps.values()),
         named=any(m["basis"] == "named" for m in measures),
         ceiling=exceeded,

@@ -68,3 +68,12 @@ def source_cite_as(ds: Dataset) -> str | None:
     in the data); None without a published report."""
     source = ds.edition.published_source
     return None if source is None else source.named_in_sources
+
+
+def in_reference_order(ds: Dataset, codes: list[str]) -> list[str]:
+    """Region codes in the reference order of regions (data/reference/regions.csv, the
+    order of `published.reporting_regions`): the one order of every list of regions a
+    statement names, whichever chapter names it. Codes the reference lacks come last, as
+    given."""
+    position = {code: i for i, code in enumerate(ds.reference["regions"]["code"].astype(str))}
+    return sorted(codes, key=lambda code: position.get(str(code), len(position)))

@@ -8,6 +8,11 @@ missing. A regional change in percent stored without the figures behind it (an i
 in PUBLISHED_CHANGES) stands in when the figures are missing. Regions whose territory
 differs between the two vintages (region_mapping.csv) are not compared.
 
+A national change compares like with like: when either national total covers only part
+of the country (a lower bound summed over the regions with a figure), the change is the
+one over the regions with a figure in both years, and says so; with no such region it is
+not comparable (`same_regions_change`). The rule reads the data, never the year.
+
 The sentence saying all this is a template (`templates/en/compare/sources.md`): this
 module computes what it needs, and words nothing itself.
 """
@@ -47,6 +52,13 @@ BASIS_COMPUTED = "computed from both years"
 BASIS_PUBLISHED = "published change"
 BASIS_BOUNDARIES = "boundaries changed"
 BASIS_NONE = "not available"
+# A national change when the two national totals do not cover the same regions: computed
+# over the regions with a figure in both years, or not comparable when there are none.
+BASIS_SAME_REGIONS = "regions reported in both years"
+BASIS_NOT_COMPARABLE = "not comparable"
+# The qualifier of a national total that is a lower bound (a sum over the regions with a
+# value when some have none).
+LOWER_BOUND = "at_least"
 
 DEVELOPMENT = ("development_events", "development_volunteers", "development_hours")
 NATIONAL_MEASURES = {
@@ -94,6 +106,13 @@ def inquiry_measure_names() -> dict[str, str]:
 COLUMNS = [
     "indicator", "category", "label", "value_prev", "value", "change", "change_pct",
     "status", "basis", "previous_from", "note", "differs",
+]  # fmt: skip
+# A national row's coverage when its two totals do not cover the same regions: regions
+# with this year's / last year's figure, regions compared (with a figure in both years),
+# reporting regions, and the sums over the regions compared.
+COVERAGE_COLUMNS = [
+    "regions_now", "regions_before", "regions_compared", "regions_total",
+    "value_prev_compared", "value_compared",
 ]  # fmt: skip
 
 
@@ -196,33 +215,103 @@ def change_row(
     }  # fmt: skip
 
 
-def as_frame(rows: list[dict], key_columns: list[str]) -> pd.DataFrame:
+def as_frame(
+    rows: list[dict], key_columns: list[str], extra: list[str] | None = None
+) -> pd.DataFrame:
     """Rows as a frame with the comparison columns, numbers as floats (NaN for gaps)."""
-    frame = pd.DataFrame(rows, columns=key_columns + COLUMNS)
-    numbers = ["value_prev", "value", "change", "change_pct"]
+    frame = pd.DataFrame(rows, columns=key_columns + COLUMNS + (extra or []))
+    numbers = ["value_prev", "value", "change", "change_pct", *(extra or [])]
     return frame.astype({column: "float64" for column in numbers})
+
+
+def partial(figure: Published | None, regions: int, total: int) -> bool:
+    """True when a national total covers only part of the country: a lower bound while
+    some reporting regions have no figure (a sum over the regions with one)."""
+    return known(figure) and figure.qualifier == LOWER_BOUND and regions < total
+
+
+def same_regions_change(
+    ds: Dataset,
+    previous: Dataset | None,
+    indicator: str,
+    category: str,
+    current: Published | None,
+    before: Published | None,
+) -> dict | None:
+    """The national change over the same regions, when the two totals cover different ones.
+
+    None when both national totals cover the same regions (neither is `partial`), and
+    the change of the totals stands. Else the change of the sums over the regions with a
+    figure in both years (boundaries unchanged), basis BASIS_SAME_REGIONS; or no change,
+    basis BASIS_NOT_COMPARABLE, when no region has both figures (a year without figures by
+    region). Either way the totals themselves stay in the row.
+    """
+    if not (known(current) and known(before)) or LOWER_BOUND not in (
+        current.qualifier,
+        before.qualifier,
+    ):
+        return None
+    codes = reporting_regions(ds)["region"].tolist()
+    now: dict[str, float] = {}
+    then: dict[str, float] = {}
+    for region in codes:
+        found = lookup(ds, indicator, region, category, ds.year)
+        if known(found) and found.value is not None:
+            now[region] = found.value
+        earlier, _, _ = previous_figure(ds, previous, indicator, region, category)
+        if known(earlier) and earlier.value is not None:
+            then[region] = earlier.value
+    total = len(codes)
+    if not (partial(current, len(now), total) or partial(before, len(then), total)):
+        return None
+    changed = not_comparable(ds, previous)
+    common = [r for r in codes if r in now and r in then and r not in changed]
+    coverage = {"regions_now": len(now), "regions_before": len(then), "regions_total": total}
+    if not common:
+        return coverage | {
+            "change": None, "change_pct": None, "status": "missing",
+            "basis": BASIS_NOT_COMPARABLE, "regions_compared": 0,
+        }  # fmt: skip
+    value_now = sum(now[r] for r in common)
+    value_before = sum(then[r] for r in common)
+    return coverage | {
+        "change": value_now - value_before,
+        "change_pct": percent_change(value_now, value_before),
+        "status": "derived",
+        "basis": BASIS_SAME_REGIONS,
+        "regions_compared": len(common),
+        "value_prev_compared": value_before,
+        "value_compared": value_now,
+    }
 
 
 def national_changes(
     ds: Dataset, previous: Dataset | None, measures: tuple[tuple[str, str], ...]
 ) -> pd.DataFrame:
-    """National change on the previous year for each (indicator, category) in `measures`."""
+    """National change on the previous year for each (indicator, category) in `measures`.
+
+    When the two national totals do not cover the same regions, the change is the one
+    over the regions with a figure in both years (`same_regions_change`, coverage in
+    COVERAGE_COLUMNS), or not comparable.
+    """
     rows = []
     for indicator, category in measures:
         before, source, note = previous_figure(ds, previous, indicator, NATIONAL, category)
         current = lookup(ds, indicator, NATIONAL, category, ds.year)
+        row = change_row(current, before)
+        row |= same_regions_change(ds, previous, indicator, category, current, before) or {}
         rows.append(
             {
                 "indicator": indicator,
                 "category": category,
                 "label": measure_label(ds, indicator, category),
-                **change_row(current, before),
+                **row,
                 "previous_from": source,
                 "note": note,
                 "differs": bool(note),
             }
         )
-    return as_frame(rows, [])
+    return as_frame(rows, [], COVERAGE_COLUMNS)
 
 
 def not_comparable(ds: Dataset, previous: Dataset | None) -> set[str]:
@@ -339,6 +428,44 @@ def regional_gaps(regional: pd.DataFrame, regions: int) -> list[dict]:
     return list(groups.values())
 
 
+def no_previous_figures(
+    previous_vintage: bool, national: pd.DataFrame, regional: pd.DataFrame
+) -> bool:
+    """True when there is no previous vintage and no figure or change for the previous year
+    at all: nothing is compared, and the sources sentence says so once."""
+    before = pd.concat([national["value_prev"], regional["value_prev"]], ignore_index=True)
+    return (
+        not previous_vintage
+        and before.isna().all()
+        and not regional["basis"].eq(BASIS_PUBLISHED).any()
+    )
+
+
+def same_regions_groups(national: pd.DataFrame) -> list[dict]:
+    """The national changes computed over the regions reported in both years, one item per
+    group of measures with the same coverage: labels, now / before (regions with this
+    year's / last year's figure), compared, total, and for a single measure the sums over
+    the regions compared (value_prev, value)."""
+    rows = national[national["basis"] == BASIS_SAME_REGIONS]
+    keys = ["regions_now", "regions_before", "regions_compared", "regions_total"]
+    groups = []
+    for key, group in rows.groupby(keys, sort=False):
+        now, before, compared, total = (int(v) for v in key)
+        single = len(group) == 1
+        groups.append(
+            {
+                "labels": group["label"].tolist(),
+                "now": now,
+                "before": before,
+                "compared": compared,
+                "total": total,
+                "value_prev": float(group["value_prev_compared"].iloc[0]) if single else None,
+                "value": float(group["value_compared"].iloc[0]) if single else None,
+            }
+        )
+    return groups
+
+
 def source_context(
     year: int,
     previous_vintage: bool,
@@ -352,6 +479,9 @@ def source_context(
     compared = pd.concat([national, regional], ignore_index=True)
     none = national[national["basis"] == BASIS_NONE]
     return {
+        "nothing_before": no_previous_figures(previous_vintage, national, regional),
+        "same_regions": same_regions_groups(national),
+        "not_comparable": national.loc[national["basis"] == BASIS_NOT_COMPARABLE, "label"].tolist(),
         "year": year,
         "prev_year": year - 1,
         "previous_vintage": previous_vintage,
@@ -420,10 +550,28 @@ def shown_basis(basis: pd.Series) -> pd.Series:
     return basis.where(basis != BASIS_NONE).map(basis_names(), na_action="ignore")
 
 
+def national_basis(frame: pd.DataFrame) -> pd.Series:
+    """How each national change was obtained, as the table shows it: `shown_basis`, and for
+    a change over the regions reported in both years or one not comparable, how many
+    regions it covers or why there is none (`templates/en/compare/basis.md`)."""
+    shown = shown_basis(frame["basis"])
+    for index, row in frame.iterrows():
+        if row["basis"] in (BASIS_SAME_REGIONS, BASIS_NOT_COMPARABLE):
+            shown[index] = render(
+                "compare/basis",
+                basis="same regions" if row["basis"] == BASIS_SAME_REGIONS else "not comparable",
+                compared=int(row["regions_compared"]),
+                total=int(row["regions_total"]),
+            )
+    return shown
+
+
 def with_changes(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` when at least one of its rows has a change; else no rows (a table of
-    changes without any change is not shown, and the chapter's text says why)."""
-    return frame if frame["change_pct"].notna().any() else frame.iloc[0:0]
+    """`frame` when at least one of its rows has a change or a change that is not
+    comparable; else no rows (a table of changes without any change is not shown, and the
+    chapter's text says why)."""
+    shown = frame["change_pct"].notna() | frame["basis"].eq(BASIS_NOT_COMPARABLE)
+    return frame if shown.any() else frame.iloc[0:0]
 
 
 def national_display(frame: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -436,7 +584,7 @@ def national_display(frame: pd.DataFrame, year: int) -> pd.DataFrame:
             str(year): frame["value"],
             term("Change", HEADER): frame["change"],
             term("Change, %", HEADER): frame["change_pct"].round(1),
-            term("Basis", HEADER): shown_basis(frame["basis"]),
+            term("Basis", HEADER): national_basis(frame),
         }
     )
 

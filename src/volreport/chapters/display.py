@@ -458,7 +458,10 @@ def csv_number(value: float, decimals: int) -> str:
 
 def csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` as the downloads write it: formula-safe text, numbers as they are meant
-    (counts as whole numbers, shares at their precision), snake_case headers."""
+    (counts as whole numbers, shares at their precision), a number shown with its
+    qualifier's words as the number and its qualifier code (`split_qualified`), snake_case
+    headers."""
+    frame = split_qualified(frame)
     safe = csv_safe(frame)
     columns = {}
     for position in range(safe.shape[1]):
@@ -524,27 +527,88 @@ def column_decimals(values: pd.Series, most: int = 3) -> int:
     return most
 
 
+class QualifiedText(str):
+    """A table cell that shows a number with its qualifier's words ('at least 16,155'),
+    and knows both (`qualified_cells`): `value` (None for a gap) and `qualifier` (the
+    code: exact, at_least, at_most, approx). The CSV writes them apart (`split_qualified`),
+    never the words or the formatted number."""
+
+    value: float | None
+    qualifier: str | None
+
+    def __new__(cls, text: str, value: float | None, qualifier: str | None) -> QualifiedText:
+        cell = super().__new__(cls, text)
+        cell.value = value
+        cell.qualifier = qualifier
+        return cell
+
+
 def qualified_cells(
     values: pd.Series, qualifiers: pd.Series, decimals: int | None = 0
 ) -> list[str]:
     """Numbers as table text with the source's qualifier words: 'at least 16,155', '3,600'.
 
     For a table that shows a qualified number in one cell instead of a number column
-    beside an "as published" column (the CSV keeps them apart: `show_table(data=...)`).
+    beside an "as published" column. Each cell is a `QualifiedText`: the CSV of a table
+    that shows them holds the number and its qualifier in columns of their own
+    (`split_qualified`), with or without `show_table(data=...)`.
     `decimals=None` writes every value at the decimals the column needs (`column_decimals`:
     49.90, 25.23, 50.00), as `table_style` writes a number column. A gap is an em dash,
     without qualifier words.
     """
     places = column_decimals(values) if decimals is None else decimals
-    cells = []
+    cells: list[str] = []
     for value, qualifier in zip(values, qualifiers, strict=True):
         if pd.isna(value):
-            cells.append(fmt.number(None))
+            cells.append(QualifiedText(fmt.number(None), None, None))
             continue
-        cells.append(
-            fmt.qualified(number(value, places), "exact" if pd.isna(qualifier) else qualifier)
-        )
+        code = "exact" if pd.isna(qualifier) else str(qualifier)
+        cells.append(QualifiedText(fmt.qualified(number(value, places), code), float(value), code))
     return cells
+
+
+QUALIFIER_HEADER = "qualifier"  # the CSV column of a table's one qualified number column
+
+
+def is_qualified(column: pd.Series) -> bool:
+    """True for a column of `qualified_cells` (gaps aside): numbers shown with their words."""
+    cells = [
+        cell
+        for cell in column
+        if not (cell is None or cell is pd.NA or (isinstance(cell, float) and math.isnan(cell)))
+        and not (
+            isinstance(cell, str) and not isinstance(cell, QualifiedText) and cell in GAP_TEXTS
+        )
+    ]
+    return bool(cells) and all(isinstance(cell, QualifiedText) for cell in cells)
+
+
+def split_qualified(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with each column of `qualified_cells` written apart for the CSV: the number
+    itself, then its qualifier code in a column of its own (`qualifier`, or
+    `<column> qualifier` when the frame has a qualifier column already or several such
+    columns); a gap leaves both empty."""
+    positions = [p for p in range(frame.shape[1]) if is_qualified(frame.iloc[:, p])]
+    if not positions:
+        return frame
+    alone = len(positions) == 1 and QUALIFIER_HEADER not in csv_headers(frame.columns)
+    names: list[object] = []
+    columns: list[pd.Series] = []
+    for position in range(frame.shape[1]):
+        name, column = frame.columns[position], frame.iloc[:, position]
+        names.append(name)
+        if position not in positions:
+            columns.append(column)
+            continue
+        cells = [cell if isinstance(cell, QualifiedText) else None for cell in column]
+        values = [np.nan if c is None or c.value is None else c.value for c in cells]
+        codes = [None if c is None or c.value is None else c.qualifier for c in cells]
+        columns.append(pd.Series(values, index=frame.index, dtype="float64"))
+        columns.append(pd.Series(codes, index=frame.index, dtype=object))
+        names.append(QUALIFIER_HEADER if alone else f"{name} {QUALIFIER_HEADER}")
+    split = pd.concat(columns, axis=1, ignore_index=True)
+    split.columns = pd.Index(names, dtype=object)
+    return split
 
 
 def table_style(frame: pd.DataFrame):
@@ -827,9 +891,9 @@ def show_table(
     writes no CSV: the chapter's text says what is missing, or, when `subject` is given
     ("Hours by region"), a sentence says that it is not available.
 
-    The CSV holds `frame` itself (every column, every row), or `data` when given: a table
-    that shows a number and its qualifier as one text cell ("at least 16,155") offers the
-    number and the qualifier in separate columns for download.
+    The CSV holds `frame` itself (every column, every row), or `data` when given. Numbers
+    are never written as shown: a column of `qualified_cells` ("at least 16,155") is
+    written as the numbers and their qualifier in a column of its own (`csv_ready`).
     The CSV's headers are English (snake_case); the table shows them in the current
     language (`shown_header`).
     """

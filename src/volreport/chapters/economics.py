@@ -462,7 +462,8 @@ def hours_weighting(ds: Dataset) -> Weighting:
     usable = has_hours & has_wage
 
     def named(mask: pd.Series) -> list[str]:
-        return [str(names.get(code, code)) for code in hours.loc[mask, "region"]]
+        codes = common.in_reference_order(ds, hours.loc[mask, "region"].astype(str).tolist())
+        return [str(names.get(code, code)) for code in codes]
 
     weights = hours.loc[usable, "value"].astype(float)
     wage = (
@@ -780,6 +781,12 @@ def context(result: EconomicsResult) -> dict:
         "added_net_pct": hours.added_net_pct,
         "adjusted": hours.adjusted,
         "adjusted_net": hours.adjusted_net,
+        # The bound the chapter's values carry where they are stated in short (the
+        # headline): recorded hours known only as a lower bound (regions without hours)
+        # make every value computed from them one, as the unrecorded section says.
+        "values_qualifier": "at_least"
+        if hours.recorded_qualifier == "at_least" and hours.adjusted_qualifier == "at_least"
+        else "exact",
         "double_counted": hours.double_counted,
         "twice": counted_twice(result),
         "wage": params.wage_kzt,

@@ -379,12 +379,20 @@ def region_records(table: pd.DataFrame, column: str) -> list[dict]:
 
 
 def largest(table: pd.DataFrame, column: str) -> dict | None:
-    """The region with the largest count in `column`: {'name', 'count'}; None without counts."""
+    """The regions with the largest count in `column`, every one tied at it:
+    {'names' (in the reference order), 'count'}; None without counts."""
+    return top_regions(table, column, "count")
+
+
+def top_regions(table: pd.DataFrame, column: str, key: str) -> dict | None:
+    """The regions with the largest value of `column`, every one tied at it, in the
+    reference order (the table's index is the regions' reference position):
+    {'names', key: the value}; None without values."""
     known = table.dropna(subset=[column])
     if known.empty:
         return None
-    row = known.loc[known[column].idxmax()]
-    return {"name": row["Region"], "count": row[column]}
+    tied = known[known[column] == known[column].max()].sort_index()
+    return {"names": tied["Region"].tolist(), key: tied[column].iloc[0]}
 
 
 def regions_context(result: OrganizationsResult) -> dict:
@@ -398,6 +406,9 @@ def regions_context(result: OrganizationsResult) -> dict:
         "npo_majority": region_records(both[npo_share > group_share], NPO_IN_REGION),
         "groups_majority": region_records(both[group_share > npo_share], GROUPS_IN_REGION),
         "even": both.loc[npo_share == group_share, "Region"].tolist(),
+        # The regions where each type's share is highest, among those where it prevails.
+        "npo_top": top_regions(both[npo_share > group_share], NPO_IN_REGION, "share"),
+        "groups_top": top_regions(both[group_share > npo_share], GROUPS_IN_REGION, "share"),
         "most_npo": largest(table, COUNT_COLUMNS["npo"]),
         "most_groups": largest(table, COUNT_COLUMNS["initiative_groups"]),
         "derived": counted.loc[

@@ -149,6 +149,9 @@ class PortraitResult:
     regional_distribution_published: bool
     charted_only: frozenset[str]
     volunteers_by_region: pd.DataFrame
+    # The reporting regions' names in the reference order: the order of regions tied at
+    # an extreme, as every list of regions the text names.
+    region_order: tuple[str, ...] = ()
 
 
 def rounds_to(value: float, published: float) -> bool:
@@ -280,6 +283,7 @@ def per_capita_table(ds: Dataset) -> pd.DataFrame:
                     term("Population, persons", HEADER): rate.population,
                     term("Persons per volunteer", HEADER): rounded(rate.persons_per_volunteer, 1),
                     term("Share of population, %", HEADER): rounded(rate.share_pct, 2),
+                    **dict(zip(PER_CAPITA_QUALIFIERS, per_capita_qualifiers(rate), strict=True)),
                 }
             )
     stated = published(ds, "persons_per_volunteer")
@@ -293,9 +297,48 @@ def per_capita_table(ds: Dataset) -> pd.DataFrame:
                 term("Population, persons", HEADER): math.nan,
                 term("Persons per volunteer", HEADER): stated.value,
                 term("Share of population, %", HEADER): stated_share.value,
+                **dict(
+                    zip(
+                        PER_CAPITA_QUALIFIERS,
+                        ("exact", stated.qualifier, stated_share.qualifier),
+                        strict=True,
+                    )
+                ),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=[*PER_CAPITA_COLUMNS, *PER_CAPITA_QUALIFIERS])
+
+
+# The per-capita table's columns, then the qualifiers of its numbers (not shown:
+# `per_capita_display` puts each qualifier's words in its number's cell).
+PER_CAPITA_COLUMNS = (
+    "Volunteers",
+    "Volunteers, persons",
+    "Population date",
+    "Population, persons",
+    "Persons per volunteer",
+    "Share of population, %",
+)
+PER_CAPITA_QUALIFIED = ("Volunteers, persons", "Persons per volunteer", "Share of population, %")
+PER_CAPITA_QUALIFIERS = tuple(f"{column} qualifier" for column in PER_CAPITA_QUALIFIED)
+
+
+def per_capita_qualifiers(rate: PerCapita) -> tuple[str, str, str]:
+    """The qualifiers of a count, its persons per volunteer and its share of the population:
+    at least N volunteers are at most population/N persons per volunteer, and at least
+    N/population of it."""
+    count = rate.volunteers.qualifier or "exact"
+    return count, rate.ratio_qualifier, count
+
+
+def per_capita_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """`per_capita_table` as shown: each count, rate and share with its qualifier's words
+    ('at least 174,000', 'up to 112.1') at the decimals its column needs; the CSV holds the
+    numbers, each qualifier in a column of its own (`display.qualified_cells`)."""
+    shown = frame.drop(columns=list(PER_CAPITA_QUALIFIERS))
+    for column, qualifiers in zip(PER_CAPITA_QUALIFIED, PER_CAPITA_QUALIFIERS, strict=True):
+        shown[column] = display.qualified_cells(frame[column], frame[qualifiers], decimals=None)
+    return shown
 
 
 def sex_by_region_table(ds: Dataset) -> pd.DataFrame:
@@ -613,6 +656,7 @@ def compute(ds: Dataset) -> PortraitResult:
         regional_distribution_published=regional_distribution_published(ds),
         charted_only=frozenset(i for i in CHARTED_CANDIDATES if charted_only(ds, i)),
         volunteers_by_region=volunteers_by_region_table(ds),
+        region_order=tuple(reporting_regions(ds)["region_name"].astype(str)),
     )
 
 
@@ -790,6 +834,13 @@ def sex_text(result: PortraitResult) -> str:
     frame = result.sex_by_region.dropna(subset=["Female volunteers, %"])
     female = frame["Female volunteers, %"]
     top = frame.iloc[0] if len(frame) else None
+    highest = (
+        []
+        if top is None
+        else tied_regions(
+            frame, "Female volunteers, %", top["Female volunteers, %"], result.region_order
+        )
+    )
     return prose.render(
         "portrait/sex",
         sex=breakdown_record(result, "sex"),
@@ -799,7 +850,7 @@ def sex_text(result: PortraitResult) -> str:
         parity=frame.loc[female == 50, "Region"].tolist(),
         top=None
         if top is None
-        else {"region": top["Region"], "share": float(top["Female volunteers, %"])},
+        else {"regions": highest, "share": float(top["Female volunteers, %"])},
     )
 
 
@@ -847,11 +898,21 @@ def cohorts_text(result: PortraitResult) -> str:
     )
 
 
-def regional_count_record(row: pd.Series) -> dict:
-    """One region's count for a template."""
+def tied_regions(frame: pd.DataFrame, column: str, value: float, order: tuple[str, ...]) -> list:
+    """The names of the regions of `frame` whose `column` is `value` (every one tied at an
+    extreme), in the reference order `order` (names it lacks last)."""
+    names = frame.loc[frame[column] == value, "Region"].tolist()
+    position = {name: i for i, name in enumerate(order)}
+    return sorted(names, key=lambda name: position.get(name, len(position)))
+
+
+def regional_count_record(frame: pd.DataFrame, value: float, order: tuple[str, ...]) -> dict:
+    """The regions with `value` volunteers for a template: regions (every one tied at it,
+    in the reference order), volunteers, qualifier and share (those of the first)."""
+    row = frame[frame["Volunteers"] == value].iloc[0]
     share = row["Share of all volunteers, %"]
     return {
-        "region": row["Region"],
+        "regions": tied_regions(frame, "Volunteers", value, order),
         "volunteers": float(row["Volunteers"]),
         "qualifier": row["qualifier"],
         "share": None if pd.isna(share) else float(share),
@@ -881,7 +942,13 @@ def regions_text(result: PortraitResult) -> str:
     top_fall = [r for r in falls if falls and r["change"] == falls[0]["change"]]
 
     def rate_record_of(row: pd.Series) -> dict:
-        return {"region": row["Region"], "rate": float(row[rate]), "qualifier": row["qualifier"]}
+        return {
+            "regions": tied_regions(rates, rate, row[rate], result.region_order),
+            "rate": float(row[rate]),
+            "qualifier": row["qualifier"],
+        }
+
+    counts = frame["Volunteers"]
 
     counted = set(frame["Region"])
     return prose.render(
@@ -890,10 +957,15 @@ def regions_text(result: PortraitResult) -> str:
         total=len(table),
         counts=not frame.empty,
         counts_missing=[r for r in table["Region"] if r not in counted] if len(frame) else [],
-        most=regional_count_record(frame.iloc[0]) if len(frame) else None,
-        fewest=regional_count_record(frame.iloc[-1]) if len(frame) > 1 else None,
+        most=regional_count_record(frame, counts.max(), result.region_order)
+        if len(frame)
+        else None,
+        # Every region tied: the most are also the fewest, and no fewest are named.
+        fewest=regional_count_record(frame, counts.min(), result.region_order)
+        if len(frame) > 1 and counts.min() < counts.max()
+        else None,
         rates={"high": rate_record_of(rates.iloc[0]), "low": rate_record_of(rates.iloc[-1])}
-        if len(rates) > 1
+        if len(rates) > 1 and rates[rate].iloc[0] > rates[rate].iloc[-1]
         else None,
         charted_only="volunteers_share_by_region" in result.charted_only,
         source=result.published_source,

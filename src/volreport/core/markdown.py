@@ -28,8 +28,9 @@ def escape(text: object) -> str:
         return ""
     if not isinstance(text, str) and str(text) in ("nan", "NaT", "<NA>", "None"):
         return ""
-    # Whitespace runs become one space; a phrase's edge space ("at least ") is kept.
-    flat = re.sub(r"\s+", " ", str(text))
+    # Runs of spaces and line breaks become one space; a phrase's edge space ("at least ")
+    # is kept, and so are the no-break spaces inside numbers ("139 671", "19,7 %").
+    flat = re.sub(r"[ \t\r\n\f\v]+", " ", str(text))
     escaped = "".join("\\" + char if char in INLINE_SPECIALS else char for char in flat)
     match = LINE_START.match(escaped)
     if match is None:

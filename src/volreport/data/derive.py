@@ -17,9 +17,10 @@ edited value is reported at its own row, not at every value computed from it):
   blank), `population_rule` and `wage_rule` (official figures summed or averaged into
   other units), `params_rule` (working-time norms);
 - the rules of the return forms, which ingest applies to every new year:
-  `region_totals`, `regional_shares`, `national_sums` (qualified "at least" when some
-  regions gave no value), `national_shares`, `shares_of_national`, `groups_share`,
-  `per_capita`, `changes_on_previous_year`, `inquiry_counts` (from the inquiries log);
+  `region_totals` (by area, else by format), `regional_shares`, `national_sums`
+  (qualified "at least" when some regions gave no value), `national_shares`,
+  `shares_of_national`, `groups_share`, `per_capita`, `changes_on_previous_year`,
+  `inquiry_counts` (from the inquiries log);
 - figures no form collects, where the vintage marks them derived (a synthetic year
   does): `unrecorded_addition`, `economic_contribution` (the method of chapter 5).
 
@@ -668,24 +669,38 @@ def params_derivations(params: dict) -> list[Derived]:
 # --- rules of the return forms -----------------------------------------------------------------
 
 
+BY_FORMAT = {"hours": "hours_by_format", "events": "events_by_format"}  # the other breakdown
+
+
 def region_totals(inputs: Inputs) -> list[Derived]:
-    """A region's hours and events: the sum of its figures by area (missing when one is)."""
+    """A region's hours and events: the sum of its figures by area; where one of those is
+    missing, the sum of its figures by format (the form's formats add up to all its hours
+    and events); missing when both breakdowns lack a figure.
+
+    Where both are complete they agree: ingest refuses a return whose formats and areas add
+    up differently (`intake.rules.format_problems`), and the sum by area stands."""
     obs, items = inputs.obs, []
-    for indicator in ("hours", "events"):
+    for indicator, by_format in BY_FORMAT.items():
         regions = dict.fromkeys(
             region
-            for category in obs.categories(indicator)
+            for name in (indicator, by_format)
+            for category in obs.categories(name)
             if category
-            for region in obs.regions(indicator, category)
+            for region in obs.regions(name, category)
         )
         for region in regions:
-            parts = [
-                obs.value(indicator, region, c) for c in obs.region_categories(indicator, region)
-            ]
-            total = complete_sum(parts)
-            items.append(
-                observation(indicator, obs.year, region, "", total, f"sum of {indicator} by area")
-            )
+            total, given = None, indicator
+            for name in (indicator, by_format):
+                categories = obs.region_categories(name, region)
+                parts = [obs.value(name, region, c) for c in categories]
+                total = complete_sum(parts) if categories else None
+                if total is not None:
+                    given = name
+                    break
+            note = f"sum of {indicator} by area"
+            if given == by_format:
+                note = f"sum of {indicator} by format ({indicator} by area not all given)"
+            items.append(observation(indicator, obs.year, region, "", total, note))
     return items
 
 

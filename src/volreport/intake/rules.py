@@ -290,18 +290,29 @@ def assemble(
             NATIONAL,
             category,
             sources.derived,
-            "not collected by the return forms; the analysts add it or chapter 5 computes it",
+            "not collected by the return forms; the analysts add it, or the chapter on the "
+            "economic contribution computes it",
         )
     derived_rows(rows, population, inquiries, sources)
     tables = record_tables(regional, rows, inquiries, sources)
     return Vintage(rows.frame(), tables)
 
 
+def gap_note(ret: FormReturn, figure: Figure) -> str:
+    """The note of a figure the return does not give: where its cell was left empty, or that
+    no form came back (then no cell was left empty)."""
+    if figure.value is not None:
+        return ""
+    if ret.file == NO_FORM:
+        return f"{NO_FORM} ({figure.where.removeprefix(NO_FORM + ', ')})"
+    return f"cell left empty ({figure.where})"
+
+
 def regional_rows(rows: Rows, ret: FormReturn, sources: Sources) -> None:
     """A region's figures as reported; an empty cell is a gap whose note gives its place."""
     source = sources.form(ret)
     for (indicator, category), figure in ret.figures.items():
-        note = "" if figure.value is not None else f"cell left empty ({figure.where})"
+        note = gap_note(ret, figure)
         rows.add(indicator, ret.code, category, figure.value, "reported", source, note)
 
 
@@ -319,7 +330,7 @@ def national_form_rows(
                 indicator, NATIONAL, category, sources.derived, "the national form was not returned"
             )
             continue
-        note = "" if figure.value is not None else f"cell left empty ({figure.where})"
+        note = gap_note(ret, figure)
         rows.add(
             indicator,
             NATIONAL,

@@ -610,6 +610,15 @@ PAGE_WORDS = {
 }
 
 
+def marked_title(title: str, synthetic_note: str) -> str:
+    """A title as a synthetic edition's files carry it (the HTML pages' `<title>`, the PDF's
+    and the workbook's Title): followed by the banner's words (`synthetic_note`, labels.yml
+    `site.synthetic`) in parentheses ('Analytical report … 2030 (Synthetic data — not
+    official statistics)'), so that a bookmark, a search result or a file's properties say
+    it too; without a note (real data) the title as it is."""
+    return f"{title} ({synthetic_note})" if synthetic_note else title
+
+
 def page_words(words: Words) -> dict[str, str]:
     """The page template's words in the edition's language (HTML-escaped)."""
     found = {name: html.escape(words(key)) for name, key in PAGE_WORDS.items()}
@@ -663,7 +672,13 @@ def write_html_page(
         f"--metadata=year:{year}",
         # A variable, not metadata: pandoc would look for its own translations (none for kk).
         f"--variable=lang:{book.lang}",
-        f"--metadata=pagetitle:{page.number_and_title()} – {book.title} {year}",
+        "--metadata=pagetitle:"
+        + marked_title(
+            f"{page.number_and_title()} – {book.title} {year}",
+            words("site.synthetic") if synthetic else "",
+        ),
+        # The page's title carries the chapter's own id: links to the chapter land on it.
+        *([f"--variable=anchor:{page.anchor}"] if page.anchor else []),
         f"--variable=sidebar:{_sidebar(pages, page, pdf_name, words)}",
         f"--variable=prev:{_neighbour_link(previous, 'prev', words)}",
         f"--variable=next:{_neighbour_link(following, 'next', words)}",
@@ -1032,6 +1047,7 @@ def _publish(
                 variables=variables,
                 title=book.title,
                 author=book.author,
+                synthetic_note=words("site.synthetic") if synthetic else "",
             )
             # After the PDF and archives: the pages link them.
             check_html(html_pages, out_dir, language, languages)

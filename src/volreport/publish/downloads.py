@@ -28,6 +28,7 @@ import yaml
 
 from volreport.core import i18n, prose
 from volreport.core.i18n import term
+from volreport.core.markdown import escape
 
 DATA_PAGE = "data.md"
 DOWNLOADS_LIST = "tables/downloads.md"
@@ -303,9 +304,16 @@ def number_texts(entries: list[Entry], numbers: dict[str, str] | None) -> dict[s
     }
 
 
-def readme(entries: list[Entry], named: dict[str, str], variables: dict, year: int) -> str:
-    """The archive's README.md."""
-    return (
+def readme(
+    entries: list[Entry],
+    named: dict[str, str],
+    variables: dict,
+    year: int,
+    synthetic_note: str = "",
+) -> str:
+    """The archive's README.md; a synthetic edition's says so under its title, in the
+    banner's words (`synthetic_note`: labels.yml `site.synthetic`)."""
+    text = (
         prose.render(
             "site/readme",
             year=year,
@@ -323,6 +331,10 @@ def readme(entries: list[Entry], named: dict[str, str], variables: dict, year: i
         )
         + "\n"
     )
+    if not synthetic_note:
+        return text
+    title, _, rest = text.partition("\n")
+    return f"{title}\n\n**{escape(synthetic_note)}**\n{rest}"
 
 
 def cell_value(text: str):
@@ -361,16 +373,26 @@ def sheet_names(entries: list[Entry], named: dict[str, str]) -> dict[str, str]:
 def workbook(
     entries: list[Entry], named: dict[str, str], csvs: dict[str, str], meta: dict
 ) -> bytes:
-    """The Excel workbook: a contents sheet, then one sheet per table or figure."""
+    """The Excel workbook: a contents sheet, then one sheet per table or figure.
+
+    `meta`: time, title, author and, for a synthetic edition, synthetic_note (the banner's
+    words), which then heads the contents sheet, above its header row, and the title."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.writer.excel import ExcelWriter
 
+    from volreport.publish.builtin import marked_title
+
     book = Workbook()
     contents = book.active
     contents.title = contents_title()
     bold = Font(bold=True)
+    note = meta.get("synthetic_note") or ""
+    if note:
+        contents.append([note])
+        contents["A1"].font = Font(bold=True, color="8A5A00")
+    header_row = contents.max_row + 1 if note else 1
     contents.append(["sheet", "table_or_figure", "title", "csv_file"])
     sheets = sheet_names(entries, named)
     for entry in entries:
@@ -392,14 +414,14 @@ def workbook(
         for column, header in enumerate(rows[0] if rows else [], start=1):
             width = max([len(header), *(len(r[column - 1]) for r in rows[1:] if len(r) >= column)])
             sheet.column_dimensions[get_column_letter(column)].width = min(60, max(8, width + 2))
-    for cell in contents[1]:
+    for cell in contents[header_row]:
         cell.font = bold
-    contents.freeze_panes = "A2"
+    contents.freeze_panes = f"A{header_row + 1}"
     for letter, width in zip("ABCD", (14, 16, 70, 40), strict=True):
         contents.column_dimensions[letter].width = width
     when = datetime(*meta["time"])
     book.properties.creator = meta.get("author") or None
-    book.properties.title = meta.get("title") or None
+    book.properties.title = marked_title(meta.get("title") or "", note) or None
     book.properties.created = when
     book.properties.modified = when
     buffer = io.BytesIO()
@@ -420,10 +442,13 @@ def write_archives(
     variables: dict[str, str],
     title: str = "",
     author: str = "",
+    synthetic_note: str = "",
 ) -> list[Path]:
     """Write the ZIP and the workbook of every CSV in `staging/data` into `out_dir`.
 
     `numbers` maps labels to the publisher's 'Table 4.1' (None: the labels name them).
+    `synthetic_note`: a synthetic edition's banner words, for the README, the contents
+    sheet and the workbook's title (empty: real data).
     CSVs no page lists (none in a complete book) are packed after the listed ones.
     """
     folder = staging / "data"
@@ -438,13 +463,19 @@ def write_archives(
     csvs = {e.label: (folder / e.file).read_text(encoding="utf-8") for e in entries}
     when = fixed_time(variables)
     stem = archive_name(year, "zip")[: -len(".zip")]
-    members = [(f"{stem}/README.md", readme(entries, named, variables, year).encode())]
+    text = readme(entries, named, variables, year, synthetic_note)
+    members = [(f"{stem}/README.md", text.encode())]
     if (staging / "indicators.json").is_file():
         members.append((f"{stem}/indicators.json", (staging / "indicators.json").read_bytes()))
     members += [(f"{stem}/{e.file}", csvs[e.label].encode()) for e in entries]
     zip_path = out_dir / archive_name(year, "zip")
     zip_path.write_bytes(reproducible_zip(members, when))
     xlsx_path = out_dir / archive_name(year, "xlsx")
-    meta = {"time": when, "title": f"{title} {year}".strip(), "author": author}
+    meta = {
+        "time": when,
+        "title": f"{title} {year}".strip(),
+        "author": author,
+        "synthetic_note": synthetic_note,
+    }
     xlsx_path.write_bytes(workbook(entries, named, csvs, meta))
     return [zip_path, xlsx_path]

@@ -23,10 +23,11 @@ from volreport.chapters.common import by_name
 from volreport.core import fmt, i18n, prose
 from volreport.core.i18n import term
 from volreport.core.markdown import escape as escape_markdown
-from volreport.data import contract
+from volreport.data import contract, derive
 from volreport.data.dataset import NATIONAL, Dataset, text_column
 from volreport.data.indicators import STATUSES, Discrepancy, Indicator
 from volreport.data.published import published, region_names, reporting_regions
+from volreport.intake import provenance, rules
 from volreport.publish import downloads, landing
 
 # Which list of recommendations.csv each page includes, by section id.
@@ -58,14 +59,11 @@ def status_names() -> dict[str, str]:
 
 
 def chapter_names() -> dict[str, str]:
-    """The chapters as the table of discrepancies names them, by module name."""
+    """The chapters as the table of discrepancies names them (their headings), by module
+    name."""
     return {
-        "portrait": term("portrait"),
-        "organizations": term("organizations"),
-        "areas": term("areas"),
-        "grants": term("grants"),
-        "economics": term("economics"),
-        "public_interest": term("public_interest"),
+        module: i18n.label("headings", section)
+        for module, section in CHAPTER_SECTIONS.items()
     }
 
 
@@ -149,27 +147,45 @@ def in_language(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     return frame.assign(**{column: text_column(frame, column) for column in columns})
 
 
-def key_figure_sources(indicators: list[Indicator]) -> list[str]:
-    """Every source of the headline figures once, in the order the figures cite them."""
-    return list(
-        dict.fromkeys(
-            part.strip() for i in indicators for part in i.source.split(";") if part.strip()
+def source_parts(source: str, known: set[str] | None = None) -> list[str]:
+    """The sources an indicator's `source` cites, in order, each once: its parts between
+    semicolons; given the sources the data files name (`known`), a source whose own name
+    holds a semicolon ('Return forms 2025; derived by volreport ingest') is one source,
+    and a part that names no source of the data (a method: 'computed: ...', 'groups ÷
+    (groups + NPOs)', 'no 2024 figure in the data') is left out: the methodology
+    appendix, not the list of sources, describes how a figure is computed."""
+    parts = [part.strip() for part in source.split(";") if part.strip()]
+    if known is None:
+        return list(dict.fromkeys(parts))
+    found = []
+    start = 0
+    while start < len(parts):
+        # The longest run of parts from `start` that is one source of the data.
+        end = next(
+            (end for end in range(len(parts), start, -1) if "; ".join(parts[start:end]) in known),
+            start + 1,
         )
-    )
+        joined = "; ".join(parts[start:end])
+        if joined in known:
+            found.append(joined)
+        start = end
+    return list(dict.fromkeys(found))
 
 
-def key_figures_table(indicators: list[Indicator]) -> Table:
+def key_figure_sources(indicators: list[Indicator], known: set[str] | None = None) -> list[str]:
+    """Every source of the headline figures once, in the order the figures cite them
+    (`source_parts`: only sources of the data, when `known` gives them)."""
+    return list(dict.fromkeys(part for i in indicators for part in source_parts(i.source, known)))
+
+
+def key_figures_table(indicators: list[Indicator], known: set[str] | None = None) -> Table:
     """Headline indicators: label, value at the report's one precision with its qualifier
     (`landing.figure_text`), status, and the numbers of its sources in the list under the
-    table. The CSV keeps the full value, the qualifier and the sources on every row."""
-    numbers = {source: n for n, source in enumerate(key_figure_sources(indicators), start=1)}
-    cited = [
-        ", ".join(
-            str(numbers[part])
-            for part in dict.fromkeys(p.strip() for p in i.source.split(";") if p.strip())
-        )
-        for i in indicators
-    ]
+    table (`key_figure_sources`; a figure computed from the data alone cites none). The
+    CSV keeps the full value, the qualifier and the source as the figure gives it."""
+    numbers = {source: n for n, source in enumerate(key_figure_sources(indicators, known), start=1)}
+    cited = [", ".join(str(numbers[part]) for part in source_parts(i.source, known))
+             for i in indicators]  # fmt: skip
     statuses = status_names()
     shown = pd.DataFrame(
         {
@@ -195,12 +211,12 @@ def key_figures_table(indicators: list[Indicator]) -> Table:
 
 def indicators_page(indicators: list[Indicator], ds: Dataset | None = None) -> str:
     """The appendix 'Key figures and sources': the table of every headline figure, then
-    its sources, each once (in the reader's language through the vintage `ds`, when given:
-    see `source_words`)."""
-    table = key_figures_table(indicators) if indicators else None
-    sources = key_figure_sources(indicators)
+    its sources, each once. Given the vintage `ds`: only the sources its data files name
+    (`source_parts`), in the reader's language (`source_words`)."""
+    known = data_sources(ds) if ds is not None else None
+    table = key_figures_table(indicators, known) if indicators else None
+    sources = key_figure_sources(indicators, known)
     if ds is not None:
-        known = data_sources(ds)
         sources = [source_words(ds, source, known) for source in sources]
     return (
         prose.render("site/indicators", table=pipe_table(table) if table else "", sources=sources)
@@ -374,6 +390,8 @@ def page_variables(ds: Dataset) -> dict[str, str]:
       inquiries_other_published: published figures with their qualifier ('at least');
     - resolutions_count, further_resolutions_count: forum resolutions with and without the
       network's response; inquiry_countries_count: foreign countries that sent inquiries;
+    - per_capita_measures: the measures of the table of volunteers per head of
+      population, for its caption (`per_capita_measures`);
     - edition_date, software_version, how_to_cite: the edition's identity
       (`landing.edition_variables`; also the PDF's metadata).
     """
@@ -390,7 +408,20 @@ def page_variables(ds: Dataset) -> dict[str, str]:
         "resolutions_count": count_text(resolutions, answered_resolutions),
         "further_resolutions_count": count_text(resolutions, further_resolutions),
         "inquiry_countries_count": count_text(countries),
+        "per_capita_measures": i18n.label("caption_parts", per_capita_measures(ds)),
     } | landing.edition_variables(ds)
+
+
+def per_capita_measures(ds: Dataset) -> str:
+    """Which measures the table of volunteers per head of population holds, as the key of
+    its caption's part (labels.yml `caption_parts`): with the rate stated in the data
+    when they hold one (persons per volunteer or the share of the population), else the
+    recorded count and the estimate only."""
+    stated = [
+        ds.obs(indicator, region=NATIONAL, category="")["value"].notna().any()
+        for indicator in ("persons_per_volunteer", "volunteers_share_of_population")
+    ]
+    return "per_capita_stated" if any(stated) else "per_capita"
 
 
 # --- the methodology appendix ------------------------------------------------------------
@@ -492,13 +523,44 @@ def statuses_table(ds: Dataset) -> Table:
     return Table("tbl-statuses", term("Values by status"), shown, data, (3, 1, 1, 1, 1), "lrrrr")
 
 
+# The groups' share of the associations, over the regions that gave a count of groups
+# (`derive.groups_share`): its label names the regions left out, as the data have them.
+GROUPS_SHARE = "initiative_groups_share_excl_almaty"
+
+
 def indicator_labels(ds: Dataset) -> dict[str, str]:
-    """Indicator id -> label from the reference catalogue (the id when not catalogued)."""
+    """Indicator id -> label from the reference catalogue (the id when not catalogued);
+    the groups' share by the regions it leaves out (`groups_share_label`)."""
     catalogue = ds.reference.get("indicators")
     if catalogue is None:
         return {}
-    labels = text_column(catalogue, "label").astype(str)
-    return dict(zip(catalogue["id"].astype(str), labels, strict=True))
+    labels = dict(
+        zip(catalogue["id"].astype(str), text_column(catalogue, "label").astype(str), strict=True)
+    )
+    if GROUPS_SHARE in labels:
+        labels[GROUPS_SHARE] = groups_share_label(ds, labels[GROUPS_SHARE])
+    return labels
+
+
+def groups_share_label(ds: Dataset, catalogued: str) -> str:
+    """The label of the groups' share of the associations, by the reporting regions that
+    gave no count of initiative groups for the year: the catalogue's ('... outside Almaty
+    city') when that is Almaty city alone, else the regions it leaves out named, or none
+    (`methodology/groups_share_label`)."""
+    obs = ds.observations
+    counted = obs[
+        (obs["indicator"] == "initiative_groups") & (obs["year"] == ds.year) & obs["value"].notna()
+    ]
+    names = region_names(ds)
+    left_out = [
+        code for code in reporting_regions(ds)["region"] if code not in set(counted["region"])
+    ]
+    return prose.render(
+        "methodology/groups_share_label",
+        catalogued=provenance.plain(catalogued),
+        as_catalogued=left_out == [derive.ALMATY_CITY],
+        left_out=provenance.plain([str(names.get(code, code)) for code in left_out]),
+    ).strip()
 
 
 def observation_groups(ds: Dataset, status: str) -> pd.DataFrame:
@@ -584,20 +646,148 @@ def regions_without_rows(ds: Dataset) -> list[dict]:
     return found
 
 
+# The chapter that computes the figures no return form collects, by its heading's id.
+ECONOMIC_CHAPTER = "sec-economic"
+
+
+def form_sources(ds: Dataset) -> tuple[dict[str, str], dict[str, str]]:
+    """The sources of rows read from return forms, as ingest words them (the templates
+    `intake/return_form` and `intake/return_source`, in English like the data): a form the
+    vintage declares (datapackage.json) -> its unit's code, and the source of a unit that
+    returned no form -> its code. Both empty for a vintage not made from return forms."""
+    english = provenance.region_names(ds.reference, i18n.SOURCE_LANGUAGE)
+    declared = {
+        str(source.get("title", "")): str(source.get("path", "") or "")
+        for source in ds.descriptor.get("sources", [])
+    }
+    units = [NATIONAL, *reporting_regions(ds)["region"].astype(str)]
+    returned: dict[str, str] = {}
+    unreturned: dict[str, str] = {}
+    for code in units:
+        region = None if code == NATIONAL else english.get(code, code)
+        context = {"year": ds.year, "region": region}
+        title = provenance.source_text("return_form", i18n.SOURCE_LANGUAGE, **context)
+        if declared.get(title):
+            file = declared[title]
+            source = provenance.source_text("return_source", i18n.SOURCE_LANGUAGE, **context,
+                                            file=file)  # fmt: skip
+            returned[source] = code
+        source = provenance.source_text("return_source", i18n.SOURCE_LANGUAGE, **context,
+                                        file=None)  # fmt: skip
+        unreturned[source] = code
+    return returned, unreturned
+
+
+def regions_without_form(ds: Dataset) -> list[str]:
+    """The reporting regions whose rows cite a return form that never came back (in the
+    order of `reporting_regions`); none for a vintage not made from return forms."""
+    _, unreturned = form_sources(ds)
+    cited = set(ds.observations["source"].dropna().astype(str))
+    codes = {unreturned[source] for source in cited & set(unreturned)}
+    return [code for code in reporting_regions(ds)["region"] if code in codes]
+
+
+def gap_reasons(ds: Dataset, rows: pd.DataFrame) -> pd.Series:
+    """Why each missing observation of `rows` is missing, in the current language: every
+    value of a unit that returned no form because of that; a value read from a returned
+    form because its cell was left empty (the cell is in the row's note, and the CSV of
+    observations); a figure no form collects because of that (the analysts add it, or the
+    chapter ECONOMIC_CHAPTER computes it); any other value ingest computes because a value
+    it is computed from is missing; any other value by its note ('no reason given' without
+    one). The notes of the rows ingest writes are not shown: the reasons are words of the
+    report (`methodology/gap_reason`), in every language."""
+    returned, _ = form_sources(ds)
+    no_form = set(regions_without_form(ds))
+    if returned and NATIONAL not in returned.values():
+        no_form.add(NATIONAL)  # the national form did not come back either
+    # The rows ingest writes itself: the figures no form collects, the national form's
+    # figures when it did not come back, and the values computed from the forms.
+    computed = provenance.source_text("derived_source", i18n.SOURCE_LANGUAGE, year=ds.year)
+    chapter = provenance.plain(i18n.label("headings", ECONOMIC_CHAPTER))
+    words = {
+        reason: prose.render("methodology/gap_reason", reason=reason, chapter=chapter).strip()
+        for reason in ("no_form", "empty_cell", "not_collected", "inputs")
+    } | {"none": term("no reason given in the data")}
+    notes = text_column(rows, "note") if "note" in rows.columns else pd.Series("", rows.index)
+    reasons = []
+    for indicator, region, category, source, note in zip(
+        rows["indicator"], rows["region"], rows["category"].fillna(""),
+        rows["source"].fillna("").astype(str), notes, strict=True,
+    ):  # fmt: skip
+        key = (str(indicator), str(category))
+        if region in no_form and (region != NATIONAL or key in rules.NATIONAL_FORM):
+            reasons.append(words["no_form"])
+        elif source in returned:
+            reasons.append(words["empty_cell"])
+        elif source == computed:
+            reasons.append(words["not_collected" if key in rules.NOT_COLLECTED else "inputs"])
+        elif isinstance(note, str) and note.strip():
+            reasons.append(note)
+        else:
+            reasons.append(words["none"])
+    return pd.Series(reasons, index=rows.index, dtype=object)
+
+
+def gap_where(ds: Dataset, regions: list[str], national: bool) -> str:
+    """Where values are missing: 'Kazakhstan', 'all regions', every region named, in the
+    order of their codes ('Abai region, Mangystau region and Shymkent'), or, for most
+    regions, those without a gap ('all regions but Ulytau region')."""
+    names = region_names(ds).to_dict()
+    units = list(reporting_regions(ds)["region"])
+    others = [code for code in units if code not in set(regions)]
+    # Most regions: the others named ('all regions but Ulytau region').
+    but = bool(regions) and len(others) < len(regions)
+    named = [str(names.get(code, code)) for code in sorted(others if but else regions)]
+    return prose.render(
+        "methodology/gap_where",
+        national=national,
+        every=bool(regions) and not others,
+        but=but and bool(others),
+        regions=provenance.plain(named),  # the table escapes its cells
+    ).strip()
+
+
 def gaps_table(ds: Dataset) -> Table:
-    """Missing observations by indicator and reason (the note of the rows)."""
-    groups = observation_groups(ds, "missing").sort_values(
-        ["note", "label"], key=by_name("note", "label"), ignore_index=True
+    """Missing observations, one row per indicator and reason (`gap_reasons`), and one for
+    all the values of the units that returned no form: how many values, and where
+    (`gap_where`); by reason, then by indicator. The CSV gives the same
+    rows with the regions' codes; each missing value, with its own note, is a row of
+    observations.csv."""
+    rows = ds.observations[ds.observations["status"] == "missing"]
+    reasons = gap_reasons(ds, rows)
+    # A unit that returned no form: one row for all its values, whatever the indicator.
+    whole = reasons == prose.render("methodology/gap_reason", reason="no_form", chapter="").strip()
+    labels = indicator_labels(ds) | {
+        "": prose.render("methodology/gap_reason", reason="all_values", chapter="").strip()
+    }
+    groups = (
+        rows.assign(
+            indicator=rows["indicator"].where(~whole, ""),
+            note=reasons,
+            national=rows["region"] == NATIONAL,
+        )
+        .groupby(["indicator", "note"], sort=True)
+        .agg(
+            values=("region", "size"),
+            regions=("region", lambda r: sorted(set(r[r != NATIONAL]))),
+            national=("national", "any"),
+        )
+        .reset_index()
     )
+    groups.insert(1, "label", groups["indicator"].map(lambda i: labels.get(i, i)))
+    groups = groups.sort_values(["note", "label"], key=by_name("note", "label"), ignore_index=True)
     shown = pd.DataFrame(
         {
             term("Indicator"): groups["label"],
-            term("Where"): grouped_where(ds, groups),
+            term("Where"): [
+                gap_where(ds, regions, national)
+                for regions, national in zip(groups["regions"], groups["national"], strict=True)
+            ],
             term("Missing values"): groups["values"].map(fmt.number),
-            term("Why"): groups["note"].replace("", term("no reason given in the data")),
+            term("Why"): groups["note"],
         }
     )
-    return Table("tbl-data-gaps", term("Data gaps"), shown, flat_regions(groups), (3, 2, 1, 6),
+    return Table("tbl-data-gaps", term("Data gaps"), shown, flat_regions(groups), (3, 3, 2, 5),
                  "llrl")  # fmt: skip
 
 
@@ -643,6 +833,15 @@ def parameter_value(entry: dict) -> str:
     row_key = i18n.label("parameter_values", "row_key")
     where = ", ".join(row_key.format(column=key, value=value) for key, value in pointer.items())
     return ", ".join(part for part in (f"{table}.csv" if table else "", where) if part)
+
+
+def parameter_csv_value(entry: dict) -> object:
+    """A params.yml value as the CSV writes it: a number as the number (1960, not the
+    shown '1,960'), anything else as `parameter_value` words it."""
+    value = entry.get("value")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return parameter_value(entry)
 
 
 def parameter_name(name: str) -> str:
@@ -709,7 +908,7 @@ def parameters_table(ds: Dataset) -> Table:
     with i18n.speaking(i18n.SOURCE_LANGUAGE):  # the CSV is the same in every language
         data = pd.DataFrame(
             [
-                {"parameter": name, "value": parameter_value(entry)}
+                {"parameter": name, "value": parameter_csv_value(entry)}
                 | {key: entry.get(key, "") for key in PARAMETER_FIELDS[1:]}
                 for name, entry in entries.items()
             ],
@@ -764,8 +963,9 @@ def methodology_tables(ds: Dataset, found: list[Discrepancy]) -> dict[str, Table
     return tables
 
 
-# Method notes of edition.yml: the chapter modules' notes go to "Methods of the chapters",
-# linked to the chapter's section; the notes under DERIVED_NOTES to "Derived values".
+# Each chapter module's heading id (labels.yml `headings`). Method notes of edition.yml:
+# the chapter modules' notes go to "Methods of the chapters", linked to the chapter's
+# section; the notes under DERIVED_NOTES to "Derived values".
 CHAPTER_SECTIONS = {
     "portrait": "sec-portrait",
     "organizations": "sec-organizations",
@@ -903,6 +1103,8 @@ def methodology_page(
                 missing_headline=[i.label for i in indicators if i.status == "missing"],
                 absent=regions_without_rows(ds),
                 units=len(reporting_regions(ds)),
+                year=ds.year,
+                no_form=[region_names(ds)[code] for code in regions_without_form(ds)],
             ),
             tables["gaps"],
         ),

@@ -2,7 +2,9 @@
 
 The key figures are headline indicators (`chapters.headline_indicators`) shown as cards:
 the value at the one precision the chapters use, its qualifier, its change on the
-previous year where the data hold the previous year's figure, a small chart of the
+previous year where the data hold the previous year's figure (none when the two totals
+cover different regions: `same_regions` then holds the change over the regions reported
+in both years, see `compare.same_regions_change`), a small chart of the
 earlier years where there are any, and a link to the chapter that explains it. Python
 computes the values; the words are in templates/en/site/.
 
@@ -19,7 +21,12 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from volreport.chapters.compare import lookup, previous_figure, previous_vintage
+from volreport.chapters.compare import (
+    lookup,
+    previous_figure,
+    previous_vintage,
+    same_regions_change,
+)
 from volreport.core import fmt, i18n, prose
 from volreport.data.contract import NATIONAL
 from volreport.data.dataset import Dataset
@@ -129,6 +136,7 @@ def card(ds: Dataset, spec: KeyFigure, indicator: Indicator, previous_ds) -> dic
         "chapter": spec.chapter,
         "previous": None,
         "change_pct": None,
+        "same_regions": None,
         "chart": None,
     }
     if spec.measure is None or indicator.value is None:
@@ -137,7 +145,20 @@ def card(ds: Dataset, spec: KeyFigure, indicator: Indicator, previous_ds) -> dic
     if before is not None and not before.missing:
         record["previous"] = {"value": before.value, "qualifier": before.qualifier}
         if indicator.unit != "percent":
-            record["change_pct"] = percent_change(indicator.value, before.value)
+            current = lookup(ds, spec.measure, NATIONAL, spec.category, ds.year)
+            same = same_regions_change(
+                ds, previous_ds, spec.measure, spec.category, current, before
+            )
+            if same is None:
+                record["change_pct"] = percent_change(indicator.value, before.value)
+            else:
+                # The totals cover different regions: no change of the totals; the change
+                # over the regions reported in both years, when there are any.
+                record["same_regions"] = {
+                    "change_pct": same["change_pct"],
+                    "compared": same["regions_compared"],
+                    "total": same["regions_total"],
+                }
     years = series(ds, spec.measure, spec.category)
     if len(years) >= 2:
         record["chart"] = {"path": f"{CHART_DIR}/{indicator.id}.svg", "years": years}

@@ -17,14 +17,16 @@ unique in the one-document book, and CSV download links need a site to point to.
 A table's notes (Div .table-note: what it leaves out, the legend of its gap mark) and a
 chart's source line (Div .chart-source) that follow it belong to it: in HTML they go inside
 its figure; in the PDF the table or figure, its notes and its data link are kept on one
-page (a table of more than LONG_TABLE rows may break across pages, its caption staying
-with its first rows).
+page (a table of more than LONG_TABLE rows, or of more than LONG_TABLE_TEXT characters,
+may break across pages, its caption staying with its first rows).
 --]]
 
 local stringify = pandoc.utils.stringify
 local target, xref, pages, site_url, words
 local NOTE_CLASSES = { "table-note", "chart-source" }
 local LONG_TABLE = 12 -- body rows; a table up to this long is never split across pages
+-- Characters in the body: a table of a few wordy rows can be taller than a page.
+local LONG_TABLE_TEXT = 1500
 
 local function fail(page, message)
   error(("page %s: %s"):format(page, message), 0)
@@ -321,6 +323,18 @@ local function body_rows(tbl)
   return rows
 end
 
+local function body_characters(tbl)
+  local characters = 0
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.body) do
+      for _, cell in ipairs(row.cells) do
+        characters = characters + utf8.len(stringify(cell.contents))
+      end
+    end
+  end
+  return characters
+end
+
 -- Typst: a note as a call of the book template's function of the same name.
 local function typst_note(div, class)
   local blocks = pandoc.Blocks({ pandoc.RawBlock("typst", "#" .. class .. "[") })
@@ -332,7 +346,7 @@ end
 -- Typst: a table or figure with what follows it on one page; a long table may break.
 local function typst_together(item, extras)
   local opening = "#block(breakable: false, width: 100%)["
-  if item.t == "Table" and body_rows(item) > LONG_TABLE then
+  if item.t == "Table" and (body_rows(item) > LONG_TABLE or body_characters(item) > LONG_TABLE_TEXT) then
     opening = "#[#show figure: set block(breakable: true)"
   end
   local blocks = pandoc.Blocks({ pandoc.RawBlock("typst", opening), item })
