@@ -376,7 +376,8 @@ STATED_IN = {
     "regional return": {
         "01_portrait.html", "02_organizations.html", "03_areas.html", "05_economic.html",
     },
-    "regional hours by area": {"03_areas.html", "05_economic.html"},
+    # Its total hours still come from its hours by format: only the areas chapter lacks it.
+    "regional hours by area": {"03_areas.html"},
     "national figure": {"01_portrait.html"},
     "national return": {"01_portrait.html", "04_grants.html", "06_public_interest.html"},
     "empty table": {"04_grants.html"},

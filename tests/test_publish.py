@@ -93,7 +93,11 @@ def test_notebook_shows_no_code_parameters_or_noise(site):
 
 def test_markdown_output_and_title_are_rendered(site):
     page = html(site, "01_demo.html")
-    assert '<h1 class="title"><span class="chapter-number">1</span> Portrait of a volunteer' in page
+    # The title carries the chapter's id, where links to the chapter land.
+    assert (
+        '<h1 class="title" id="sec-portrait"><span class="chapter-number">1</span> '
+        "Portrait of a volunteer" in page
+    )
     assert "Computed prose: <em>most</em> volunteers are young." in body(site, "01_demo.html")
     assert "<title>1 Portrait of a volunteer" in page
 
