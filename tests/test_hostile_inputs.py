@@ -603,3 +603,92 @@ def test_ingest_without_official_tables_says_it_is_not_buildable(tmp_path, refer
     assert any("params.yml: file is missing" in line for line in needed)
     assert cli.main(["validate", "--year", "2031", "--data-dir", str(tmp_path / "data" / "2031")])
     assert "4 problem(s)" in capsys.readouterr().err
+
+
+# --- the build's own folders, pages and command line ------------------------------------------
+
+
+def test_a_book_or_build_folder_may_not_overlap_the_data_or_the_pages(tmp_path):
+    from volreport.build import runner
+
+    data, report = tmp_path / "vintage" / "2022", tmp_path / "report" / "2022"
+    data.mkdir(parents=True)
+    report.mkdir(parents=True)
+    runner.check_folders(2022, data, report, tmp_path / "book" / "2022", tmp_path / "b" / "2022")
+    for book, build in [
+        (data, tmp_path / "b" / "2022"),  # --book-dir vintage: the site would replace the data
+        (tmp_path / "book" / "2022", data / "build"),  # --build-dir inside the data
+        (tmp_path / "book" / "2022", tmp_path),  # --build-dir holding the pages
+    ]:
+        with pytest.raises(runner.BuildError, match="overlaps"):
+            runner.check_folders(2022, data, report, book, build)
+
+
+def test_a_page_includes_only_files_of_the_book(tmp_path):
+    from volreport.publish import builtin
+
+    (tmp_path / "part.md").write_text("inside", encoding="utf-8")
+    (tmp_path.parent / "outside.md").write_text(SECRET, encoding="utf-8")
+    expand = lambda text: builtin.expand_shortcodes(  # noqa: E731
+        text, page="glossary.md", staging=tmp_path, variables={}
+    )
+    assert expand("{{< include part.md >}}") == "inside"
+    for escaping in ("/etc/passwd", "../outside.md"):
+        with pytest.raises(builtin.PublishError, match="only files of the book"):
+            expand(f"{{{{< include {escaping} >}}}}")
+
+
+def test_html_or_typst_in_a_page_is_shown_as_written_never_run(tmp_path):
+    from volreport.publish import builtin
+
+    text = "# Page\n\n<script>alert(1)</script>\n\n```{=html}\n<b>raw</b>\n```\n\n`x`{=typst}\n"
+    page = builtin._run_pandoc(
+        [f"--from={builtin.MARKDOWN_FORMAT}", "--to=html5"], text, what="page", cwd=tmp_path
+    )
+    assert "<script>" not in page and "<b>raw" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+@pytest.mark.parametrize("target", ["javascript:alert(1)", "JavaScript:x", "data:text/html,x"])
+def test_a_page_links_no_script(tmp_path, target):
+    from volreport.publish import builtin
+
+    reading = [
+        f"--from={builtin.MARKDOWN_FORMAT}",
+        "--to=json",
+        f"--lua-filter={builtin.READ_FILTER}",
+    ]
+    for allowed in ("https://example.org", "mailto:a@b.kz", "data.html#sec-x"):
+        builtin._run_pandoc(reading, f"# Page\n\n[ok]({allowed})\n", what="page", cwd=tmp_path)
+    with pytest.raises(builtin.PublishError, match="only web addresses and the book's own files"):
+        builtin._run_pandoc(reading, f"# Page\n\n[x]({target})\n", what="page", cwd=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "rule"),
+    [
+        (["build", "--format", "xyz"], "--format: must be among html, pdf"),
+        (["build", "--jobs", "0"], "--jobs: must be at least 1"),
+    ],
+)
+def test_a_wrong_build_option_is_one_line_naming_the_rule(capsys, arguments, rule):
+    with pytest.raises(SystemExit) as stopped:
+        cli.parser().parse_args(arguments)
+    assert stopped.value.code == 2
+    assert rule in capsys.readouterr().err
+
+
+def test_relative_folders_mean_the_folder_the_command_runs_in(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    arguments = cli.parser().parse_args(["build", "--data-dir", "d/2022", "--book-dir", "out"])
+    assert arguments.data_dir == tmp_path / "d" / "2022"  # not notebooks/d/2022
+    assert arguments.book_dir == tmp_path / "out"
+
+
+def test_forms_into_an_existing_file_is_one_line(tmp_path, capsys):
+    target = tmp_path / "taken"
+    target.write_text("x", encoding="utf-8")
+    assert cli.main(["forms", "--year", "2023", "--out", str(target)]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "cannot write the forms there" in error
+    assert "Traceback" not in error

@@ -97,7 +97,12 @@ def cmd_forms(args: argparse.Namespace) -> int:
     """Write the return forms of a year: one workbook per current region, one national."""
     from volreport.intake import forms
 
-    written = forms.write_forms(args.year, args.out)
+    try:
+        written = forms.write_forms(args.year, args.out)
+    except OSError as error:
+        where = error.filename or args.out
+        print(f"{where}: cannot write the forms there ({error.strerror or error})", file=sys.stderr)
+        return 1
     print(f"{len(written)} forms for {args.year} in {args.out}")
     return 0
 
@@ -162,6 +167,32 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def absolute_path(text: str) -> Path:
+    """A path argument made absolute against the folder the command runs in: the chapters
+    run elsewhere (in notebooks/), and must read and write the same places."""
+    return Path(text).expanduser().absolute()
+
+
+def positive_int(text: str) -> int:
+    """A count of at least 1 (`--jobs`)."""
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+def formats(text: str) -> str:
+    """`--format html,pdf`: each a format the publishers write, at least one."""
+    from volreport.publish.builtin import FORMATS
+
+    chosen = [part.strip() for part in text.split(",") if part.strip()]
+    if not chosen or any(part not in FORMATS for part in chosen):
+        raise argparse.ArgumentTypeError(
+            f"must be among {', '.join(FORMATS)} (comma-separated), got {text!r}"
+        )
+    return text
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser, with --help on every subcommand."""
     root = argparse.ArgumentParser(
@@ -176,11 +207,13 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--year", type=int, default=2022, help="report year (default 2022)")
     build.add_argument(
         "--jobs",
-        type=int,
+        type=positive_int,
         default=os.cpu_count(),
         help="chapters run in parallel (default: number of cores)",
     )
-    build.add_argument("--format", default="html,pdf", help="comma-separated: html,pdf")
+    build.add_argument(
+        "--format", type=formats, default="html,pdf", help="comma-separated: html,pdf"
+    )
     build.add_argument(
         "--languages",
         default=None,
@@ -195,24 +228,24 @@ def parser() -> argparse.ArgumentParser:
         help="builtin: pandoc + Typst (default); quarto: the Quarto CLI if installed",
     )
     build.add_argument(
-        "--data-dir", type=Path, default=None, help="data folder (default: data/<year>)"
+        "--data-dir", type=absolute_path, default=None, help="data folder (default: data/<year>)"
     )
     build.add_argument(
         "--report-dir",
-        type=Path,
+        type=absolute_path,
         default=None,
         help="root of the editorial pages; the edition's are in <report-dir>/<year>/ "
         "(default: report)",
     )
     build.add_argument(
         "--book-dir",
-        type=Path,
+        type=absolute_path,
         default=None,
         help="output root; the report goes to <book-dir>/<year>/ (default: _book)",
     )
     build.add_argument(
         "--build-dir",
-        type=Path,
+        type=absolute_path,
         default=None,
         help="scratch root for executed notebooks and caches (default: _build)",
     )
@@ -221,13 +254,13 @@ def parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check data/<year>/ against the data contract")
     validate.add_argument("--year", type=int, required=True, help="year to validate")
     validate.add_argument(
-        "--data-dir", type=Path, default=None, help="data folder (default: data/<year>)"
+        "--data-dir", type=absolute_path, default=None, help="data folder (default: data/<year>)"
     )
     validate.set_defaults(func=cmd_validate)
 
     forms = sub.add_parser("forms", help="write the Excel return forms for a year")
     forms.add_argument("--year", type=int, required=True, help="report year of the forms")
-    forms.add_argument("--out", type=Path, required=True, help="folder for the workbooks")
+    forms.add_argument("--out", type=absolute_path, required=True, help="folder for the workbooks")
     forms.set_defaults(func=cmd_forms)
 
     ingest = sub.add_parser(
@@ -237,23 +270,23 @@ def parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "files",
         nargs="+",
-        type=Path,
+        type=absolute_path,
         help="*.xlsx forms, events.csv, inquiries.csv, population.csv, wages.csv, "
         "wages_by_occupation.csv, params.yml",
     )
     ingest.add_argument("--force", action="store_true", help="replace an existing data/<year>/")
     ingest.add_argument(
-        "--data-dir", type=Path, default=None, help="data folder (default: data/<year>)"
+        "--data-dir", type=absolute_path, default=None, help="data folder (default: data/<year>)"
     )
     ingest.add_argument(
         "--previous-dir",
-        type=Path,
+        type=absolute_path,
         default=None,
         help="last year's data folder for comparisons (default: data/<year-1>)",
     )
     ingest.add_argument(
         "--report-dir",
-        type=Path,
+        type=absolute_path,
         default=None,
         help="root of the editorial pages; the year's template is copied to "
         "<report-dir>/<year>/ unless that folder exists (default: report/ beside the data: "
@@ -267,11 +300,11 @@ def parser() -> argparse.ArgumentParser:
     synth.add_argument("--events", type=int, default=20_000, help="events in logs/events.csv")
     synth.add_argument("--force", action="store_true", help="replace an existing data/<year>/")
     synth.add_argument(
-        "--data-dir", type=Path, default=None, help="data folder (default: data/<year>)"
+        "--data-dir", type=absolute_path, default=None, help="data folder (default: data/<year>)"
     )
     synth.add_argument(
         "--report-dir",
-        type=Path,
+        type=absolute_path,
         default=None,
         help="root of the editorial pages; the year's template is copied to "
         "<report-dir>/<year>/ unless that folder exists (default: report/ beside the data: "
@@ -293,11 +326,11 @@ def parser() -> argparse.ArgumentParser:
     )
     languages.add_argument("--year", type=int, default=2022, help="report year (default 2022)")
     languages.add_argument(
-        "--data-dir", type=Path, default=None, help="data folder (default: data/<year>)"
+        "--data-dir", type=absolute_path, default=None, help="data folder (default: data/<year>)"
     )
     languages.add_argument(
         "--report-dir",
-        type=Path,
+        type=absolute_path,
         default=None,
         help="root of the editorial pages; the edition's are in <report-dir>/<year>/ "
         "(default: report)",

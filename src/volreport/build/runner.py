@@ -1138,6 +1138,32 @@ def publish_languages(
         builtin.check_language_links(out_dir, chosen)
 
 
+def check_folders(
+    year: int, data_folder: Path, report_folder: Path, book_dir: Path, build_dir: Path
+) -> None:
+    """The year's data and editorial pages exist, and the book and build folders are the
+    build's own (it replaces or rewrites them): neither may be, hold or sit inside the
+    data or the editorial pages. A BuildError says what is wrong."""
+    if not data_folder.is_dir():
+        raise BuildError(f"no data for {year}: {data_folder} does not exist")
+    if not report_folder.is_dir():
+        raise BuildError(
+            f"no editorial pages for {year}: {report_folder} does not exist "
+            "(copy report/template/ there and write them)"
+        )
+    sources = {"the data": data_folder.resolve(), "the editorial pages": report_folder.resolve()}
+    for option, folder in (
+        ("--book-dir", book_dir.resolve()),
+        ("--build-dir", build_dir.resolve()),
+    ):
+        for what, source in sources.items():
+            if folder.is_relative_to(source) or source.is_relative_to(folder):
+                raise BuildError(
+                    f"{option}: the build would write {folder}, which overlaps {what} in "
+                    f"{source}; choose a folder of its own"
+                )
+
+
 def build(
     year: int,
     *,
@@ -1156,17 +1182,11 @@ def build(
     always among them); see the module docstring. Raises BuildError on failure."""
     start = time.perf_counter()
     data_folder = paths.year_data_dir(year, data_dir)
-    if not data_folder.is_dir():
-        raise BuildError(f"no data for {year}: {data_folder} does not exist")
     report_root = Path(report_dir) if report_dir else paths.REPORT_DIR
     report_folder = report_root / str(year)
-    if not report_folder.is_dir():
-        raise BuildError(
-            f"no editorial pages for {year}: {report_folder} does not exist "
-            "(copy report/template/ there and write them)"
-        )
     build_dir = (Path(build_root) if build_root else paths.BUILD_DIR) / str(year)
     book_dir = (Path(book_root) if book_root else paths.BOOK_DIR) / str(year)
+    check_folders(year, data_folder, report_folder, book_dir, build_dir)
     requested = sorted(set(languages)) if languages else None
     with build_lock(book_dir, year):
         pages = book_pages()

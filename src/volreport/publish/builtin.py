@@ -73,7 +73,8 @@ IPYNB_FORMAT = "ipynb+" + "+".join(
         "subscript",
     )
 )
-MARKDOWN_FORMAT = "markdown"
+# A page is text: HTML or Typst typed into it is shown as written, never passed through.
+MARKDOWN_FORMAT = "markdown-raw_html-raw_attribute"
 EXTERNAL_RESOURCE = re.compile(
     r"""<(?:img|script|link|iframe|source|video|audio)\b[^>]*?\b(?:src|href)=["'](?:https?:)?//"""
 )
@@ -268,6 +269,11 @@ def expand_shortcodes(
             return variables[argument]
         if kind == "include":
             path = (staging / argument).resolve()
+            if not path.is_relative_to(staging.resolve()):
+                raise PublishError(
+                    f"{page}: {{{{< include {argument} >}}}}: only files of the book can be "
+                    "included"
+                )
             if not path.is_file():
                 raise PublishError(f"{page}: {{{{< include {argument} >}}}}: no such file {path}")
             if argument in including:

@@ -61,10 +61,7 @@ def status_names() -> dict[str, str]:
 def chapter_names() -> dict[str, str]:
     """The chapters as the table of discrepancies names them (their headings), by module
     name."""
-    return {
-        module: i18n.label("headings", section)
-        for module, section in CHAPTER_SECTIONS.items()
-    }
+    return {module: i18n.label("headings", section) for module, section in CHAPTER_SECTIONS.items()}
 
 
 def regions_count(count: int) -> str:

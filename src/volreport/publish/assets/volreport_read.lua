@@ -340,7 +340,20 @@ local function number_sections(blocks)
   return numbered, sections
 end
 
+-- A link goes to a web page, an e-mail address or a file of the book: never to a script
+-- (javascript:, data:, vbscript:, file: ...).
+local LINK_SCHEMES = { http = true, https = true, mailto = true }
+
+local function safe_link(link)
+  local scheme = link.target:match("^%s*(%a[%w+.-]*):")
+  if scheme and not LINK_SCHEMES[scheme:lower()] then
+    error(("the link to %q: only web addresses and the book's own files can be linked"):format(
+      link.target), 0)
+  end
+end
+
 function Pandoc(doc)
+  doc.blocks:walk({ Link = safe_link, Image = safe_link })
   if doc.meta["volreport-qualifiers"] then
     qualifiers = pandoc.json.decode(stringify(doc.meta["volreport-qualifiers"]))
     doc.meta["volreport-qualifiers"] = nil
