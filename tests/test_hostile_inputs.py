@@ -660,8 +660,10 @@ def test_a_page_links_no_script(tmp_path, target):
     ]
     for allowed in ("https://example.org", "mailto:a@b.kz", "data.html#sec-x"):
         builtin._run_pandoc(reading, f"# Page\n\n[ok]({allowed})\n", what="page", cwd=tmp_path)
-    with pytest.raises(builtin.PublishError, match="only web addresses and the book's own files"):
-        builtin._run_pandoc(reading, f"# Page\n\n[x]({target})\n", what="page", cwd=tmp_path)
+    builtin._run_pandoc(reading, "# Page\n\n![chart](media/chart.svg)\n", what="p", cwd=tmp_path)
+    for hostile in (f"[x]({target})", f"![x]({target})"):
+        with pytest.raises(builtin.PublishError, match="only web addresses and the book's own"):
+            builtin._run_pandoc(reading, f"# Page\n\n{hostile}\n", what="page", cwd=tmp_path)
 
 
 @pytest.mark.parametrize(

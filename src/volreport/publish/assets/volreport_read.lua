@@ -344,11 +344,12 @@ end
 -- (javascript:, data:, vbscript:, file: ...).
 local LINK_SCHEMES = { http = true, https = true, mailto = true }
 
-local function safe_link(link)
-  local scheme = link.target:match("^%s*(%a[%w+.-]*):")
+local function safe_link(element)
+  local target = element.t == "Image" and element.src or element.target
+  local scheme = target:match("^%s*(%a[%w+.-]*):")
   if scheme and not LINK_SCHEMES[scheme:lower()] then
     error(("the link to %q: only web addresses and the book's own files can be linked"):format(
-      link.target), 0)
+      target), 0)
   end
 end
 
