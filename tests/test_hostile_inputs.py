@@ -157,6 +157,22 @@ def alias_bomb(folder: Path) -> None:
 
 # (class, break the copy, file named, row, column, words of the message)
 CASES = [
+    *(
+        (
+            f"{name} in observations",
+            lambda f, written=written: set_cell(f, "observations", 2, "value", written),
+            "observations.csv",
+            2,
+            "value",
+            "write a plain number",
+        )
+        for name, written in [
+            ("an underscore", "139_671"),
+            ("full-width digits", "\uff11\uff13\uff19\uff16\uff17\uff11"),
+            ("Arabic-Indic digits", "\u0661\u0663\u0669\u0666\u0667\u0661"),
+            ("spaces", " 139671 "),
+        ]
+    ),
     (
         "inf in observations",
         lambda f: set_cell(f, "observations", 2, "value", "inf"),

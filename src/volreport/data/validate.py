@@ -701,6 +701,13 @@ def check_file(
 # --- numbers: finite and plausible ----------------------------------------------------------
 
 
+# A number as the data write it: ASCII digits, a point for decimals, an optional sign and
+# exponent. Python would also read "139_671", " 139671 " and other scripts' digits, which
+# the report would then print as written.
+PLAIN_NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?", re.ASCII)
+PLAIN_NUMBER_RULE = "write a plain number: digits 0-9, a point for decimals, nothing else"
+
+
 def number_of(text: object) -> float | None:
     """A cell as a float; None when it is empty or not a number (a type error)."""
     if not isinstance(text, str):
@@ -760,6 +767,9 @@ def number_value_problems(
         for row, text in frame[column].dropna().items():
             value = number_of(text)
             if value is None or (row, column) in reported:
+                continue
+            if math.isfinite(value) and not PLAIN_NUMBER.fullmatch(text):
+                problems.append(Problem(file, int(row), column, text, PLAIN_NUMBER_RULE))
                 continue
             unit = spec.get("unit", "")
             change = False
