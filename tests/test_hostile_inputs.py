@@ -174,6 +174,14 @@ CASES = [
         ]
     ),
     (
+        "negative wage",  # a wage is no count: the rule says what is wrong with it
+        lambda f: set_cell(f, "wages", 2, "wage_kzt", "-5"),
+        "wages.csv",
+        2,
+        "wage_kzt",
+        "must be at least 0 (it cannot be negative)",
+    ),
+    (
         "inf in observations",
         lambda f: set_cell(f, "observations", 2, "value", "inf"),
         "observations.csv",

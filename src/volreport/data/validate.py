@@ -473,7 +473,7 @@ def constraint_rule(note: str, field: dict) -> str:
     if name == "enum":
         return "must be one of: " + ", ".join(constraints["enum"])
     if name == "minimum":
-        why = " (a count cannot be negative)" if constraints["minimum"] == 0 else ""
+        why = " (it cannot be negative)" if constraints["minimum"] == 0 else ""
         return f"must be at least {constraints['minimum']}{why}"
     if name == "maximum":
         return f"must be at most {constraints['maximum']}"
