@@ -6,6 +6,7 @@ import pandas as pd
 
 from volreport.core import fmt, i18n
 from volreport.data.dataset import Dataset, names
+from volreport.data.published import reporting_regions
 
 
 def area_label(name: str, programme: object) -> str:
@@ -71,9 +72,8 @@ def source_cite_as(ds: Dataset) -> str | None:
 
 
 def in_reference_order(ds: Dataset, codes: list[str]) -> list[str]:
-    """Region codes in the reference order of regions (data/reference/regions.csv, the
-    order of `published.reporting_regions`): the one order of every list of regions a
-    statement names, whichever chapter names it. Codes the reference lacks come last, as
-    given."""
-    position = {code: i for i, code in enumerate(ds.reference["regions"]["code"].astype(str))}
+    """Region codes in the order of `published.reporting_regions` (the reference order):
+    the one order of every list of regions a statement names, whichever chapter names it.
+    Codes it lacks come last, as given."""
+    position = {code: i for i, code in enumerate(reporting_regions(ds)["region"].astype(str))}
     return sorted(codes, key=lambda code: position.get(str(code), len(position)))

@@ -572,15 +572,8 @@ QUALIFIER_HEADER = "qualifier"  # the CSV column of a table's one qualified numb
 
 def is_qualified(column: pd.Series) -> bool:
     """True for a column of `qualified_cells` (gaps aside): numbers shown with their words."""
-    cells = [
-        cell
-        for cell in column
-        if not (cell is None or cell is pd.NA or (isinstance(cell, float) and math.isnan(cell)))
-        and not (
-            isinstance(cell, str) and not isinstance(cell, QualifiedText) and cell in GAP_TEXTS
-        )
-    ]
-    return bool(cells) and all(isinstance(cell, QualifiedText) for cell in cells)
+    others = [cell for cell in column if not isinstance(cell, QualifiedText)]
+    return len(others) < len(column) and all(pd.isna(cell) or cell in GAP_TEXTS for cell in others)
 
 
 def split_qualified(frame: pd.DataFrame) -> pd.DataFrame:

@@ -569,9 +569,16 @@ def observation_groups(ds: Dataset, status: str) -> pd.DataFrame:
     rows = ds.observations[ds.observations["status"] == status]
     if "note" in rows.columns:
         rows = in_language(rows, ("note",))
-    labels = indicator_labels(ds)
+    return by_indicator_and_note(
+        rows.assign(note=rows["note"].fillna("").astype(str)), indicator_labels(ds)
+    )
+
+
+def by_indicator_and_note(rows: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """`rows` grouped by indicator and note, with the columns `observation_groups` gives;
+    label from `labels` (indicator -> label, the indicator itself without one)."""
     grouped = (
-        rows.assign(note=rows["note"].fillna("").astype(str), national=rows["region"] == NATIONAL)
+        rows.assign(national=rows["region"] == NATIONAL)
         .groupby(["indicator", "note"], sort=True)
         .agg(
             values=("region", "size"),
@@ -757,21 +764,9 @@ def gaps_table(ds: Dataset) -> Table:
     labels = indicator_labels(ds) | {
         "": prose.render("methodology/gap_reason", reason="all_values", chapter="").strip()
     }
-    groups = (
-        rows.assign(
-            indicator=rows["indicator"].where(~whole, ""),
-            note=reasons,
-            national=rows["region"] == NATIONAL,
-        )
-        .groupby(["indicator", "note"], sort=True)
-        .agg(
-            values=("region", "size"),
-            regions=("region", lambda r: sorted(set(r[r != NATIONAL]))),
-            national=("national", "any"),
-        )
-        .reset_index()
+    groups = by_indicator_and_note(
+        rows.assign(indicator=rows["indicator"].where(~whole, ""), note=reasons), labels
     )
-    groups.insert(1, "label", groups["indicator"].map(lambda i: labels.get(i, i)))
     groups = groups.sort_values(["note", "label"], key=by_name("note", "label"), ignore_index=True)
     shown = pd.DataFrame(
         {
