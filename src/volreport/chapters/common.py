@@ -75,5 +75,10 @@ def in_reference_order(ds: Dataset, codes: list[str]) -> list[str]:
     """Region codes in the order of `published.reporting_regions` (the reference order):
     the one order of every list of regions a statement names, whichever chapter names it.
     Codes it lacks come last, as given."""
-    position = {code: i for i, code in enumerate(reporting_regions(ds)["region"].astype(str))}
-    return sorted(codes, key=lambda code: position.get(str(code), len(position)))
+    return in_order(codes, reporting_regions(ds)["region"].astype(str).tolist())
+
+
+def in_order(items: list[str], order: list[str] | tuple[str, ...]) -> list[str]:
+    """`items` sorted by their place in `order`; those it lacks last, as given."""
+    position = {item: i for i, item in enumerate(order)}
+    return sorted(items, key=lambda item: position.get(item, len(position)))

@@ -901,9 +901,7 @@ def cohorts_text(result: PortraitResult) -> str:
 def tied_regions(frame: pd.DataFrame, column: str, value: float, order: tuple[str, ...]) -> list:
     """The names of the regions of `frame` whose `column` is `value` (every one tied at an
     extreme), in the reference order `order` (names it lacks last)."""
-    names = frame.loc[frame[column] == value, "Region"].tolist()
-    position = {name: i for i, name in enumerate(order)}
-    return sorted(names, key=lambda name: position.get(name, len(position)))
+    return common.in_order(frame.loc[frame[column] == value, "Region"].tolist(), order)
 
 
 def regional_count_record(frame: pd.DataFrame, value: float, order: tuple[str, ...]) -> dict:
