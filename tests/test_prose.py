@@ -112,3 +112,17 @@ def test_template_markup_and_phrase_edges_survive():
         "{{ 'at least ' }}{{ 5 | number }} {{ ['x', 'y'] | join_words }} {{ 'w' | emphasis }}"
     )
     assert text == "at least 5 x and y *w*"
+
+
+def test_a_bounded_change_is_not_rounded_past_its_bound():
+    # At least 678 NPOs against 660: a rise of at least 2.7%, which "at least 3%" overstates.
+    pct = (678 - 660) / 660 * 100
+    for language, shown in [("en", "up at least 2.7%"), ("ru", "2,7"), ("kk", "2,7")]:
+        source = '{% import "_macros.md" as say %}{{ say.bounded_change(pct, "at_least") }}'
+        text = prose.environment(language).from_string(source).render(pct=pct)
+        assert shown in text, (language, text)
+    exact = '{% import "_macros.md" as say %}{{ say.bounded_change(pct, "exact") }}'
+    assert prose.environment("en").from_string(exact).render(pct=pct).strip() == "+3%"
+    # A whole number that stays within the bound is kept: a fall of at most 6.6% is "at most 7%".
+    fall = '{% import "_macros.md" as say %}{{ say.bounded_change(-6.6, "at_least") }}'
+    assert prose.environment("en").from_string(fall).render().strip() == "down at most 7%"
